@@ -1,0 +1,53 @@
+package dev.slicer.codec.bits;
+
+import dev.slicer.codec.MalformedFrameException;
+
+/** Packs unsigned codes of 1..32 bits little-endian (LSB first) into bytes; static, allocation-free. */
+public final class BitPacker {
+    private BitPacker() {}
+
+    /** Bytes needed for {@code count} codes of {@code bits} bits. */
+    public static long packedBytes(long count, int bits) {
+        return (count * bits + 7) >>> 3;
+    }
+
+    /** Packs {@code codes[off, off+count)}, each below {@code 2^bits}; returns bytes written. */
+    public static int pack(int[] codes, int off, int count, int bits, byte[] dst, int dstOff) {
+        long acc = 0;
+        int filled = 0;
+        int p = dstOff;
+        for (int i = 0; i < count; i++) {
+            acc |= (codes[off + i] & 0xFFFFFFFFL) << filled;
+            filled += bits;
+            while (filled >= 8) {
+                dst[p++] = (byte) acc;
+                acc >>>= 8;
+                filled -= 8;
+            }
+        }
+        if (filled > 0) {
+            dst[p++] = (byte) acc;
+        }
+        return p - dstOff;
+    }
+
+    /** Unpacks {@code count} codes; throws when {@code src} holds fewer than {@link #packedBytes} bytes. */
+    public static int unpack(byte[] src, int srcOff, int srcLen, int count, int bits, int[] codes, int off) {
+        long need = packedBytes(count, bits);
+        MalformedFrameException.verify(need <= srcLen, srcOff, "packed codes truncated: need " + need + " bytes, have " + srcLen);
+        long mask = bits == 32 ? 0xFFFFFFFFL : (1L << bits) - 1;
+        long acc = 0;
+        int filled = 0;
+        int p = srcOff;
+        for (int i = 0; i < count; i++) {
+            while (filled < bits) {
+                acc |= (src[p++] & 0xFFL) << filled;
+                filled += 8;
+            }
+            codes[off + i] = (int) (acc & mask);
+            acc >>>= bits;
+            filled -= bits;
+        }
+        return (int) need;
+    }
+}
