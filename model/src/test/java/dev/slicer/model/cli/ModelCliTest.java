@@ -1,0 +1,96 @@
+package dev.slicer.model.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slicer.model.builder.TinyLlama;
+import dev.slicer.model.builder.TinyResNet;
+import dev.slicer.model.onnx.AtomicFiles;
+import dev.slicer.model.onnx.OnnxIo;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = ModelCli.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void verifyAndInspectAFile() throws Exception {
+        Path m = dir.resolve("resnet.onnx");
+        OnnxIo.save(TinyResNet.build(5), m);
+        Run v = run("verify", m.toString());
+        assertThat(v.code()).isZero();
+        assertThat(v.out().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .matches("verify: (\\d+)/\\1 candidates exact max_abs_diff=.*");
+        Run i = run("inspect", m.toString(), "--no-latency");
+        assertThat(i.code()).isZero();
+        assertThat(i.out()).contains("layer2.1").contains("float32[batch,32,16,16]");
+    }
+
+    @Test
+    void quantizeWritesTheFrontAtomically() throws Exception {
+        Path m = dir.resolve("llama.onnx");
+        OnnxIo.save(TinyLlama.build(TinyLlama.Config.TINY, 5), m);
+        Path out = dir.resolve("front.onnx");
+        Run q = run("quantize", m.toString(), "--front", "model.layers.1", "--out", out.toString());
+        assertThat(q.code()).as(q.err()).isZero();
+        assertThat(q.out()).contains("front param bytes:").contains("output cosine vs float:");
+        assertThat(OnnxIo.load(out).getGraph().getNodeList())
+                .anyMatch(n -> n.getOpType().equals("DequantizeLinear"));
+        assertNoTempFiles();
+    }
+
+    @Test
+    void userErrorsAreOneLineWithoutStackTrace() throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.onnx"), "not onnx at all");
+        Run r = run("inspect", junk.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").contains("junk.onnx").doesNotContain("\tat ");
+        Path m = dir.resolve("resnet.onnx");
+        OnnxIo.save(TinyResNet.build(5), m);
+        Run range = run(
+                "quantize",
+                m.toString(),
+                "--front",
+                "99",
+                "--out",
+                dir.resolve("x.onnx").toString());
+        assertThat(range.code()).isEqualTo(1);
+        assertThat(range.err()).contains("out of range").doesNotContain("\tat ");
+        assertThat(dir.resolve("x.onnx")).doesNotExist();
+        Run missing = run("verify", "builtin:unknown");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("builtin:unknown");
+        assertThat(run("quantize", m.toString()).code()).isEqualTo(2);
+        assertNoTempFiles();
+    }
+
+    private void assertNoTempFiles() throws java.io.IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.startsWith(AtomicFiles.TEMP_PREFIX));
+        }
+    }
+}
