@@ -45,7 +45,9 @@ public record CodecSettings(
         check(lambda >= 0 && lambda < 1, "lambda must be in [0, 1), got " + lambda);
         check(qbit >= 1 && qbit <= MAX_QBIT, "qbit must be in 1.." + MAX_QBIT + ", got " + qbit);
         check(delta >= 0 && Double.isFinite(delta), "delta must be finite and >= 0, got " + delta);
-        check(outlierFraction >= 0 && outlierFraction <= 0.5, "outlier fraction must be in [0, 0.5], got " + outlierFraction);
+        check(
+                outlierFraction >= 0 && outlierFraction <= 0.5,
+                "outlier fraction must be in [0, 0.5], got " + outlierFraction);
         fixedBits = fixedBits == null ? List.of() : List.copyOf(fixedBits);
         check(fixedBits.size() <= 2 * MAX_BLOCKS, "at most " + 2 * MAX_BLOCKS + " fixed bit widths");
         for (int b : fixedBits) {
@@ -65,8 +67,10 @@ public record CodecSettings(
     }
 
     /** SLICER top-K with adaptive bits. */
-    public static CodecSettings topK(double s, int blocksPos, int blocksNeg, double lambda, int qbit, double delta, boolean entropy) {
-        return new CodecSettings(CodecMode.TOPK, s, blocksPos, blocksNeg, lambda, qbit, delta, List.of(), 0, entropy, 0);
+    public static CodecSettings topK(
+            double s, int blocksPos, int blocksNeg, double lambda, int qbit, double delta, boolean entropy) {
+        return new CodecSettings(
+                CodecMode.TOPK, s, blocksPos, blocksNeg, lambda, qbit, delta, List.of(), 0, entropy, 0);
     }
 
     /** Threshold splitting plus token-wise adaptive bit quantization. */
@@ -75,23 +79,38 @@ public record CodecSettings(
     }
 
     public CodecSettings withEntropy(boolean on) {
-        return new CodecSettings(mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, fixedBits, outlierFraction, on, seed);
+        return new CodecSettings(
+                mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, fixedBits, outlierFraction, on, seed);
     }
 
     public CodecSettings withSparsity(double s) {
-        return new CodecSettings(mode, s, blocksPos, blocksNeg, lambda, qbit, delta, fixedBits, outlierFraction, entropy, seed);
+        return new CodecSettings(
+                mode, s, blocksPos, blocksNeg, lambda, qbit, delta, fixedBits, outlierFraction, entropy, seed);
     }
 
     public CodecSettings withBlocks(int pos, int neg) {
-        return new CodecSettings(mode, sparsity, pos, neg, lambda, qbit, delta, fixedBits, outlierFraction, entropy, seed);
+        return new CodecSettings(
+                mode, sparsity, pos, neg, lambda, qbit, delta, fixedBits, outlierFraction, entropy, seed);
     }
 
     public CodecSettings withFixedBits(List<Integer> bits) {
-        return new CodecSettings(mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, bits, outlierFraction, entropy, seed);
+        return new CodecSettings(
+                mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, bits, outlierFraction, entropy, seed);
     }
 
     public CodecSettings withSeed(long newSeed) {
-        return new CodecSettings(mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, fixedBits, outlierFraction, entropy, newSeed);
+        return new CodecSettings(
+                mode,
+                sparsity,
+                blocksPos,
+                blocksNeg,
+                lambda,
+                qbit,
+                delta,
+                fixedBits,
+                outlierFraction,
+                entropy,
+                newSeed);
     }
 
     /** Short human label, e.g. {@code topk s=0.75 M=3/3 q8 d0.01 rans}. */

@@ -21,7 +21,13 @@ public final class TensorShape {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + Arrays.toString(dims));
             }
-            n = Math.multiplyExact(n, d);
+            // saturate: any product beyond the frame limit is rejected below, and a zero dimension wins
+            n = n > Integer.MAX_VALUE ? n : n * d;
+        }
+        for (int d : dims) {
+            if (d == 0) {
+                n = 0;
+            }
         }
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("tensor too large for one frame: " + n + " elements");

@@ -34,7 +34,10 @@ public final class BitPacker {
     /** Unpacks {@code count} codes; throws when {@code src} holds fewer than {@link #packedBytes} bytes. */
     public static int unpack(byte[] src, int srcOff, int srcLen, int count, int bits, int[] codes, int off) {
         long need = packedBytes(count, bits);
-        MalformedFrameException.verify(need <= srcLen, srcOff, "packed codes truncated: need " + need + " bytes, have " + srcLen);
+        if (!(need <= srcLen)) {
+            throw new MalformedFrameException(
+                    srcOff, "packed codes truncated: need " + need + " bytes, have " + srcLen);
+        }
         long mask = bits == 32 ? 0xFFFFFFFFL : (1L << bits) - 1;
         long acc = 0;
         int filled = 0;

@@ -1,0 +1,127 @@
+package dev.slicer.codec;
+
+import dev.slicer.codec.bits.ByteIo;
+import dev.slicer.codec.frame.FrameFormat;
+import dev.slicer.codec.frame.LosslessPayloadCodec;
+import dev.slicer.codec.frame.PayloadCodec;
+import dev.slicer.codec.frame.PayloadCodecs;
+import dev.slicer.codec.frame.TopKPayloadCodec;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * Decodes frames into caller-provided arrays. Every declared size is checked against the {@link DecodeLimits}
+ * before anything is allocated; the CRC32C is verified before the payload is parsed; every inconsistency raises a
+ * {@link MalformedFrameException} (or its subclasses {@link ChecksumMismatchException} and
+ * {@link FrameLimitExceededException}). Reusable, not thread-safe: keep one per thread.
+ */
+public final class FrameDecoder {
+    private final DecodeLimits limits;
+    private final LosslessPayloadCodec lossless = new LosslessPayloadCodec();
+    private final TopKPayloadCodec topk = new TopKPayloadCodec();
+    private PayloadCodec tabq;
+    private final CRC32C crc = new CRC32C();
+    private float[] widened = new float[0];
+
+    private FrameDecoder(DecodeLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public static FrameDecoder create(DecodeLimits limits) {
+        return new FrameDecoder(limits);
+    }
+
+    public DecodeLimits limits() {
+        return limits;
+    }
+
+    TopKPayloadCodec topk() {
+        return topk;
+    }
+
+    private PayloadCodec tabq() {
+        if (tabq == null) {
+            tabq = PayloadCodecs.create(CodecMode.TS_TABQ);
+        }
+        return tabq;
+    }
+
+    /** Parses and validates the header of the frame at {@code src[off, off+len)} (the CRC is checked by decode). */
+    public FrameHeader readHeader(byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        FrameFormat.Parsed p = FrameFormat.parse(src, off, len, limits);
+        return new FrameHeader(
+                FrameFormat.VERSION,
+                p.dtype(),
+                p.shape(),
+                p.settings(),
+                p.headerBytes() + p.payloadBytes() + FrameFormat.CRC_BYTES,
+                p.headerBytes(),
+                p.payloadBytes());
+    }
+
+    private FrameHeader checked(byte[] src, int off, int len, int dstLen, int dstOff) {
+        FrameHeader h = readHeader(src, off, len);
+        int t = h.elementCount();
+        if (dstOff < 0 || dstOff > dstLen || dstLen - dstOff < t) {
+            throw new BufferTooSmallException(t, Math.max(0, dstLen - dstOff));
+        }
+        int body = h.frameBytes() - FrameFormat.CRC_BYTES;
+        crc.reset();
+        crc.update(src, off, body);
+        int actual = (int) crc.getValue();
+        int expected = ByteIo.getInt(src, off + body);
+        if (actual != expected) {
+            throw new ChecksumMismatchException(body, expected, actual);
+        }
+        return h;
+    }
+
+    /** Decodes into {@code header.elementCount()} floats at {@code dst[dstOff..]}; returns the header. */
+    public FrameHeader decode(byte[] src, int off, int len, float[] dst, int dstOff) {
+        FrameHeader h = checked(src, off, len, dst.length, dstOff);
+        int p = off + h.headerBytes();
+        int pl = h.payloadBytes();
+        switch (h.mode()) {
+            case LOSSLESS -> lossless.decode(src, p, pl, h.elementCount(), h.dtype(), dst, dstOff);
+            case TOPK -> topk.decode(src, p, pl, h.shape(), h.settings(), dst, dstOff);
+            case TS_TABQ -> tabq().decode(src, p, pl, h.shape(), h.settings(), dst, dstOff);
+        }
+        return h;
+    }
+
+    /** Decodes into IEEE fp16 bit patterns. */
+    public FrameHeader decodeToHalf(byte[] src, int off, int len, short[] dst, int dstOff) {
+        return decodeToHalf(src, off, len, DType.FP16, dst, dstOff);
+    }
+
+    /**
+     * Decodes into 16-bit patterns of {@code out} (FP16 or BF16); a LOSSLESS frame of the same dtype is copied
+     * bit-exactly.
+     */
+    public FrameHeader decodeToHalf(byte[] src, int off, int len, DType out, short[] dst, int dstOff) {
+        if (out == DType.FP32) {
+            throw new IllegalArgumentException("decodeToHalf produces FP16 or BF16");
+        }
+        FrameHeader h = checked(src, off, len, dst.length, dstOff);
+        int t = h.elementCount();
+        int p = off + h.headerBytes();
+        if (h.mode() == CodecMode.LOSSLESS) {
+            lossless.decodeHalf(src, p, h.payloadBytes(), t, h.dtype(), out, dst, dstOff);
+            return h;
+        }
+        if (widened.length < t) {
+            widened = new float[t];
+        }
+        float[] w = widened;
+        if (h.mode() == CodecMode.TOPK) {
+            topk.decode(src, p, h.payloadBytes(), h.shape(), h.settings(), w, 0);
+        } else {
+            tabq().decode(src, p, h.payloadBytes(), h.shape(), h.settings(), w, 0);
+        }
+        for (int i = 0; i < t; i++) {
+            dst[dstOff + i] = HalfFloats.fromFloat(out, w[i]);
+        }
+        return h;
+    }
+}

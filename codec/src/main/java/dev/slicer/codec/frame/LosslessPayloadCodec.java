@@ -1,0 +1,192 @@
+package dev.slicer.codec.frame;
+
+import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.DType;
+import dev.slicer.codec.HalfFloats;
+import dev.slicer.codec.MalformedFrameException;
+import dev.slicer.codec.TensorShape;
+import dev.slicer.codec.bits.ByteIo;
+import dev.slicer.codec.rans.RansCoder;
+
+/**
+ * LOSSLESS payload: the raw value bits, bit-exact (NaN payloads, -0.0, infinities). Layout: {@code u8 layout}; layout
+ * {@code RAW} (0) is followed by {@code T * width} little-endian bytes; layout {@code PLANES} (1, entropy stage on and
+ * smaller) by one section per byte plane (byte {@code j} of every value), each {@code u8 coding (0 raw, 1 rANS),
+ * varint length, bytes}. Exponent planes of real activations compress well; mantissa planes go raw.
+ */
+public final class LosslessPayloadCodec implements PayloadCodec {
+    static final int RAW = 0;
+    static final int PLANES = 1;
+
+    private final RansCoder rans = new RansCoder();
+    private byte[] img = new byte[0];
+    private byte[] plane = new byte[0];
+    private byte[] rbuf = new byte[0];
+
+    private static byte[] grow(byte[] a, int n) {
+        return a.length >= n ? a : new byte[Math.max(n, a.length + (a.length >> 1))];
+    }
+
+    /** Payload bound for {@code elements} values of {@code width} bytes. */
+    public static long maxPayloadBytes(long elements, int width) {
+        return 1 + elements * width;
+    }
+
+    @Override
+    public long maxPayloadBytes(TensorShape shape, CodecSettings settings) {
+        return maxPayloadBytes(shape.elementCount(), 4);
+    }
+
+    @Override
+    public int encode(float[] src, int srcOff, TensorShape shape, CodecSettings s, byte[] dst, int dstOff) {
+        int t = shape.elementCount();
+        if (!s.entropy()) {
+            dst[dstOff] = RAW;
+            writeFloats(src, srcOff, t, dst, dstOff + 1);
+            return 1 + 4 * t;
+        }
+        img = grow(img, 4 * t);
+        writeFloats(src, srcOff, t, img, 0);
+        return finish(t, 4, dst, dstOff);
+    }
+
+    /** Encodes 16-bit patterns (fp16 or bf16) bit-exactly. */
+    public int encodeHalf(short[] src, int srcOff, int t, boolean entropy, byte[] dst, int dstOff) {
+        if (!entropy) {
+            dst[dstOff] = RAW;
+            writeShorts(src, srcOff, t, dst, dstOff + 1);
+            return 1 + 2 * t;
+        }
+        img = grow(img, 2 * t);
+        writeShorts(src, srcOff, t, img, 0);
+        return finish(t, 2, dst, dstOff);
+    }
+
+    private static void writeFloats(float[] src, int off, int t, byte[] dst, int p) {
+        for (int i = 0; i < t; i++) {
+            ByteIo.putInt(dst, p + 4 * i, Float.floatToRawIntBits(src[off + i]));
+        }
+    }
+
+    private static void writeShorts(short[] src, int off, int t, byte[] dst, int p) {
+        for (int i = 0; i < t; i++) {
+            ByteIo.putShort(dst, p + 2 * i, src[off + i]);
+        }
+    }
+
+    /** Chooses RAW or PLANES for the little-endian image in {@code img}. */
+    private int finish(int t, int w, byte[] dst, int dstOff) {
+        plane = grow(plane, t);
+        rbuf = grow(rbuf, RansCoder.maxEncodedLength(t));
+        int p = dstOff + 1;
+        long raw = (long) t * w;
+        long total = 1;
+        dst[dstOff] = PLANES;
+        boolean planes = true;
+        for (int j = 0; j < w && planes; j++) {
+            byte[] im = img;
+            byte[] pl = plane;
+            for (int i = 0; i < t; i++) {
+                pl[i] = im[i * w + j];
+            }
+            int len = rans.encode(pl, 0, t, rbuf, 0);
+            boolean useRans = len < t;
+            int body = useRans ? len : t;
+            int head = 1 + ByteIo.varintSize(body);
+            total += head + body;
+            if (total >= 1 + raw) {
+                planes = false;
+                break;
+            }
+            dst[p] = (byte) (useRans ? 1 : 0);
+            ByteIo.putVarint(dst, p + 1, body);
+            System.arraycopy(useRans ? rbuf : pl, 0, dst, p + head, body);
+            p += head + body;
+        }
+        if (!planes) {
+            dst[dstOff] = RAW;
+            System.arraycopy(img, 0, dst, dstOff + 1, (int) raw);
+            return 1 + (int) raw;
+        }
+        return p - dstOff;
+    }
+
+    @Override
+    public void decode(byte[] src, int off, int len, TensorShape shape, CodecSettings s, float[] dst, int dstOff) {
+        decode(src, off, len, shape.elementCount(), DType.FP32, dst, dstOff);
+    }
+
+    /** Decodes a payload of {@code dtype} values into floats (halves widen exactly). */
+    public void decode(byte[] src, int off, int len, int t, DType dtype, float[] dst, int dstOff) {
+        int w = dtype.bytes();
+        int p = image(src, off, len, t, w);
+        byte[] b = p >= 0 ? src : img;
+        int base = p >= 0 ? p : 0;
+        if (w == 4) {
+            for (int i = 0; i < t; i++) {
+                dst[dstOff + i] = Float.intBitsToFloat(ByteIo.getInt(b, base + 4 * i));
+            }
+        } else {
+            for (int i = 0; i < t; i++) {
+                dst[dstOff + i] = HalfFloats.toFloat(dtype, ByteIo.getShort(b, base + 2 * i));
+            }
+        }
+    }
+
+    /** Decodes into 16-bit patterns of {@code out}: a raw copy when the frame holds {@code out} already. */
+    public void decodeHalf(byte[] src, int off, int len, int t, DType dtype, DType out, short[] dst, int dstOff) {
+        int w = dtype.bytes();
+        int p = image(src, off, len, t, w);
+        byte[] b = p >= 0 ? src : img;
+        int base = p >= 0 ? p : 0;
+        for (int i = 0; i < t; i++) {
+            if (dtype == out) {
+                dst[dstOff + i] = ByteIo.getShort(b, base + 2 * i);
+            } else {
+                float f = w == 4
+                        ? Float.intBitsToFloat(ByteIo.getInt(b, base + 4 * i))
+                        : HalfFloats.toFloat(dtype, ByteIo.getShort(b, base + 2 * i));
+                dst[dstOff + i] = HalfFloats.fromFloat(out, f);
+            }
+        }
+    }
+
+    /** Returns the offset of a RAW image inside {@code src}, or -1 after rebuilding a PLANES image into img. */
+    private int image(byte[] src, int off, int len, int t, int w) {
+        ByteIo.Reader in = new ByteIo.Reader(src, off, len, 0);
+        int layout = in.u8("lossless layout");
+        long raw = (long) t * w;
+        if (layout == RAW) {
+            MalformedFrameException.verify(in.remaining() == raw, in.offset(), "raw payload length mismatch");
+            return in.position();
+        }
+        if (!(layout == PLANES)) {
+            throw new MalformedFrameException(off, "unknown lossless layout " + layout);
+        }
+        img = grow(img, (int) raw);
+        plane = grow(plane, t);
+        for (int j = 0; j < w; j++) {
+            long at = in.offset();
+            int cod = in.u8("plane coding");
+            int body = in.varintUpTo(in.remaining(), "plane length");
+            int p = in.take(body, "plane");
+            byte[] pl;
+            int po;
+            if (cod == 1) {
+                rans.decode(src, p, body, plane, 0, t);
+                pl = plane;
+                po = 0;
+            } else {
+                MalformedFrameException.verify(cod == 0 && body == t, at, "bad plane coding or length");
+                pl = src;
+                po = p;
+            }
+            byte[] im = img;
+            for (int i = 0; i < t; i++) {
+                im[i * w + j] = pl[po + i];
+            }
+        }
+        MalformedFrameException.verify(in.remaining() == 0, in.offset(), "trailing bytes in lossless payload");
+        return -1;
+    }
+}

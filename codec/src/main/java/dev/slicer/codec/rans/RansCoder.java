@@ -1,0 +1,501 @@
+package dev.slicer.codec.rans;
+
+import dev.slicer.codec.BufferTooSmallException;
+import dev.slicer.codec.MalformedFrameException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * Order-0 static rANS over byte symbols: four interleaved 64-bit states with 32-bit renormalisation (the
+ * construction of ryg_rans {@code rans64.h}: {@code L = 2^31}, states in {@code [L, 2^63)}, so they fit a Java
+ * {@code long}; the encoder divides by a frequency through a precomputed 64-bit reciprocal). A decoder step needs
+ * at most one 4-byte read, which keeps the rarely taken renormalisation branch cheap. Every call builds its own
+ * normalised frequency table and writes it in front of the payload, so an encoded block is self-contained.
+ *
+ * <h2>Encoded layout</h2>
+ *
+ * <table>
+ *   <caption>first byte selects the mode</caption>
+ *   <tr><th>mode byte</th><th>followed by</th><th>total</th></tr>
+ *   <tr><td>{@code 0x00} stored</td><td>the {@code n} symbols verbatim</td><td>{@code n + 1}</td></tr>
+ *   <tr><td>{@code 0x01} single</td><td>the one symbol every position holds ({@code n >= 1})</td><td>2</td></tr>
+ *   <tr><td>{@code 0x02 | (scaleBits-8) << 4} rANS</td>
+ *       <td>{@code k-1} (1 byte, {@code k >= 2} used symbols); the used symbols, as {@code k} strictly increasing
+ *       bytes when {@code k <= 32}, else a 32-byte bitmap (bit {@code s&7} of byte {@code s>>3}); for each used
+ *       symbol in increasing order its frequency minus one as a 1-2 byte varint (7 low bits, high bit = more;
+ *       second byte 1..31); the four final encoder states, little-endian 8 bytes each (state 0 first); the
+ *       renormalisation words, little-endian 4 bytes each, in decoder read order</td>
+ *       <td>at most {@code n + 1}</td></tr>
+ * </table>
+ *
+ * <p>{@code scaleBits} is 8..12 and the frequencies sum to exactly {@code 2^scaleBits}. Symbol {@code i} is coded by
+ * state {@code i & 3}. The encoder starts every state at {@code L}; the decoder must consume exactly the given
+ * bytes and end with every state back at {@code L}.
+ *
+ * <p><b>Corruption detection.</b> The decoder rejects any structural fault (bad mode, bad table, sum of frequencies
+ * not {@code 2^scaleBits}, a state outside {@code [L, 2^63)}, a read past the end, bytes left over, a final state
+ * other than {@code L}) with a {@link MalformedFrameException}; it never reads or writes out of bounds and runs in
+ * {@code O(n + srcLen)}. A corrupted payload byte that keeps all of these invariants (rare: the final-state check
+ * alone passes by chance with probability about {@code 2^-31} per state touched) would decode to wrong symbols of
+ * the right length; the frame's CRC32C is what catches that.
+ *
+ * <p>Instances are reusable and not thread-safe: they keep the scratch tables (a few KiB, allocated once).
+ * {@code src} and {@code dst} ranges must not overlap.
+ */
+public final class RansCoder {
+    static final int MODE_STORED = 0;
+    static final int MODE_SINGLE = 1;
+    static final int MODE_RANS = 2;
+
+    static final int MIN_SCALE_BITS = 8;
+    static final int MAX_SCALE_BITS = 12;
+    private static final long RANS_L = 1L << 31;
+    private static final int STATE_BYTES = 32;
+    private static final int LIST_MAX = 32;
+    private static final int BITMAP_BYTES = 32;
+
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** {@code log2(f)} for {@code f} in {@code 0..4096} (entry 0 unused): for the cost estimate. */
+    private static final double[] LOG2 = new double[(1 << MAX_SCALE_BITS) + 1];
+
+    static {
+        for (int f = 1; f < LOG2.length; f++) {
+            LOG2[f] = Math.log(f) / Math.log(2);
+        }
+    }
+
+    private final int[] counts = new int[256];
+    private final int[] freqs = new int[256];
+    private final int[] used = new int[256];
+    // encoder symbol tables
+    private final long[] xMax = new long[256];
+    private final long[] rcpFreq = new long[256];
+    private final int[] rcpShift = new int[256];
+    private final int[] bias = new int[256];
+    private final int[] cmplFreq = new int[256];
+    // decoder: slot -> (freq-1) << 20 | (slot-start) << 8 | symbol
+    private final int[] slots = new int[1 << MAX_SCALE_BITS];
+    // encoder output cursor for the tail helper
+    private int pos;
+    private int limit;
+
+    public RansCoder() {}
+
+    /** Upper bound of {@link #encode} output for {@code n} symbols, table and header included: {@code n + 1}. */
+    public static int maxEncodedLength(int n) {
+        if (n < 0 || n > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException("symbol count out of range: " + n);
+        }
+        return n + 1;
+    }
+
+    /**
+     * Encodes {@code src[srcOff, srcOff+n)} into {@code dst[dstOff..]}, which must have room for
+     * {@link #maxEncodedLength(int)} bytes. Returns the bytes written.
+     */
+    public int encode(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
+        Objects.checkFromIndexSize(srcOff, n, src.length);
+        int cap = maxEncodedLength(n);
+        if (dstOff < 0 || dstOff > dst.length || dst.length - dstOff < cap) {
+            throw new BufferTooSmallException(cap, Math.max(0, dst.length - dstOff));
+        }
+        if (n == 0) {
+            dst[dstOff] = MODE_STORED;
+            return 1;
+        }
+        int[] c = counts;
+        java.util.Arrays.fill(c, 0);
+        for (int i = srcOff, end = srcOff + n; i < end; i++) {
+            c[src[i] & 0xFF]++;
+        }
+        int k = 0;
+        int largest = 0;
+        for (int s = 0; s < 256; s++) {
+            if (c[s] != 0) {
+                used[k++] = s;
+                if (c[s] > c[largest]) {
+                    largest = s;
+                }
+            }
+        }
+        if (k == 1) {
+            dst[dstOff] = MODE_SINGLE;
+            dst[dstOff + 1] = (byte) used[0];
+            return 2;
+        }
+        int scaleBits = Math.max(MIN_SCALE_BITS, Math.min(MAX_SCALE_BITS, 32 - Integer.numberOfLeadingZeros(n - 1)));
+        normalise(n, k, largest, scaleBits);
+
+        int header = 2 + (k <= LIST_MAX ? k : BITMAP_BYTES);
+        double bits = 0;
+        for (int j = 0; j < k; j++) {
+            int s = used[j];
+            int f = freqs[s];
+            header += f - 1 < 128 ? 1 : 2;
+            bits += c[s] * (scaleBits - LOG2[f]);
+        }
+        // coding overhead per symbol is below log2(1 + 2^-19); the flush adds at most 8 bytes per state
+        double estimate = header + STATE_BYTES + bits * (1.0 + 1.0 / 4096) / 8 + 4;
+        if (estimate < n + 1) {
+            int written = encodeRans(src, srcOff, n, dst, dstOff, header, scaleBits, k);
+            if (written > 0) {
+                return written;
+            }
+        }
+        dst[dstOff] = MODE_STORED;
+        System.arraycopy(src, srcOff, dst, dstOff + 1, n);
+        return n + 1;
+    }
+
+    /** Normalises {@link #counts} to {@link #freqs} summing to {@code 2^scaleBits}, every used symbol at least 1. */
+    private void normalise(int n, int k, int largest, int scaleBits) {
+        int total = 1 << scaleBits;
+        int sum = 0;
+        for (int j = 0; j < k; j++) {
+            int s = used[j];
+            int f = (int) (((long) counts[s] * total + (n >> 1)) / n);
+            if (f == 0) {
+                f = 1;
+            }
+            freqs[s] = f;
+            sum += f;
+        }
+        int diff = total - sum;
+        if (diff >= 0 || freqs[largest] > -2 * diff) {
+            freqs[largest] += diff;
+            return;
+        }
+        // rare: many rare symbols rounded up; take one unit at a time where it costs the fewest bits
+        while (diff < 0) {
+            int best = -1;
+            double bestCost = Double.MAX_VALUE;
+            for (int j = 0; j < k; j++) {
+                int s = used[j];
+                int f = freqs[s];
+                if (f > 1) {
+                    double cost = counts[s] * (LOG2[f] - LOG2[f - 1]);
+                    if (cost < bestCost) {
+                        bestCost = cost;
+                        best = s;
+                    }
+                }
+            }
+            freqs[best]--;
+            diff++;
+        }
+    }
+
+    /**
+     * Writes mode, table, states and payload at {@code dst[dstOff..]}; the payload is first coded backwards from
+     * {@code dstOff + n + 1} and then moved down. Returns the bytes written, or -1 if it would not beat stored.
+     */
+    private int encodeRans(byte[] src, int srcOff, int n, byte[] dst, int dstOff, int header, int scaleBits, int k) {
+        int p = dstOff;
+        dst[p++] = (byte) (MODE_RANS | (scaleBits - MIN_SCALE_BITS) << 4);
+        dst[p++] = (byte) (k - 1);
+        if (k <= LIST_MAX) {
+            for (int j = 0; j < k; j++) {
+                dst[p++] = (byte) used[j];
+            }
+        } else {
+            java.util.Arrays.fill(dst, p, p + BITMAP_BYTES, (byte) 0);
+            for (int j = 0; j < k; j++) {
+                dst[p + (used[j] >>> 3)] |= (byte) (1 << (used[j] & 7));
+            }
+            p += BITMAP_BYTES;
+        }
+        int start = 0;
+        int total = 1 << scaleBits;
+        for (int j = 0; j < k; j++) {
+            int s = used[j];
+            int f = freqs[s];
+            int v = f - 1;
+            if (v < 128) {
+                dst[p++] = (byte) v;
+            } else {
+                dst[p++] = (byte) (0x80 | (v & 0x7F));
+                dst[p++] = (byte) (v >>> 7);
+            }
+            xMax[s] = ((RANS_L >>> scaleBits) << 32) * f;
+            cmplFreq[s] = total - f;
+            if (f < 2) {
+                rcpFreq[s] = -1L;
+                rcpShift[s] = 0;
+                bias[s] = start + total - 1;
+            } else {
+                int shift = 32 - Integer.numberOfLeadingZeros(f - 1);
+                // ceil(2^(shift+63) / f), computed in two 32-bit halves (ryg_rans rans64.h)
+                long x1 = 1L << (shift + 31);
+                long t1 = x1 / f;
+                long t0 = ((f - 1) + ((x1 % f) << 32)) / f;
+                rcpFreq[s] = t0 + (t1 << 32);
+                rcpShift[s] = shift - 1;
+                bias[s] = start;
+            }
+            start += f;
+        }
+        assert p - dstOff == header;
+        int statesAt = p;
+        int lim = statesAt + STATE_BYTES;
+        int hi = dstOff + n + 1;
+        if (hi <= lim) {
+            return -1;
+        }
+
+        // tail symbols (index >= n & ~3) first, in reverse, through the helper
+        pos = hi;
+        limit = lim;
+        long x0 = RANS_L;
+        long x1 = RANS_L;
+        long x2 = RANS_L;
+        long x3 = RANS_L;
+        int base = n & ~3;
+        int tail = n & 3;
+        if (tail >= 3) {
+            x2 = put(x2, src[srcOff + base + 2] & 0xFF, dst);
+        }
+        if (tail >= 2) {
+            x1 = put(x1, src[srcOff + base + 1] & 0xFF, dst);
+        }
+        if (tail >= 1) {
+            x0 = put(x0, src[srcOff + base] & 0xFF, dst);
+        }
+        if ((x0 | x1 | x2) < 0) {
+            return -1;
+        }
+        final long[] xm = xMax;
+        final long[] rcp = rcpFreq;
+        final int[] sh = rcpShift;
+        final int[] bi = bias;
+        final int[] cf = cmplFreq;
+        final int lim4 = lim + 4;
+        p = pos;
+        for (int i = srcOff + base - 4; i >= srcOff; i -= 4) {
+            int s = src[i + 3] & 0xFF;
+            if (x3 >= xm[s]) {
+                if (p < lim4) {
+                    return -1;
+                }
+                p -= 4;
+                INT_LE.set(dst, p, (int) x3);
+                x3 >>>= 32;
+            }
+            x3 += bi[s] + (mulHi(x3, rcp[s]) >>> sh[s]) * cf[s];
+
+            s = src[i + 2] & 0xFF;
+            if (x2 >= xm[s]) {
+                if (p < lim4) {
+                    return -1;
+                }
+                p -= 4;
+                INT_LE.set(dst, p, (int) x2);
+                x2 >>>= 32;
+            }
+            x2 += bi[s] + (mulHi(x2, rcp[s]) >>> sh[s]) * cf[s];
+
+            s = src[i + 1] & 0xFF;
+            if (x1 >= xm[s]) {
+                if (p < lim4) {
+                    return -1;
+                }
+                p -= 4;
+                INT_LE.set(dst, p, (int) x1);
+                x1 >>>= 32;
+            }
+            x1 += bi[s] + (mulHi(x1, rcp[s]) >>> sh[s]) * cf[s];
+
+            s = src[i] & 0xFF;
+            if (x0 >= xm[s]) {
+                if (p < lim4) {
+                    return -1;
+                }
+                p -= 4;
+                INT_LE.set(dst, p, (int) x0);
+                x0 >>>= 32;
+            }
+            x0 += bi[s] + (mulHi(x0, rcp[s]) >>> sh[s]) * cf[s];
+        }
+        LONG_LE.set(dst, statesAt, x0);
+        LONG_LE.set(dst, statesAt + 8, x1);
+        LONG_LE.set(dst, statesAt + 16, x2);
+        LONG_LE.set(dst, statesAt + 24, x3);
+        int payload = hi - p;
+        System.arraycopy(dst, p, dst, lim, payload);
+        return lim + payload - dstOff;
+    }
+
+    /** High 64 bits of {@code x * y}, {@code x >= 0}, {@code y} unsigned. */
+    private static long mulHi(long x, long y) {
+        return Math.multiplyHigh(x, y) + ((y >> 63) & x);
+    }
+
+    /** One encoder step for the tail; returns the new state or -1 when the output would reach {@link #limit}. */
+    private long put(long x, int s, byte[] dst) {
+        if (x >= xMax[s]) {
+            if (pos - 4 < limit) {
+                return -1;
+            }
+            pos -= 4;
+            INT_LE.set(dst, pos, (int) x);
+            x >>>= 32;
+        }
+        return x + bias[s] + (mulHi(x, rcpFreq[s]) >>> rcpShift[s]) * cmplFreq[s];
+    }
+
+    /**
+     * Decodes exactly {@code n} symbols from exactly {@code src[srcOff, srcOff+srcLen)} into {@code dst[dstOff..]}.
+     *
+     * @throws MalformedFrameException on any inconsistency of the encoded block
+     */
+    public void decode(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int n) {
+        Objects.checkFromIndexSize(srcOff, srcLen, src.length);
+        Objects.checkFromIndexSize(dstOff, n, dst.length);
+        final int end = srcOff + srcLen;
+        MalformedFrameException.verify(srcLen >= 1, srcOff, "rANS block is empty");
+        int mode = src[srcOff] & 0xFF;
+        if (mode == MODE_STORED) {
+            MalformedFrameException.verify(
+                    srcLen - 1 == n, srcOff, "stored block holds " + (srcLen - 1) + " symbols, expected " + n);
+            System.arraycopy(src, srcOff + 1, dst, dstOff, n);
+            return;
+        }
+        if (mode == MODE_SINGLE) {
+            MalformedFrameException.verify(srcLen == 2, srcOff, "single-symbol block must be 2 bytes, is " + srcLen);
+            MalformedFrameException.verify(n >= 1, srcOff, "single-symbol block for zero symbols");
+            java.util.Arrays.fill(dst, dstOff, dstOff + n, src[srcOff + 1]);
+            return;
+        }
+        MalformedFrameException.verify((mode & 0x0F) == MODE_RANS, srcOff, "unknown rANS mode byte " + mode);
+        int scaleBits = MIN_SCALE_BITS + (mode >>> 4);
+        MalformedFrameException.verify(scaleBits <= MAX_SCALE_BITS, srcOff, "rANS scale bits " + scaleBits + " > 12");
+        int p = srcOff + 1;
+        MalformedFrameException.verify(p < end, p, "rANS table truncated");
+        int k = (src[p++] & 0xFF) + 1;
+        MalformedFrameException.verify(k >= 2, p - 1, "rANS block with fewer than 2 symbols");
+        if (k <= LIST_MAX) {
+            MalformedFrameException.verify(end - p >= k, p, "rANS symbol list truncated");
+            int prev = -1;
+            for (int j = 0; j < k; j++) {
+                int s = src[p + j] & 0xFF;
+                MalformedFrameException.verify(s > prev, p + j, "rANS symbol list not strictly increasing");
+                used[j] = s;
+                prev = s;
+            }
+            p += k;
+        } else {
+            MalformedFrameException.verify(end - p >= BITMAP_BYTES, p, "rANS symbol bitmap truncated");
+            int j = 0;
+            for (int s = 0; s < 256; s++) {
+                if ((src[p + (s >>> 3)] >>> (s & 7) & 1) != 0) {
+                    if (j < k) {
+                        used[j] = s;
+                    }
+                    j++;
+                }
+            }
+            MalformedFrameException.verify(j == k, p, "rANS symbol bitmap holds " + j + " symbols, header says " + k);
+            p += BITMAP_BYTES;
+        }
+        final int total = 1 << scaleBits;
+        int start = 0;
+        for (int j = 0; j < k; j++) {
+            MalformedFrameException.verify(p < end, p, "rANS frequency table truncated");
+            int v = src[p++] & 0xFF;
+            if (v >= 0x80) {
+                MalformedFrameException.verify(p < end, p, "rANS frequency table truncated");
+                int h = src[p++] & 0xFF;
+                MalformedFrameException.verify(h >= 1 && h < 32, p - 1, "bad rANS frequency varint");
+                v = (v & 0x7F) | h << 7;
+            }
+            int f = v + 1;
+            MalformedFrameException.verify(f <= total - start, p - 1, "rANS frequencies exceed 2^" + scaleBits);
+            int s = used[j];
+            int e = v << 20 | s;
+            for (int slot = 0; slot < f; slot++) {
+                slots[start + slot] = e | slot << 8;
+            }
+            start += f;
+        }
+        MalformedFrameException.verify(start == total, p, "rANS frequencies sum to " + start + ", expected " + total);
+        MalformedFrameException.verify(end - p >= STATE_BYTES, p, "rANS states truncated");
+        long x0 = (long) LONG_LE.get(src, p);
+        long x1 = (long) LONG_LE.get(src, p + 8);
+        long x2 = (long) LONG_LE.get(src, p + 16);
+        long x3 = (long) LONG_LE.get(src, p + 24);
+        MalformedFrameException.verify(
+                x0 >= RANS_L && x1 >= RANS_L && x2 >= RANS_L && x3 >= RANS_L, p, "rANS state out of range");
+        p += STATE_BYTES;
+
+        final int[] tab = slots;
+        final int mask = total - 1;
+        final int shift = scaleBits;
+        final int end4 = end - 4;
+        final String truncated = "rANS payload truncated";
+        int o = dstOff;
+        int base = n & ~3;
+        for (int stop = dstOff + base; o < stop; o += 4) {
+            int e = tab[(int) x0 & mask];
+            x0 = ((e >>> 20) + 1) * (x0 >>> shift) + (e >>> 8 & 0xFFF);
+            dst[o] = (byte) e;
+            if (x0 < RANS_L) {
+                MalformedFrameException.verify(p <= end4, p, truncated);
+                x0 = x0 << 32 | ((int) INT_LE.get(src, p) & 0xFFFFFFFFL);
+                p += 4;
+            }
+            e = tab[(int) x1 & mask];
+            x1 = ((e >>> 20) + 1) * (x1 >>> shift) + (e >>> 8 & 0xFFF);
+            dst[o + 1] = (byte) e;
+            if (x1 < RANS_L) {
+                MalformedFrameException.verify(p <= end4, p, truncated);
+                x1 = x1 << 32 | ((int) INT_LE.get(src, p) & 0xFFFFFFFFL);
+                p += 4;
+            }
+            e = tab[(int) x2 & mask];
+            x2 = ((e >>> 20) + 1) * (x2 >>> shift) + (e >>> 8 & 0xFFF);
+            dst[o + 2] = (byte) e;
+            if (x2 < RANS_L) {
+                MalformedFrameException.verify(p <= end4, p, truncated);
+                x2 = x2 << 32 | ((int) INT_LE.get(src, p) & 0xFFFFFFFFL);
+                p += 4;
+            }
+            e = tab[(int) x3 & mask];
+            x3 = ((e >>> 20) + 1) * (x3 >>> shift) + (e >>> 8 & 0xFFF);
+            dst[o + 3] = (byte) e;
+            if (x3 < RANS_L) {
+                MalformedFrameException.verify(p <= end4, p, truncated);
+                x3 = x3 << 32 | ((int) INT_LE.get(src, p) & 0xFFFFFFFFL);
+                p += 4;
+            }
+        }
+        // tail: at most three symbols, states 0..2
+        int tail = n & 3;
+        for (int j = 0; j < tail; j++) {
+            long x = j == 0 ? x0 : j == 1 ? x1 : x2;
+            int e = tab[(int) x & mask];
+            x = ((e >>> 20) + 1) * (x >>> shift) + (e >>> 8 & 0xFFF);
+            dst[o + j] = (byte) e;
+            if (x < RANS_L) {
+                MalformedFrameException.verify(p <= end4, p, truncated);
+                x = x << 32 | ((int) INT_LE.get(src, p) & 0xFFFFFFFFL);
+                p += 4;
+            }
+            if (j == 0) {
+                x0 = x;
+            } else if (j == 1) {
+                x1 = x;
+            } else {
+                x2 = x;
+            }
+        }
+        MalformedFrameException.verify(p == end, p, "rANS block has " + (end - p) + " trailing bytes");
+        MalformedFrameException.verify(
+                x0 == RANS_L && x1 == RANS_L && x2 == RANS_L && x3 == RANS_L,
+                p,
+                "rANS final state mismatch: block corrupted");
+    }
+}

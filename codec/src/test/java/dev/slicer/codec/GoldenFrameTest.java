@@ -1,0 +1,79 @@
+package dev.slicer.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Golden frames pin the byte format: small fixed tensors (plain arithmetic, no RNG or libm) and the expected frame
+ * as hex under {@code src/test/resources/dev/slicer/codec/golden/}. A change of the encoding fails here; if it is
+ * intended, bump the format version and regenerate with {@code -Dslicer.golden.update=true}.
+ */
+class GoldenFrameTest {
+
+    static float[] ramp(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = ((i * 37) % 101 - 50) / 7f;
+        }
+        x[n / 3] = 40f;
+        x[(2 * n) / 3] = -33.5f;
+        return x;
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("topk-rans", TensorShape.of(4, 24), CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, true)),
+                Arguments.of(
+                        "topk-raw-lambda",
+                        TensorShape.of(96),
+                        CodecSettings.topK(0.5, 2, 2, 0.25, 10, 0.002, false).withSeed(42)),
+                Arguments.of(
+                        "topk-fixed",
+                        TensorShape.of(2, 3, 16),
+                        CodecSettings.topK(0.6, 2, 2, 0, 8, 0.01, false).withFixedBits(List.of(8, 4, 2, 1))),
+                Arguments.of("topk-sparse", TensorShape.of(8, 12), CodecSettings.topK(0.97, 1, 1, 0, 16, 0, false)),
+                Arguments.of("lossless", TensorShape.of(3, 8), CodecSettings.lossless()),
+                Arguments.of(
+                        "lossless-rans",
+                        TensorShape.of(96),
+                        CodecSettings.lossless().withEntropy(true)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void frameBytesArePinned(String name, TensorShape shape, CodecSettings s) throws IOException {
+        float[] x = ramp(shape.elementCount());
+        byte[] buf = new byte[(int) SizeBound.maxFrameBytes(shape, s)];
+        int n = FrameEncoder.create().encode(x, 0, shape, s, buf, 0);
+        String hex = HexFormat.of().formatHex(buf, 0, n);
+        String resource = "golden/" + name + ".hex";
+        if (Boolean.getBoolean("slicer.golden.update")) {
+            Path p = Path.of("src/test/resources/dev/slicer/codec", resource);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, hex + "\n");
+        }
+        try (InputStream in = GoldenFrameTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as("golden file %s", resource).isNotNull();
+            String expected = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+            assertThat(hex).as("frame bytes of %s", name).isEqualTo(expected);
+        }
+        float[] y = new float[x.length];
+        FrameHeader h = FrameDecoder.create(DecodeLimits.defaults()).decode(buf, 0, n, y, 0);
+        assertThat(h.settings())
+                .isEqualTo(
+                        s.mode() == CodecMode.LOSSLESS
+                                ? CodecSettings.lossless().withEntropy(s.entropy())
+                                : s);
+    }
+}
