@@ -1,0 +1,58 @@
+package dev.slicer.planner.cli;
+
+import dev.slicer.planner.model.SplitProfile;
+import dev.slicer.planner.plan.PlanJson;
+import dev.slicer.planner.search.KnobGrid;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slicer plan calibrate}: profiles a model and measures its distortion table (mean output cosine of the
+ * split model with the real codec, per candidate and knob setting, on sample inputs); writes the profile JSON that
+ * {@code slicer plan --profile} and the operator plan from.
+ */
+@Command(
+        name = "calibrate",
+        mixinStandardHelpOptions = true,
+        description = "Profile a model and measure output fidelity per split candidate and knob setting.")
+final class CalibrateCommand implements Callable<Integer> {
+    @Option(
+            names = "--model",
+            required = true,
+            description = "builtin:minilm | builtin:tiny-resnet | builtin:tiny-llama | path.onnx")
+    String model;
+
+    @Option(names = "--out", required = true, description = "profile JSON to write")
+    Path out;
+
+    @Option(
+            names = "--samples",
+            defaultValue = "2",
+            description = "sample inputs to average (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (samples < 1) {
+            throw new IllegalArgumentException("--samples must be >= 1");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        SplitProfile base = ModelProfiler.profile(model, err);
+        KnobGrid grid = KnobGrid.standard();
+        err.println("slicer plan calibrate: measuring " + base.candidates().size() + " candidates x " + grid.size()
+                + " settings on " + samples + " sample input(s) ...");
+        SplitProfile calibrated = ModelProfiler.calibrate(base, grid, samples, err);
+        Files.writeString(out, PlanJson.write(calibrated, true) + "\n", StandardCharsets.UTF_8);
+        err.println("slicer plan calibrate: wrote " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.slicer.planner.cli;
+
+import dev.slicer.planner.InvalidPlanInputException;
+import dev.slicer.planner.Planner;
+import dev.slicer.planner.cost.CodecSizeBound;
+import dev.slicer.planner.cost.FidelityPrior;
+import dev.slicer.planner.link.LinkSpec;
+import dev.slicer.planner.model.SplitProfile;
+import dev.slicer.planner.model.SyntheticProfiles;
+import dev.slicer.planner.plan.DeviceClass;
+import dev.slicer.planner.plan.Plan;
+import dev.slicer.planner.plan.PlanJson;
+import dev.slicer.planner.split.ArBudget;
+import dev.slicer.planner.split.Budgets;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slicer plan}: builds a rate-indexed split/compression plan for one device class and prints it as a table
+ * (or, with {@code --json}, as exactly one JSON document on stdout). Progress and notes go to stderr.
+ */
+@Command(
+        name = "slicer plan",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        subcommands = {CalibrateCommand.class},
+        description = {
+            "Plan split points and codec knobs (SLICER-Search) for every link-quality bucket of one device class.",
+            "Without --profile the model is profiled on this machine; a distortion table comes from"
+                    + " 'slicer plan calibrate'."
+        })
+public final class PlanCli implements Callable<Integer> {
+
+    @Option(
+            names = "--model",
+            description = "builtin:minilm | builtin:tiny-resnet | builtin:tiny-llama | path.onnx | synthetic:N")
+    String model;
+
+    @Option(names = "--profile", description = "stored profile JSON (from 'slicer plan calibrate'); skips profiling")
+    Path profile;
+
+    @Option(names = "--latency", description = "latency budget D, e.g. 50ms")
+    String latency;
+
+    @Option(names = "--memory", description = "edge memory budget M, e.g. 512Mi")
+    String memory;
+
+    @Option(
+            names = "--queue-delay",
+            defaultValue = "0ms",
+            description = "back-end queueing delay taken off D for offloading rows (default ${DEFAULT-VALUE})")
+    String queueDelay;
+
+    @Option(names = "--ar", description = "autoregressive decoding (eqs. 4-6)")
+    boolean ar;
+
+    @Option(names = "--tokens", defaultValue = "64", description = "AR: tokens to generate (default ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(
+            names = "--prompt-tokens",
+            defaultValue = "16",
+            description = "AR: prompt length (default ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(
+            names = "--ar-memory",
+            defaultValue = "8Mi",
+            description = "AR: per-step offload buffer M_ar (default ${DEFAULT-VALUE})")
+    String arMemory;
+
+    @Option(
+            names = "--eps",
+            defaultValue = "1e-3",
+            description = "outage target eps (SNR tables; default ${DEFAULT-VALUE})")
+    double eps;
+
+    @Option(
+            names = "--bandwidth-hz",
+            description = "channel bandwidth W in Hz: plan over SNR buckets with the eps-outage model")
+    String bandwidthHz;
+
+    @Option(
+            names = "--snr-db",
+            defaultValue = "-5:30",
+            description = "SNR range MIN:MAX in dB for --bandwidth-hz (default ${DEFAULT-VALUE})")
+    String snrDb;
+
+    @Option(
+            names = "--min-rate",
+            defaultValue = "64k",
+            description = "lowest goodput bucket, bit/s (default ${DEFAULT-VALUE})")
+    String minRate;
+
+    @Option(
+            names = "--max-rate",
+            defaultValue = "1G",
+            description = "highest goodput bucket bound, bit/s (default ${DEFAULT-VALUE})")
+    String maxRate;
+
+    @Option(names = "--buckets", defaultValue = "32", description = "number of link buckets (default ${DEFAULT-VALUE})")
+    int buckets;
+
+    @Option(
+            names = "--compute-scale",
+            defaultValue = "1",
+            description = "edge latency relative to the profiling machine (default ${DEFAULT-VALUE})")
+    double computeScale;
+
+    @Option(
+            names = "--min-fidelity",
+            defaultValue = "0",
+            description = "never choose knobs below this fidelity (default ${DEFAULT-VALUE})")
+    double minFidelity;
+
+    @Option(
+            names = "--device-class",
+            defaultValue = "default",
+            description = "device class name (default ${DEFAULT-VALUE})")
+    String deviceClass;
+
+    @Option(names = "--json", description = "print the plan as one JSON document")
+    boolean json;
+
+    @Option(names = "--out", description = "also write the plan JSON to this file")
+    Path out;
+
+    @Option(names = "--save-profile", description = "write the profile used to this file")
+    Path saveProfile;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new PlanCli());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IOException) {
+                cmd.getErr().println("slicer plan: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        java.io.PrintWriter stdout = spec.commandLine().getOut();
+        Budgets budgets = budgets();
+        LinkSpec link = link();
+        DeviceClass dc = new DeviceClass(deviceClass, budgets, link, computeScale);
+        SplitProfile p = loadProfile(err);
+        if (saveProfile != null) {
+            Files.writeString(saveProfile, PlanJson.write(p, true) + "\n", StandardCharsets.UTF_8);
+            err.println("slicer plan: profile written to " + saveProfile);
+        }
+        if (p.distortion() == null) {
+            err.println("slicer plan: note: " + FidelityPrior.description()
+                    + "; run 'slicer plan calibrate' for measured fidelity");
+        }
+        Plan plan = new Planner(CodecSizeBound.INSTANCE).plan(p, List.of(dc));
+        if (out != null) {
+            Files.writeString(out, PlanJson.write(plan, true) + "\n", StandardCharsets.UTF_8);
+            err.println("slicer plan: plan written to " + out);
+        }
+        if (json) {
+            stdout.println(PlanJson.write(plan, true));
+        } else {
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+            TablePrinter.print(plan, ps);
+            stdout.print(buf.toString(StandardCharsets.UTF_8));
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private Budgets budgets() {
+        if (latency == null || memory == null) {
+            throw new InvalidPlanInputException("give --latency (e.g. 50ms) and --memory (e.g. 512Mi)");
+        }
+        ArBudget arb = ar ? new ArBudget(tokens, promptTokens, Units.bytes(arMemory)) : null;
+        return new Budgets(Units.seconds(latency), Units.bytes(memory), Units.seconds(queueDelay), minFidelity, arb);
+    }
+
+    private LinkSpec link() {
+        if (bandwidthHz == null) {
+            return LinkSpec.goodput(Units.bitsPerSecond(minRate), Units.bitsPerSecond(maxRate), buckets);
+        }
+        String[] range = snrDb.split(":");
+        if (range.length != 2) {
+            throw new IllegalArgumentException("--snr-db must be MIN:MAX in dB, e.g. -5:30, got " + snrDb);
+        }
+        double lo;
+        double hi;
+        try {
+            lo = Double.parseDouble(range[0]);
+            hi = Double.parseDouble(range[1]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--snr-db must be MIN:MAX in dB, e.g. -5:30, got " + snrDb);
+        }
+        return LinkSpec.outage(Units.bitsPerSecond(bandwidthHz), lo, hi, buckets, eps);
+    }
+
+    private SplitProfile loadProfile(java.io.PrintWriter err) throws IOException {
+        if (profile != null) {
+            err.println("slicer plan: reading profile " + profile);
+            return PlanJson.read(Files.readString(profile, StandardCharsets.UTF_8), SplitProfile.class);
+        }
+        if (model == null) {
+            throw new InvalidPlanInputException("give --model or --profile");
+        }
+        if (SyntheticProfiles.isSynthetic(model)) {
+            err.println("slicer plan: synthetic profile " + model + " (nominal encode-time model)");
+            return SyntheticProfiles.of(model);
+        }
+        return ModelProfiler.profile(model, err);
+    }
+}

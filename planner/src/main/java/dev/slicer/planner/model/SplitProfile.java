@@ -1,0 +1,80 @@
+package dev.slicer.planner.model;
+
+import static dev.slicer.planner.InvalidPlanInputException.nonNegative;
+import static dev.slicer.planner.InvalidPlanInputException.require;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.slicer.planner.cost.LinearCodecTimeModel;
+import dev.slicer.planner.search.Theta;
+import java.util.List;
+
+/**
+ * Everything the planner knows about one model, stored as JSON by {@code slicer plan calibrate} (or built on the
+ * fly by {@code slicer plan}) so the operator can plan from it without loading the model.
+ *
+ * @param model model reference, e.g. {@code builtin:minilm}
+ * @param inputBytes raw request size (what a cloud-only edge uploads)
+ * @param fullMemoryBytes weights of the whole float model (local-only single-shot)
+ * @param fullSeconds latency of the whole float model on the profiling device
+ * @param compressedFullMemoryBytes weights of the whole compressed (int8) model (AR local steps)
+ * @param compressedFullSeconds one decoding step of the whole compressed model
+ * @param candidates split candidates, shallowest first, {@code candidates.get(i).index() == i}
+ * @param settings the knob grid the distortion table was measured for; empty = the standard grid
+ * @param distortion measured fidelity per candidate and setting; null = unmeasured (conservative prior)
+ * @param encodeTime calibrated encode-time model zeta(theta) of the profiling device
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SplitProfile(
+        String model,
+        long inputBytes,
+        long fullMemoryBytes,
+        double fullSeconds,
+        long compressedFullMemoryBytes,
+        double compressedFullSeconds,
+        List<SplitCandidate> candidates,
+        List<Theta> settings,
+        DistortionTable distortion,
+        LinearCodecTimeModel encodeTime) {
+
+    public SplitProfile {
+        require(model != null && !model.isBlank(), "profile has no model name");
+        nonNegative(inputBytes, "input bytes");
+        nonNegative(fullMemoryBytes, "full model memory");
+        nonNegative(fullSeconds, "full model latency");
+        nonNegative(compressedFullMemoryBytes, "compressed model memory");
+        nonNegative(compressedFullSeconds, "compressed model step latency");
+        require(candidates != null && !candidates.isEmpty(), "profile of " + model + " has no split candidates");
+        candidates = List.copyOf(candidates);
+        for (int i = 0; i < candidates.size(); i++) {
+            require(candidates.get(i) != null, "null candidate at " + i);
+            require(
+                    candidates.get(i).index() == i,
+                    "candidate at position " + i + " has index "
+                            + candidates.get(i).index());
+        }
+        settings = settings == null ? List.of() : List.copyOf(settings);
+        require(encodeTime != null, "profile of " + model + " has no encode-time model");
+        if (distortion != null) {
+            for (var e : distortion.fidelity().entrySet()) {
+                require(
+                        e.getValue().size() == candidates.size(),
+                        "distortion entry " + e.getKey() + " has "
+                                + e.getValue().size() + " values for " + candidates.size() + " candidates");
+            }
+        }
+    }
+
+    public SplitProfile withDistortion(List<Theta> grid, DistortionTable table) {
+        return new SplitProfile(
+                model,
+                inputBytes,
+                fullMemoryBytes,
+                fullSeconds,
+                compressedFullMemoryBytes,
+                compressedFullSeconds,
+                candidates,
+                grid,
+                table,
+                encodeTime);
+    }
+}

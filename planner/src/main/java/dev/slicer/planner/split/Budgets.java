@@ -1,0 +1,56 @@
+package dev.slicer.planner.split;
+
+import static dev.slicer.planner.InvalidPlanInputException.nonNegative;
+import static dev.slicer.planner.InvalidPlanInputException.positive;
+import static dev.slicer.planner.InvalidPlanInputException.require;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The budgets a device class is planned for.
+ *
+ * @param latencySeconds D, the end-to-end latency budget the back-end hands the edge
+ * @param memoryBytes M, the edge's memory budget
+ * @param queueDelaySeconds the back-end's reported queueing delay; every offloading option must meet {@code D -
+ *     queue}, local-only must meet D
+ * @param minFidelity settings whose (measured or prior) fidelity is below this are never chosen; 0 = no floor
+ * @param ar autoregressive budget, or null for single-shot inference
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Budgets(
+        double latencySeconds, long memoryBytes, double queueDelaySeconds, double minFidelity, ArBudget ar) {
+
+    public Budgets {
+        positive(latencySeconds, "latency budget D (s)");
+        require(memoryBytes > 0, "memory budget M must be > 0 bytes, got " + memoryBytes);
+        nonNegative(queueDelaySeconds, "back-end queueing delay (s)");
+        require(minFidelity >= 0 && minFidelity <= 1, "minimum fidelity must be in [0, 1], got " + minFidelity);
+        if (ar != null) {
+            require(
+                    ar.arMemoryBytes() < memoryBytes,
+                    "AR memory M_ar (" + ar.arMemoryBytes() + " B) must be below the memory budget M (" + memoryBytes
+                            + " B)");
+        }
+    }
+
+    public static Budgets singleShot(double latencySeconds, long memoryBytes, double queueDelaySeconds) {
+        return new Budgets(latencySeconds, memoryBytes, queueDelaySeconds, 0, null);
+    }
+
+    /** The budget left for offloading options: {@code D - queue} (may be negative: then nothing offloads). */
+    public double offloadLatencySeconds() {
+        return latencySeconds - queueDelaySeconds;
+    }
+
+    public Budgets withLatency(double seconds) {
+        return new Budgets(seconds, memoryBytes, queueDelaySeconds, minFidelity, ar);
+    }
+
+    public Budgets withMemory(long bytes) {
+        return new Budgets(latencySeconds, bytes, queueDelaySeconds, minFidelity, ar);
+    }
+
+    public Budgets withQueueDelay(double seconds) {
+        return new Budgets(latencySeconds, memoryBytes, seconds, minFidelity, ar);
+    }
+}

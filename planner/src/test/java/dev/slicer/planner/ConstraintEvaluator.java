@@ -1,0 +1,230 @@
+package dev.slicer.planner;
+
+import dev.slicer.codec.CodecMode;
+import dev.slicer.codec.TensorShape;
+import dev.slicer.planner.cost.FidelityPrior;
+import dev.slicer.planner.cost.FrameSizeModel;
+import dev.slicer.planner.link.LinkAxis;
+import dev.slicer.planner.model.SplitCandidate;
+import dev.slicer.planner.model.SplitProfile;
+import dev.slicer.planner.plan.DeviceClass;
+import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.Theta;
+import dev.slicer.planner.split.ArBudget;
+import dev.slicer.planner.split.Budgets;
+import dev.slicer.planner.split.RowKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An independent, deliberately naive re-implementation of the constraints (eqs. 1-6, SLICER-Search's memory and
+ * buffer caps) used to re-check every plan row: it recomputes frame bounds straight from the size model, the
+ * outage count straight from the formula, and brute-forces every deeper option to confirm none is feasible.
+ */
+public final class ConstraintEvaluator {
+    private static final double LENIENT = 1 + 1e-9;
+    private static final double STRICT = 1 - 1e-9;
+
+    private final SplitProfile p;
+    private final List<Theta> grid;
+    private final FrameSizeModel size;
+    private final DeviceClass dc;
+    private final Budgets b;
+
+    public ConstraintEvaluator(SplitProfile p, List<Theta> grid, FrameSizeModel size, DeviceClass dc) {
+        this.p = p;
+        this.grid = grid;
+        this.size = size;
+        this.dc = dc;
+        this.b = dc.budgets();
+    }
+
+    /** Naive eq. 1 count of transmissions at rate R (0 = cannot deliver). */
+    long transmissions(PlanRow row) {
+        double r = row.rateBitsPerSecond();
+        if (dc.link().axis() == LinkAxis.GOODPUT_BITS_PER_SECOND) {
+            return r > 0 ? 1 : 0;
+        }
+        double gamma = Math.pow(10, row.lower() / 10);
+        // 2^(R/W) - 1 and 1 - e^-x via expm1: a literal pow/exp loses everything at very low rates or SNRs
+        double po = -Math.expm1(-Math.expm1(r / dc.link().bandwidthHz() * Math.log(2)) / gamma);
+        if (r <= 0 || po >= 1) {
+            return 0;
+        }
+        return Math.max(1, (long) Math.ceil(Math.log(dc.link().epsilon()) / Math.log(po)));
+    }
+
+    double fidelity(int l, Theta t) {
+        if (p.distortion() == null) {
+            return FidelityPrior.of(t);
+        }
+        if (t.mode() == CodecMode.LOSSLESS) {
+            return 1;
+        }
+        return p.distortion().fidelity().get(t.withEntropy(false).id()).get(l);
+    }
+
+    long singleFrame(SplitCandidate c, Theta t) {
+        int[] dims = c.codedShape().stream().mapToInt(i -> i).toArray();
+        return size.maxFrameBytes(TensorShape.of(dims), t) + c.sideBytes();
+    }
+
+    long handoffFrame(SplitCandidate c, Theta t, int w) {
+        long rows = b.ar().promptTokens() + w - 1L;
+        long side = (c.sideBytes() * rows + c.sampleRows() - 1) / c.sampleRows();
+        return size.maxFrameBytes(TensorShape.of((int) rows, c.hiddenSize()), t) + side;
+    }
+
+    double zeta(long elements, Theta t) {
+        return p.encodeTime().encodeSeconds(elements, t) * dc.computeScale();
+    }
+
+    /** Latency of a single-shot split, or NaN when a hard constraint other than latency fails. */
+    double singleLatency(int l, Theta t, double rate, long n) {
+        SplitCandidate c = p.candidates().get(l);
+        long frame = singleFrame(c, t);
+        if (c.memoryBytes() + c.codedBytes() + frame > b.memoryBytes() || fidelity(l, t) < b.minFidelity() || n == 0) {
+            return Double.NaN;
+        }
+        return c.frontSeconds() * dc.computeScale() + frame * 8.0 * n / rate + zeta(c.codedElements(), t);
+    }
+
+    double arLatency(int l, int w, Theta t, double rate, long n) {
+        ArBudget ar = b.ar();
+        SplitCandidate c = p.candidates().get(l);
+        long frame = handoffFrame(c, t, w);
+        boolean fullFits = p.compressedFullMemoryBytes() + ar.arMemoryBytes() <= b.memoryBytes();
+        if (frame > ar.arMemoryBytes()
+                || c.compressedMemoryBytes() + ar.arMemoryBytes() > b.memoryBytes()
+                || (w >= 2 && !fullFits)
+                || fidelity(l, t) < b.minFidelity()
+                || n == 0) {
+            return Double.NaN;
+        }
+        long rows = ar.promptTokens() + w - 1L;
+        return (w - 1) * p.compressedFullSeconds() * dc.computeScale()
+                + c.compressedFrontSeconds() * dc.computeScale()
+                + frame * 8.0 * n / rate
+                + zeta(rows * c.hiddenSize(), t);
+    }
+
+    boolean localFeasible(double factor) {
+        if (b.ar() == null) {
+            return p.fullMemoryBytes() <= b.memoryBytes()
+                    && p.fullSeconds() * dc.computeScale() <= b.latencySeconds() * factor;
+        }
+        ArBudget ar = b.ar();
+        return p.compressedFullMemoryBytes() + ar.arMemoryBytes() <= b.memoryBytes()
+                && ar.tokens() * p.compressedFullSeconds() * dc.computeScale() <= b.latencySeconds() * factor;
+    }
+
+    boolean fits(double latency, double factor) {
+        return !Double.isNaN(latency) && latency <= b.offloadLatencySeconds() * factor;
+    }
+
+    /** All violations of a row; empty when the row is valid and no deeper option is feasible. */
+    public List<String> check(PlanRow row) {
+        List<String> bad = new ArrayList<>();
+        long n = transmissions(row);
+        if (n != 0 && row.transmissions() != n) {
+            bad.add("transmissions " + row.transmissions() + " != eq.1 count " + n);
+        }
+        double rate = row.rateBitsPerSecond();
+        int cands = p.candidates().size();
+        switch (row.kind()) {
+            case LOCAL_ONLY -> {
+                if (row.split() != cands || !localFeasible(LENIENT)) {
+                    bad.add("local-only row is not feasible locally");
+                }
+            }
+            case SPLIT -> {
+                Theta t = row.theta();
+                double lat = b.ar() == null
+                        ? singleLatency(row.split(), t, rate, n)
+                        : arLatency(row.split(), row.w(), t, rate, n);
+                if (!fits(lat, LENIENT)) {
+                    bad.add("split row violates a constraint: latency " + lat + " vs " + b.offloadLatencySeconds());
+                }
+                if (Math.abs(lat - row.predictedLatencySeconds()) > 1e-9 * Math.max(1, lat)) {
+                    bad.add("predicted latency " + row.predictedLatencySeconds() + " != " + lat);
+                }
+                if (localFeasible(STRICT)) {
+                    bad.add("local-only was feasible");
+                }
+                checkKnobOrder(row, rate, n, bad);
+            }
+            case CLOUD_ONLY -> {
+                if (row.split() != -1) {
+                    bad.add("cloud-only row with split " + row.split());
+                }
+                if (localFeasible(STRICT)) {
+                    bad.add("local-only was feasible");
+                }
+            }
+        }
+        if (row.kind() != RowKind.LOCAL_ONLY) {
+            deeperInfeasible(row, rate, n, bad);
+        }
+        return bad;
+    }
+
+    private void deeperInfeasible(PlanRow row, double rate, long n, List<String> bad) {
+        int cands = p.candidates().size();
+        if (b.ar() == null) {
+            int from = row.kind() == RowKind.CLOUD_ONLY ? 0 : row.split() + 1;
+            for (int l = from; l < cands; l++) {
+                for (Theta t : grid) {
+                    if (fits(singleLatency(l, t, rate, n), STRICT)) {
+                        bad.add("deeper split " + l + " " + t.id() + " was feasible");
+                        return;
+                    }
+                }
+            }
+            return;
+        }
+        for (int w = 1; w <= b.ar().tokens(); w++) {
+            for (int l = 0; l < cands; l++) {
+                boolean deeper = row.kind() == RowKind.CLOUD_ONLY || w > row.w() || (w == row.w() && l > row.split());
+                if (!deeper) {
+                    continue;
+                }
+                for (Theta t : grid) {
+                    if (fits(arLatency(l, w, t, rate, n), STRICT)) {
+                        bad.add("deeper (w, l) = (" + w + ", " + l + ") " + t.id() + " was feasible");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Paper order: no feasible setting at a lower level of the chosen family, best fidelity within its level. */
+    private void checkKnobOrder(PlanRow row, double rate, long n, List<String> bad) {
+        Theta chosen = row.theta();
+        double chosenLevel = level(chosen);
+        for (Theta t : grid) {
+            if (t.mode() != chosen.mode()) {
+                continue;
+            }
+            double lat = b.ar() == null
+                    ? singleLatency(row.split(), t, rate, n)
+                    : arLatency(row.split(), row.w(), t, rate, n);
+            if (!fits(lat, STRICT)) {
+                continue;
+            }
+            if (level(t) < chosenLevel) {
+                bad.add("less aggressive level " + t.id() + " was feasible (chosen " + chosen.id() + ")");
+            } else if (level(t) == chosenLevel && fidelity(row.split(), t) > fidelity(row.split(), chosen)) {
+                bad.add("same-level " + t.id() + " had better fidelity than " + chosen.id());
+            }
+        }
+    }
+
+    private static double level(Theta t) {
+        return switch (t.mode()) {
+            case LOSSLESS -> 0;
+            case TOPK -> t.sparsity();
+            case TS_TABQ -> -t.qbit();
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package dev.slicer.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slicer.planner.cost.CostTable;
+import dev.slicer.planner.cost.LinearCodecTimeModel;
+import dev.slicer.planner.link.RateChoice;
+import dev.slicer.planner.model.DistortionTable;
+import dev.slicer.planner.model.SplitCandidate;
+import dev.slicer.planner.model.SplitProfile;
+import dev.slicer.planner.search.KnobGrid;
+import dev.slicer.planner.search.Theta;
+import dev.slicer.planner.split.ArBudget;
+import dev.slicer.planner.split.AutoregressiveSelector;
+import dev.slicer.planner.split.Budgets;
+import dev.slicer.planner.split.RowKind;
+import dev.slicer.planner.split.Selection;
+import dev.slicer.planner.split.SingleShotSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Hand-built cases: the paper's AR scenarios b-1..b-3 and the SLICER-Search order. */
+class ScenarioTest {
+    private static final LinearCodecTimeModel FAST = new LinearCodecTimeModel(
+            "test",
+            Map.of(
+                    "LOSSLESS", new LinearCodecTimeModel.Coefficients(0, 0),
+                    "TOPK", new LinearCodecTimeModel.Coefficients(1e-5, 1e-9),
+                    "TOPK/rans", new LinearCodecTimeModel.Coefficients(2e-5, 2e-9),
+                    "TS_TABQ", new LinearCodecTimeModel.Coefficients(1e-5, 1e-9),
+                    "TS_TABQ/rans", new LinearCodecTimeModel.Coefficients(2e-5, 2e-9)));
+
+    /** A 4-layer decoder: 10 MB and 1 ms per layer (int8: 2.5 MB, 0.8 ms), hidden 256. */
+    private static SplitProfile decoder(DistortionTable distortion, List<Theta> grid) {
+        List<SplitCandidate> cs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            cs.add(new SplitCandidate(
+                    i,
+                    "layers." + i,
+                    (i + 1) * 10_000_000L,
+                    (i + 1) * 1e-3,
+                    (i + 1) * 2_500_000L,
+                    (i + 1) * 0.8e-3,
+                    List.of(1, 16, 256),
+                    16 * 256 * 4,
+                    0));
+        }
+        return new SplitProfile("decoder", 64, 50_000_000L, 5e-3, 12_500_000L, 4e-3, cs, grid, distortion, FAST);
+    }
+
+    private static Selection ar(SplitProfile p, double d, long m, long mAr, double rate) {
+        Budgets b = new Budgets(d, m, 0, 0, new ArBudget(16, 8, mAr));
+        return AutoregressiveSelector.select(
+                CostTable.build(p, Fixtures.SIZE, b.ar()), b, 1.0, RateChoice.goodput(rate));
+    }
+
+    @Test
+    void b3EnoughResourcesMeansNoOffload() {
+        Selection s = ar(decoder(null, List.of()), 1.0, 1L << 30, 1 << 20, 1e8);
+        assertThat(s.kind()).isEqualTo(RowKind.LOCAL_ONLY);
+        assertThat(s.split()).isEqualTo(4);
+        assertThat(s.latencySeconds()).isEqualTo(16 * 4e-3);
+    }
+
+    @Test
+    void b2TighterLatencyHandsOffEarlier() {
+        Selection roomy = ar(decoder(null, List.of()), 0.05, 1L << 30, 1 << 20, 1e8);
+        Selection tight = ar(decoder(null, List.of()), 0.02, 1L << 30, 1 << 20, 1e8);
+        assertThat(roomy.kind()).isEqualTo(RowKind.SPLIT);
+        assertThat(tight.kind()).isEqualTo(RowKind.SPLIT);
+        assertThat(tight.w()).isLessThan(roomy.w());
+        assertThat(Selection.compareDepth(tight, roomy)).isNegative();
+    }
+
+    @Test
+    void b1TighterMemoryRetreatsTheSplit() {
+        // the whole int8 net (12.5 MB) no longer fits next to M_ar: w = 1, and only shallow fronts fit
+        Selection s = ar(decoder(null, List.of()), 0.05, 6_000_000L, 1_000_000L, 1e8);
+        assertThat(s.kind()).isEqualTo(RowKind.SPLIT);
+        assertThat(s.w()).isEqualTo(1);
+        assertThat(s.split()).isEqualTo(1);
+        Selection none = ar(decoder(null, List.of()), 0.05, 3_000_000L, 1_000_000L, 1e8);
+        assertThat(none.kind()).isEqualTo(RowKind.CLOUD_ONLY);
+        assertThat(none.split()).isEqualTo(-1);
+    }
+
+    @Test
+    void searchTunesBlocksBeforeRaisingSparsityAndPicksModesByMeasuredFidelity() {
+        List<Theta> grid = List.of(
+                Theta.topK(0.5, 1, 1, 0, 8, 0.02, false),
+                Theta.topK(0.5, 4, 4, 0, 8, 0.02, false),
+                Theta.topK(0.875, 1, 1, 0, 8, 0.02, false),
+                Theta.tsTabq(0.01, 4, 0.02, false));
+        // measured: at s = 0.5, M = 4/4 is better; s = 0.875 measures best of all but is more aggressive
+        DistortionTable table = new DistortionTable(
+                "output-cosine-mean",
+                2,
+                Map.of(
+                        grid.get(0).id(), List.of(0.95, 0.95, 0.95, 0.95),
+                        grid.get(1).id(), List.of(0.97, 0.97, 0.97, 0.97),
+                        grid.get(2).id(), List.of(0.99, 0.99, 0.99, 0.99),
+                        grid.get(3).id(), List.of(0.96, 0.96, 0.96, 0.96)));
+        SplitProfile p = decoder(table, grid);
+        CostTable costs = CostTable.build(p, KnobGrid.of(grid), Fixtures.SIZE, FAST, null);
+        Selection s =
+                SingleShotSelector.select(costs, Budgets.singleShot(1.0, 45_000_000L, 0), 1.0, RateChoice.goodput(1e9));
+        assertThat(s.kind()).isEqualTo(RowKind.SPLIT);
+        assertThat(s.split()).isEqualTo(3);
+        assertThat(costs.grid().get(s.setting())).isEqualTo(grid.get(1));
+    }
+}

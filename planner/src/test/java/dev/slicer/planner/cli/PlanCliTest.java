@@ -1,0 +1,92 @@
+package dev.slicer.planner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PlanCliTest {
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = PlanCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jsonOutputIsExactlyOneDocumentWithRatesAndSplits() throws Exception {
+        Result r = run("--model", "synthetic:6", "--latency", "50ms", "--memory", "512Mi", "--json");
+        assertThat(r.code).as(r.err).isZero();
+        JsonNode plan = new ObjectMapper().readTree(r.out);
+        JsonNode rows = plan.get("tables").get(0).get("rows");
+        assertThat(rows.size()).isEqualTo(33);
+        for (JsonNode row : rows) {
+            assertThat(row.has("rateBitsPerSecond")).isTrue();
+            assertThat(row.get("split").asInt()).isBetween(-1, 6);
+        }
+        assertThat(plan.get("sha256").asText()).hasSize(64);
+        assertThat(r.err).contains("conservative prior");
+    }
+
+    @Test
+    void arAndSnrOptionsProduceATable() {
+        Result r = run(
+                "--model",
+                "synthetic:4",
+                "--latency",
+                "200ms",
+                "--memory",
+                "2Gi",
+                "--ar",
+                "--tokens",
+                "8",
+                "--ar-memory",
+                "8Mi",
+                "--bandwidth-hz",
+                "20M",
+                "--snr-db",
+                "0:30",
+                "--buckets",
+                "8");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("eps-outage").contains("AR: tokens=8");
+    }
+
+    @Test
+    void badUnitsGiveClearErrors() {
+        Result r = run("--model", "synthetic:4", "--latency", "50", "--memory", "512Mi");
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).contains("needs a unit");
+        Result m = run("--model", "synthetic:4", "--latency", "50ms", "--memory", "512Qi");
+        assertThat(m.code).isEqualTo(2);
+        assertThat(m.err).contains("unknown size unit");
+        Result b = run("--model", "synthetic:0", "--latency", "50ms", "--memory", "512Mi");
+        assertThat(b.code).isEqualTo(2);
+    }
+
+    @Test
+    void unitsParse() {
+        assertThat(Units.seconds("50ms")).isEqualTo(0.05);
+        assertThat(Units.seconds("250us")).isEqualTo(250e-6);
+        assertThat(Units.seconds("1.5s")).isEqualTo(1.5);
+        assertThat(Units.bytes("512Mi")).isEqualTo(512L << 20);
+        assertThat(Units.bytes("8M")).isEqualTo(8_000_000L);
+        assertThat(Units.bytes("64Ki")).isEqualTo(65536L);
+        assertThat(Units.bytes("1Gi")).isEqualTo(1L << 30);
+        assertThat(Units.bytes("3k")).isEqualTo(3000L);
+        assertThat(Units.bitsPerSecond("64k")).isEqualTo(64_000);
+        assertThatThrownBy(() -> Units.seconds("-5ms")).hasMessageContaining("cannot parse");
+        assertThatThrownBy(() -> Units.seconds("5h")).hasMessageContaining("unknown duration unit");
+        assertThatThrownBy(() -> Units.bytes("lots")).hasMessageContaining("cannot parse");
+    }
+}
