@@ -1,0 +1,45 @@
+package dev.slicer.crds.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.slicer.crds.v1alpha1.Patterns;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The service-level objective every plan must meet. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SloSpec {
+
+    @Required
+    @Pattern(Patterns.DURATION)
+    @ValidationRule(value = "duration(self) > duration('0s')", message = "latency must be positive")
+    @JsonPropertyDescription("End-to-end latency budget D of one request (one token in AUTOREGRESSIVE mode), e.g."
+            + " 150ms: edge layers + encoding + transmission + back-end queueing and compute.")
+    private String latency;
+
+    @Default("0.01")
+    @ValidationRule(
+            value = "self > 0.0 && self < 1.0",
+            message = "outageProbability (eps) must lie strictly between 0 and 1")
+    @JsonPropertyDescription("Outage probability eps the transmission-time model plans for: a transfer may miss its"
+            + " slot with at most this probability.")
+    private Double outageProbability = 0.01;
+
+    public String getLatency() {
+        return latency;
+    }
+
+    public void setLatency(String latency) {
+        this.latency = latency;
+    }
+
+    public Double getOutageProbability() {
+        return outageProbability;
+    }
+
+    public void setOutageProbability(Double outageProbability) {
+        this.outageProbability = outageProbability;
+    }
+}

@@ -1,0 +1,84 @@
+{{/* Chart name. */}}
+{{- define "slicer-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name, at most 63 characters. */}}
+{{- define "slicer-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Common labels. */}}
+{{- define "slicer-operator.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "slicer-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: slicer
+{{- end }}
+
+{{/* Selector labels. */}}
+{{- define "slicer-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "slicer-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* ServiceAccount name. */}}
+{{- define "slicer-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "slicer-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Operator image. */}}
+{{- define "slicer-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/*
+Rules on the namespaced resources the operator reconciles, in the namespaces it watches.
+Keep in sync with the allowlist in helm/src/test/java/dev/slicer/helm/RbacAllowlist.java.
+*/}}
+{{- define "slicer-operator.namespacedRules" -}}
+- apiGroups: ["slicer.dev"]
+  resources: ["splitinferences"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["slicer.dev"]
+  resources: ["splitinferences/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["slicer.dev"]
+  resources: ["splitinferences/scale"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["slicer.dev"]
+  resources: ["splitinferences/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["apps"]
+  resources: ["deployments", "daemonsets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["services", "configmaps"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["servicemonitors", "podmonitors"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- end }}
