@@ -1,0 +1,127 @@
+package dev.slicer.operator;
+
+import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
+import dev.slicer.operator.dependent.BackendDeploymentDependent;
+import dev.slicer.operator.dependent.BackendServiceDependent;
+import dev.slicer.operator.dependent.BackendServiceMonitorDependent;
+import dev.slicer.operator.dependent.EdgeDaemonSetDependent;
+import dev.slicer.operator.dependent.EdgeDaemonSetRequested;
+import dev.slicer.operator.dependent.EdgePodMonitorDependent;
+import dev.slicer.operator.dependent.MonitoringCrdPresent;
+import dev.slicer.operator.dependent.PlanAvailable;
+import dev.slicer.operator.dependent.PlanConfigMapDependent;
+import dev.slicer.operator.reconcile.FleetEvents;
+import dev.slicer.operator.reconcile.FleetObserver;
+import dev.slicer.operator.reconcile.InvalidSpecException;
+import dev.slicer.operator.reconcile.ReconcileState;
+import dev.slicer.operator.reconcile.StatusAggregator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Reconciles a SplitInference: observe and plan ({@link FleetObserver}, before the workflow), let the dependents
+ * converge on the decision, then aggregate the status, emit Events and come back after the re-plan interval (or
+ * the back-off while something is unavailable).
+ */
+@ControllerConfiguration(name = "splitinference")
+@Workflow(
+        dependents = {
+            @Dependent(name = "plan", type = PlanConfigMapDependent.class, reconcilePrecondition = PlanAvailable.class),
+            @Dependent(name = "backend", type = BackendDeploymentDependent.class),
+            @Dependent(name = "backend-service", type = BackendServiceDependent.class),
+            @Dependent(
+                    name = "edge",
+                    type = EdgeDaemonSetDependent.class,
+                    reconcilePrecondition = EdgeDaemonSetRequested.class),
+            @Dependent(
+                    name = "backend-monitor",
+                    type = BackendServiceMonitorDependent.class,
+                    dependsOn = "backend-service",
+                    activationCondition = MonitoringCrdPresent.ServiceMonitors.class),
+            @Dependent(
+                    name = "edge-monitor",
+                    type = EdgePodMonitorDependent.class,
+                    activationCondition = MonitoringCrdPresent.PodMonitors.class)
+        })
+public class SplitInferenceReconciler implements Reconciler<SplitInference>, ContextInitializer<SplitInference> {
+
+    private static final String TIMER = SplitInferenceReconciler.class.getName() + ".timer";
+    private static final String PREVIOUS_REPLICAS = SplitInferenceReconciler.class.getName() + ".replicas";
+
+    private final FleetObserver observer;
+    private final FleetEvents events;
+    private final OperatorMetrics metrics;
+
+    public SplitInferenceReconciler(FleetObserver observer, FleetEvents events, OperatorMetrics metrics) {
+        this.observer = observer;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void initContext(SplitInference si, Context<SplitInference> context) {
+        var values = context.managedWorkflowAndDependentResourceContext();
+        values.put(TIMER, metrics.start());
+        context.getSecondaryResource(Deployment.class)
+                .ifPresent(d -> values.put(PREVIOUS_REPLICAS, d.getSpec().getReplicas()));
+        values.put(ReconcileState.KEY, observer.observe(si, context));
+    }
+
+    @Override
+    public UpdateControl<SplitInference> reconcile(SplitInference si, Context<SplitInference> context) {
+        var values = context.managedWorkflowAndDependentResourceContext();
+        ReconcileState state = ReconcileState.of(context);
+        Deployment backend = context.getSecondaryResource(Deployment.class).orElse(null);
+        SplitInferenceStatus status = StatusAggregator.aggregate(si, state, backend);
+        events.report(si, state, values.get(PREVIOUS_REPLICAS, Integer.class).orElse(null), status);
+        if (state.replanned()) {
+            metrics.replanned();
+        }
+        values.get(TIMER, Timer.Sample.class)
+                .ifPresent(t -> t.stop(metrics.reconcileDuration(
+                        si.getMetadata().getNamespace(), si.getMetadata().getName())));
+        UpdateControl<SplitInference> control = StatusAggregator.changed(si.getStatus(), status)
+                ? UpdateControl.patchStatus(withStatus(si, status))
+                : UpdateControl.noUpdate();
+        return control.rescheduleAfter(state.requeueAfter());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<SplitInference> updateErrorStatus(
+            SplitInference si, Context<SplitInference> context, Exception e) {
+        if (e instanceof InvalidSpecException invalid) {
+            SplitInferenceStatus status = StatusAggregator.invalid(si, invalid.getMessage(), Instant.now());
+            if (!StatusAggregator.changed(si.getStatus(), status)) {
+                return ErrorStatusUpdateControl.<SplitInference>noStatusUpdate().withNoRetry();
+            }
+            events.emit(si, "Warning", "InvalidSpec", invalid.getMessage());
+            return ErrorStatusUpdateControl.patchStatus(withStatus(si, status))
+                    .withNoRetry()
+                    .rescheduleAfter(Duration.ofMinutes(10));
+        }
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    /** A fresh object carrying only what a status patch needs. */
+    private static SplitInference withStatus(SplitInference si, SplitInferenceStatus status) {
+        SplitInference fresh = new SplitInference();
+        fresh.setMetadata(new ObjectMetaBuilder()
+                .withName(si.getMetadata().getName())
+                .withNamespace(si.getMetadata().getNamespace())
+                .build());
+        fresh.setStatus(status);
+        return fresh;
+    }
+}

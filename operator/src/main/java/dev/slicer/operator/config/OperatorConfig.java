@@ -1,0 +1,54 @@
+package dev.slicer.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Typed operator configuration ({@code slicer.operator.*}); tests replace values through their profile. */
+@ConfigMapping(prefix = "slicer.operator")
+public interface OperatorConfig {
+
+    /** Prometheus HTTP API used when a SplitInference does not name one in {@code spec.policy.metricsUrl}. */
+    @WithDefault("http://prometheus-operated.monitoring.svc:9090")
+    String prometheusUrl();
+
+    /** Timeout for establishing the connection to Prometheus. */
+    @WithDefault("2s")
+    Duration prometheusConnectTimeout();
+
+    /** Timeout for one PromQL query, end to end. */
+    @WithDefault("5s")
+    Duration prometheusQueryTimeout();
+
+    /** PromQL range used in rate() windows. */
+    @WithDefault("2m")
+    String rateWindow();
+
+    /** First re-check delay after Prometheus became unreachable; later delays grow with the outage. */
+    @WithDefault("10s")
+    Duration backoffInitial();
+
+    /** Upper bound of the re-check delay while Prometheus is unreachable or a profile is missing. */
+    @WithDefault("5m")
+    Duration backoffMax();
+
+    /**
+     * Back-end compute one replica absorbs at full utilization, in busy seconds per second. Replicas are
+     * {@code ceil(load / (capacity * spec.backend.targetUtilization))}, clamped to [minReplicas, maxReplicas].
+     */
+    @WithDefault("1.0")
+    double perReplicaCapacity();
+
+    /** Name of the ConfigMap key holding the model profile (planner SplitProfile JSON). */
+    @WithDefault("profile.json")
+    String profileKey();
+
+    /** Leader election (active in the prod profile, see quarkus.operator-sdk.activate-leader-election-for-profiles). */
+    LeaderElection leaderElection();
+
+    interface LeaderElection {
+        /** Name of the Lease object the replicas compete for. */
+        @WithDefault("slicer-operator-lease")
+        String leaseName();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.slicer.operator.planning;
+
+import dev.slicer.crds.v1alpha1.Durations;
+import dev.slicer.crds.v1alpha1.SplitInferenceSpec;
+import dev.slicer.crds.v1alpha1.spec.CompressionSpec;
+import dev.slicer.crds.v1alpha1.spec.DeviceClassSpec;
+import dev.slicer.crds.v1alpha1.spec.FixedCompressionSpec;
+import dev.slicer.crds.v1alpha1.spec.ModelSpec;
+import dev.slicer.operator.metrics.FleetMetrics;
+import dev.slicer.planner.Planner;
+import dev.slicer.planner.link.LinkAxis;
+import dev.slicer.planner.link.LinkSpec;
+import dev.slicer.planner.model.SplitCandidate;
+import dev.slicer.planner.model.SplitProfile;
+import dev.slicer.planner.plan.DeviceClass;
+import dev.slicer.planner.plan.Plan;
+import dev.slicer.planner.plan.PlanJson;
+import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.Theta;
+import dev.slicer.planner.split.ArBudget;
+import dev.slicer.planner.split.Budgets;
+import dev.slicer.planner.split.RowKind;
+import io.fabric8.kubernetes.api.model.Quantity;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link PlanService} backed by the planner module. Maps the resource's spec and the observed metrics to planner
+ * inputs: the latency budget D and outage eps from the SLO, M and M_ar per device class, the back-end queueing delay
+ * (offloading rows must meet D minus it), the link axis (measured goodput or W/SNR) and, for FIXED compression, the
+ * single knob setting to use.
+ */
+@ApplicationScoped
+public class PlannerPlanService implements PlanService {
+
+    /** AR shape planned for: tokens generated per request and prompt length (the API has no field for them yet). */
+    static final int AR_TOKENS = 128;
+
+    static final int AR_PROMPT_TOKENS = 32;
+
+    private final Planner planner = new Planner(new BoundFrameSizeModel());
+
+    @Override
+    public PlanOutcome plan(PlanInputs inputs) throws PlanningException {
+        try {
+            SplitProfile profile = profileFor(inputs.profile(), inputs.spec().getCompression());
+            List<DeviceClass> classes = new ArrayList<>();
+            for (DeviceClassSpec dc : inputs.spec().getEdges().getDeviceClasses()) {
+                classes.add(deviceClass(inputs.spec(), dc, inputs.metrics()));
+            }
+            Plan plan = planner.plan(profile, classes);
+            List<ClassPlan> current = new ArrayList<>();
+            for (DeviceClass dc : classes) {
+                double measured = measuredLinkValue(inputs.spec(), dc.name(), inputs.metrics());
+                PlanRow row = plan.lookup(dc.name(), measured).orElseThrow();
+                current.add(classPlan(dc, row, profile, inputs.spec()));
+            }
+            return new PlanOutcome(PlanJson.write(plan, false), plan.sha256(), current);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
+    }
+
+    static SplitProfile profileFor(SplitProfile profile, CompressionSpec compression) {
+        if (compression == null || compression.getMode() != CompressionSpec.Mode.FIXED) {
+            return profile;
+        }
+        FixedCompressionSpec f = compression.getFixed();
+        boolean rans = compression.getEntropy() == CompressionSpec.Entropy.RANS;
+        Theta theta = f.getCodec() == FixedCompressionSpec.Codec.TS_TABQ
+                ? Theta.tsTabq(f.getOutlierFraction(), compression.getQbit(), compression.getDelta(), rans)
+                : Theta.topK(
+                        f.getSparsity(),
+                        f.getPositiveBlocks(),
+                        f.getNegativeBlocks(),
+                        f.getLambda(),
+                        compression.getQbit(),
+                        compression.getDelta(),
+                        rans);
+        return profile.withDistortion(List.of(theta), null);
+    }
+
+    static DeviceClass deviceClass(SplitInferenceSpec spec, DeviceClassSpec dc, FleetMetrics metrics) {
+        double latency = Durations.parse(spec.getSlo().getLatency()).toNanos() / 1e9;
+        long memory = bytes(dc.getMemoryBudget());
+        double queue = metrics.queueDelaySeconds() == null ? 0 : metrics.queueDelaySeconds();
+        ArBudget ar = spec.getModel().getMode() == ModelSpec.Mode.AUTOREGRESSIVE
+                ? new ArBudget(AR_TOKENS, AR_PROMPT_TOKENS, bytes(dc.getArBuffer()))
+                : null;
+        Budgets budgets = new Budgets(latency, memory, queue, 0, ar);
+        return new DeviceClass(dc.getName(), budgets, link(spec), 1.0);
+    }
+
+    static LinkSpec link(SplitInferenceSpec spec) {
+        var link = spec.getLink();
+        if (link != null && link.getModel() == dev.slicer.crds.v1alpha1.spec.LinkSpec.Model.OUTAGE) {
+            return LinkSpec.outage(
+                    link.getBandwidthHz(),
+                    LinkSpec.DEFAULT_MIN_SNR_DB,
+                    LinkSpec.DEFAULT_MAX_SNR_DB,
+                    LinkSpec.DEFAULT_BUCKETS,
+                    spec.getSlo().getOutageProbability());
+        }
+        return LinkSpec.defaultGoodput();
+    }
+
+    /** The current value on the class's link axis: measured goodput in bit/s, or the spec's mean SNR in dB. */
+    static double measuredLinkValue(SplitInferenceSpec spec, String deviceClass, FleetMetrics metrics) {
+        if (link(spec).axis() == LinkAxis.SNR_DB) {
+            return spec.getLink().getSnrDb();
+        }
+        Double goodput = metrics.goodputBytesPerSecond().get(deviceClass);
+        return goodput == null ? Double.NaN : goodput * 8;
+    }
+
+    private static ClassPlan classPlan(DeviceClass dc, PlanRow row, SplitProfile profile, SplitInferenceSpec spec) {
+        double tail =
+                switch (row.kind()) {
+                    case LOCAL_ONLY -> 0;
+                    case CLOUD_ONLY -> profile.fullSeconds();
+                    case SPLIT ->
+                        Math.max(
+                                0,
+                                profile.fullSeconds()
+                                        - candidate(profile, row.split()).frontSeconds());
+                };
+        boolean ar = spec.getModel().getMode() == ModelSpec.Mode.AUTOREGRESSIVE;
+        return new ClassPlan(
+                dc.name(),
+                row.splitName(),
+                row.kind() == RowKind.SPLIT ? row.split() + 1 : row.kind() == RowKind.CLOUD_ONLY ? 0 : -1,
+                ar ? row.w() : null,
+                row.effectiveRateBitsPerSecond() / 8,
+                row.predictedBytes(),
+                row.predictedLatencySeconds(),
+                tail);
+    }
+
+    private static SplitCandidate candidate(SplitProfile profile, int index) {
+        return profile.candidates().get(index);
+    }
+
+    static long bytes(String quantity) {
+        return Quantity.getAmountInBytes(new Quantity(quantity)).longValueExact();
+    }
+}

@@ -1,0 +1,357 @@
+package dev.slicer.operator;
+
+import static dev.slicer.operator.Fixtures.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
+import dev.slicer.operator.dependent.Names;
+import dev.slicer.operator.reconcile.PublishedPlan;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against the Fabric8 mock API server in CRUD mode (with the generated CRD applied) and a stub
+ * Prometheus. Each test uses its own SplitInference, so the tests do not depend on each other's order. The mock
+ * server has no controllers: the test plays the Deployment controller (ready replicas) and checks owner references
+ * instead of garbage collection.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+class SplitInferenceOperatorTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final List<LogRecord> ERRORS = new CopyOnWriteArrayList<>();
+    private static final Handler ERROR_CAPTURE = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                ERRORS.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    private static StubPrometheus prometheus;
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    MeterRegistry registry;
+
+    @BeforeAll
+    static void startPrometheus() throws Exception {
+        prometheus = new StubPrometheus();
+        Logger.getLogger("").addHandler(ERROR_CAPTURE);
+    }
+
+    @AfterAll
+    static void stopPrometheus() {
+        Logger.getLogger("").removeHandler(ERROR_CAPTURE);
+        prometheus.close();
+    }
+
+    @Test
+    void createsOwnedChildrenAndBecomesReadyThenStaysQuiet() throws Exception {
+        SplitInference si = create("alpha", true);
+        Deployment deployment = awaitChild(Deployment.class, "alpha-backend");
+        var service = awaitChild(io.fabric8.kubernetes.api.model.Service.class, "alpha-backend");
+        ConfigMap plan = awaitChild(ConfigMap.class, "alpha-plan");
+        DaemonSet edge = awaitChild(DaemonSet.class, "alpha-edge");
+        SplitInference live = get("alpha");
+        for (HasMetadata child : List.<HasMetadata>of(deployment, service, plan, edge)) {
+            assertThat(child.getMetadata().getLabels()).containsEntry(Names.MANAGED_BY, Names.OPERATOR);
+            assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertOwnedBy(o, live));
+        }
+        assertThat(plan.getData()).containsKeys(PublishedPlan.PLAN_KEY, PublishedPlan.HASH_KEY);
+        assertThat(deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("registry.example/slicer-backend:1.0");
+
+        playDeploymentController("alpha-backend");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            SplitInferenceStatus status = get("alpha").getStatus();
+            assertThat(status).isNotNull();
+            assertThat(status.getObservedGeneration()).isEqualTo(1L);
+            assertThat(condition(status, SplitInferenceStatus.READY)).isEqualTo("True");
+            assertThat(status.getPlan().getHash()).isEqualTo(plan.getData().get(PublishedPlan.HASH_KEY));
+        });
+
+        // once settled, a reconcile without any change writes nothing
+        reconcileTwice("alpha");
+        SplitInference before = get("alpha");
+        List<String> versions = versions("alpha");
+        drainRequests();
+        reconcileTwice("alpha");
+        List<RecordedRequest> writes = new ArrayList<>();
+        for (RecordedRequest r : drainRequests()) {
+            if (WRITES.contains(r.getMethod()) && !isTestTouch(r, "alpha")) {
+                writes.add(r);
+            }
+        }
+        assertThat(writes)
+                .extracting(r ->
+                        r.getMethod() + " " + r.getPath() + " " + r.getBody().readUtf8())
+                .isEmpty();
+        assertThat(versions("alpha")).isEqualTo(versions);
+        assertThat(get("alpha").getStatus().getConditions())
+                .isEqualTo(before.getStatus().getConditions());
+
+        // deletion is left to the garbage collector, which follows the owner references checked above
+        client.resource(get("alpha")).delete();
+        await().atMost(TIMEOUT).until(() -> get("alpha") == null);
+    }
+
+    @Test
+    void specChangesUpdateTheChildren() {
+        create("beta", true);
+        awaitChild(DaemonSet.class, "beta-edge");
+        awaitChild(Deployment.class, "beta-backend");
+        // a merge patch without resourceVersion, like kubectl patch --type merge
+        client.resources(SplitInference.class)
+                .inNamespace(NAMESPACE)
+                .withName("beta")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"backend\":{\"image\":\"registry.example/slicer-backend:2.0\",\"replicas\":3},"
+                                + "\"edges\":{\"daemonSet\":null}}}");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Deployment d = child(Deployment.class, "beta-backend");
+            assertThat(d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .isEqualTo("registry.example/slicer-backend:2.0");
+            assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+            assertThat(child(DaemonSet.class, "beta-edge")).isNull();
+            assertThat(get("beta").getStatus().getObservedGeneration()).isEqualTo(2L);
+        });
+        assertThat(events("beta", "Scaled")).isNotEmpty();
+    }
+
+    @Test
+    void metricDriftRewritesThePlanOnceWithAnEvent() throws Exception {
+        prometheus.queueDelay("gamma", 0.01);
+        create("gamma", false);
+        ConfigMap first = awaitChild(ConfigMap.class, "gamma-plan");
+        String hash = first.getData().get(PublishedPlan.HASH_KEY);
+        await().atMost(TIMEOUT).until(() -> events("gamma", "Replanned").size() == 1);
+
+        prometheus.queueDelay("gamma", 0.2);
+        await().atMost(TIMEOUT)
+                .until(() -> !hash.equals(
+                        child(ConfigMap.class, "gamma-plan").getData().get(PublishedPlan.HASH_KEY)));
+        ConfigMap second = child(ConfigMap.class, "gamma-plan");
+        await().atMost(TIMEOUT).until(() -> events("gamma", "Replanned").size() == 2);
+
+        reconcileTwice("gamma");
+        assertThat(child(ConfigMap.class, "gamma-plan").getMetadata().getResourceVersion())
+                .isEqualTo(second.getMetadata().getResourceVersion());
+        assertThat(events("gamma", "Replanned")).hasSize(2);
+        assertThat(get("gamma").getStatus().getPlan().getHash())
+                .isEqualTo(second.getData().get(PublishedPlan.HASH_KEY));
+    }
+
+    @Test
+    void prometheusDownKeepsTheLastPlan() {
+        prometheus.queueDelay("delta", 0.01);
+        create("delta", false);
+        String hash = awaitChild(ConfigMap.class, "delta-plan").getData().get(PublishedPlan.HASH_KEY);
+        await().atMost(TIMEOUT).until(() -> "True"
+                .equals(condition(get("delta").getStatus(), SplitInferenceStatus.METRICS_AVAILABLE)));
+
+        prometheus.down("delta", true);
+        prometheus.queueDelay("delta", 0.2);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            SplitInferenceStatus status = get("delta").getStatus();
+            assertThat(condition(status, SplitInferenceStatus.METRICS_AVAILABLE))
+                    .isEqualTo("False");
+            assertThat(condition(status, SplitInferenceStatus.DEGRADED)).isEqualTo("True");
+        });
+        reconcileTwice("delta");
+        assertThat(child(ConfigMap.class, "delta-plan").getData().get(PublishedPlan.HASH_KEY))
+                .isEqualTo(hash);
+        assertThat(get("delta").getStatus().getPlan().getHash()).isEqualTo(hash);
+        assertThat(events("delta", "Degraded")).isNotEmpty();
+        prometheus.down("delta", false);
+    }
+
+    @Test
+    void conflictsAreRetriedWithoutErrorLogs() {
+        prometheus.queueDelay("epsilon", 0.01);
+        create("epsilon", false);
+        String hash = awaitChild(ConfigMap.class, "epsilon-plan").getData().get(PublishedPlan.HASH_KEY);
+        server.expect()
+                .put()
+                .withPath("/api/v1/namespaces/" + NAMESPACE + "/configmaps/epsilon-plan")
+                .andReturn(
+                        409,
+                        new StatusBuilder()
+                                .withStatus("Failure")
+                                .withReason("Conflict")
+                                .withCode(409)
+                                .withMessage("the object has been modified")
+                                .build())
+                .once();
+        ERRORS.clear();
+        prometheus.queueDelay("epsilon", 0.2);
+        await().atMost(TIMEOUT)
+                .until(() -> !hash.equals(
+                        child(ConfigMap.class, "epsilon-plan").getData().get(PublishedPlan.HASH_KEY)));
+        assertThat(ERRORS).extracting(LogRecord::getMessage).isEmpty();
+    }
+
+    private SplitInference create(String name, boolean withEdges) {
+        client.resource(Fixtures.profileConfigMap(name)).create();
+        SplitInference si = Fixtures.splitInference(name, prometheus.url());
+        si.getMetadata().setUid(null);
+        si.getMetadata().setGeneration(null);
+        if (withEdges) {
+            si.getSpec().getEdges().setDaemonSet(Fixtures.daemonSet());
+        }
+        return client.resource(si).create();
+    }
+
+    private SplitInference get(String name) {
+        return client.resources(SplitInference.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .get();
+    }
+
+    private <T extends HasMetadata> T child(Class<T> type, String name) {
+        return client.resources(type).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private <T extends HasMetadata> T awaitChild(Class<T> type, String name) {
+        return await().atMost(TIMEOUT).until(() -> child(type, name), c -> c != null);
+    }
+
+    private List<Event> events(String name, String reason) {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                .toList();
+    }
+
+    private static String condition(SplitInferenceStatus status, String type) {
+        return status == null
+                ? null
+                : status.condition(type).map(c -> c.getStatus()).orElse(null);
+    }
+
+    private static void assertOwnedBy(OwnerReference o, SplitInference si) {
+        assertThat(o.getKind()).isEqualTo("SplitInference");
+        assertThat(o.getApiVersion()).isEqualTo("slicer.dev/v1alpha1");
+        assertThat(o.getName()).isEqualTo(si.getMetadata().getName());
+        assertThat(o.getUid()).isEqualTo(si.getMetadata().getUid());
+    }
+
+    /** What the Deployment controller would do: report the desired replicas as ready. */
+    private void playDeploymentController(String name) {
+        client.apps().deployments().inNamespace(NAMESPACE).withName(name).editStatus(d -> {
+            d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                    .withReplicas(d.getSpec().getReplicas())
+                    .withReadyReplicas(d.getSpec().getReplicas())
+                    .withAvailableReplicas(d.getSpec().getReplicas())
+                    .build());
+            return d;
+        });
+    }
+
+    /**
+     * Triggers two reconciliations by touching an annotation and waits until both finished; the second one can only
+     * start once the first, including its status patch, is done.
+     */
+    private void reconcileTwice(String name) {
+        for (int i = 0; i < 2; i++) {
+            long count = reconciles(name);
+            String touch = String.valueOf(System.nanoTime());
+            // a merge patch without resourceVersion: never conflicts with the operator's status patches
+            client.resources(SplitInference.class)
+                    .inNamespace(NAMESPACE)
+                    .withName(name)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"annotations\":{\"test.slicer.dev/touch\":\"" + touch + "\"}}}");
+            await().atMost(TIMEOUT).until(() -> reconciles(name) > count);
+        }
+    }
+
+    private long reconciles(String name) {
+        Timer timer = registry.find("slicer.operator.reconcile.duration")
+                .tags("namespace", NAMESPACE, "name", name)
+                .timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    private List<String> versions(String name) {
+        List<String> out = new ArrayList<>();
+        out.add(child(Deployment.class, name + "-backend").getMetadata().getResourceVersion());
+        out.add(child(io.fabric8.kubernetes.api.model.Service.class, name + "-backend")
+                .getMetadata()
+                .getResourceVersion());
+        out.add(child(ConfigMap.class, name + "-plan").getMetadata().getResourceVersion());
+        return out;
+    }
+
+    private boolean isTestTouch(RecordedRequest r, String name) {
+        return r.getPath().startsWith("/apis/slicer.dev/v1alpha1/namespaces/" + NAMESPACE + "/splitinferences/" + name)
+                && !r.getPath().contains("/status");
+    }
+
+    private List<RecordedRequest> drainRequests() throws InterruptedException {
+        List<RecordedRequest> out = new ArrayList<>();
+        RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+            out.add(r);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.slicer.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.crds.v1alpha1.spec.BackendSpec;
+import dev.slicer.operator.Fixtures;
+import dev.slicer.operator.reconcile.PublishedPlan;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DesiredResourcesTest {
+
+    private final SplitInference si = Fixtures.splitInference("fleet", "http://127.0.0.1:9");
+
+    @Test
+    void deploymentRunsTheSpecImageWithRestrictedSecurity() {
+        Deployment d = BackendDeploymentDependent.desired(si, 3);
+        assertThat(d.getMetadata().getName()).isEqualTo("fleet-backend");
+        assertThat(d.getMetadata().getLabels()).containsEntry(Names.MANAGED_BY, Names.OPERATOR);
+        assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(d.getSpec().getSelector().getMatchLabels()).isEqualTo(Names.selector(si, Names.COMPONENT_BACKEND));
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
+        assertRestricted(pod);
+        Container c = pod.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("registry.example/slicer-backend:1.0");
+        assertThat(c.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("http:8080", "grpc:9000");
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(c.getEnv())
+                .anyMatch(e -> e.getName().equals("SLICER_PLAN_CONFIGMAP")
+                        && e.getValue().equals("fleet-plan"));
+        assertThat(c.getResources().getRequests()).isNull();
+    }
+
+    @Test
+    void cudaRequestsGpusAsRequestAndLimit() {
+        BackendSpec b = si.getSpec().getBackend();
+        b.setExecutionProvider(BackendSpec.ExecutionProvider.CUDA);
+        b.setGpus(2);
+        b.setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("2"))
+                .build());
+        Container c = BackendDeploymentDependent.desired(si, 1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(c.getResources().getRequests())
+                .containsEntry("nvidia.com/gpu", new Quantity("2"))
+                .containsEntry("cpu", new Quantity("2"));
+        assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
+        assertThat(c.getEnv())
+                .anyMatch(e -> e.getName().equals("SLICER_EXECUTION_PROVIDER")
+                        && e.getValue().equals("CUDA"));
+    }
+
+    @Test
+    void cpuProviderRequestsNoGpu() {
+        Container c = BackendDeploymentDependent.desired(si, 1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(c.getResources().getLimits()).isNull();
+    }
+
+    @Test
+    void serviceExposesHttpAndGrpc() {
+        var svc = BackendServiceDependent.desired(si);
+        assertThat(svc.getSpec().getSelector()).isEqualTo(Names.selector(si, Names.COMPONENT_BACKEND));
+        assertThat(svc.getSpec().getPorts())
+                .extracting(ServicePort::getName, ServicePort::getPort)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("http", 8080),
+                        org.assertj.core.groups.Tuple.tuple("grpc", 9000));
+    }
+
+    @Test
+    void planConfigMapHoldsPlanHashAndInputs() {
+        var cm = PlanConfigMapDependent.desired(si, new PublishedPlan("{\"format\":1}", "abc", "{}"));
+        assertThat(cm.getMetadata().getName()).isEqualTo("fleet-plan");
+        assertThat(cm.getData())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("plan.json", "{\"format\":1}", "plan.hash", "abc", "inputs.json", "{}"));
+    }
+
+    @Test
+    void edgeDaemonSetPodsCarryTheEdgeSelectorLabels() {
+        si.getSpec().getEdges().setDaemonSet(Fixtures.daemonSet());
+        DaemonSet ds = EdgeDaemonSetDependent.desired(si);
+        assertThat(ds.getMetadata().getName()).isEqualTo("fleet-edge");
+        assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("slicer.dev/edge", "fleet")
+                .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
+        assertRestricted(ds.getSpec().getTemplate().getSpec());
+        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anyMatch(e -> e.getName().equals("SLICER_BACKEND_ADDRESS")
+                        && e.getValue().equals("fleet-backend:9000"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void monitorsScrapeQuarkusMetricsAndLabelTheFleet() {
+        var sm = Monitors.serviceMonitor(si);
+        assertThat(sm.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(sm.getKind()).isEqualTo("ServiceMonitor");
+        var spec = sm.getSpec();
+        var endpoint = ((List<Map<String, Object>>) spec.get("endpoints")).get(0);
+        assertThat(endpoint).containsEntry("path", "/q/metrics").containsEntry("port", "http");
+        assertThat((List<Map<String, Object>>) endpoint.get("relabelings"))
+                .anyMatch(r ->
+                        Names.FLEET_METRIC_LABEL.equals(r.get("targetLabel")) && "fleet".equals(r.get("replacement")));
+        var pm = Monitors.podMonitor(si);
+        var podSpec = pm.getSpec();
+        assertThat(podSpec.get("selector")).isEqualTo(Map.of("matchLabels", Map.of("slicer.dev/edge", "fleet")));
+    }
+
+    private static void assertRestricted(PodSpec pod) {
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        for (Container c : pod.getContainers()) {
+            var sc = c.getSecurityContext();
+            assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+            assertThat(sc.getRunAsNonRoot()).isTrue();
+            assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+            assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/tmp"));
+        }
+        assertThat(pod.getVolumes()).anyMatch(v -> v.getName().equals("tmp") && v.getEmptyDir() != null);
+    }
+}
