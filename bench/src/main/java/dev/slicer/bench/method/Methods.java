@@ -1,0 +1,209 @@
+package dev.slicer.bench.method;
+
+import dev.slicer.bench.baseline.AirZstdFp32;
+import dev.slicer.bench.baseline.Fp16Cast;
+import dev.slicer.bench.baseline.Lz4Fp32;
+import dev.slicer.bench.baseline.PerTensorInt4;
+import dev.slicer.bench.baseline.PerTensorInt8;
+import dev.slicer.bench.baseline.ZstdFp16;
+import dev.slicer.bench.baseline.ZstdFp32;
+import dev.slicer.codec.CodecMode;
+import dev.slicer.codec.CodecSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The registry of methods: baselines, the SLICER reference point and the SLICER sweep, addressable by id. */
+public final class Methods {
+
+    public static final String ZSTD1_FP32 = "zstd1-fp32";
+
+    /** The reference point: top-K s=0.75, M+=M-=3, lambda 0, qbit 8, delta 0.01, rANS on. */
+    public static final CodecSettings REFERENCE = CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, true);
+
+    private static final double[] TOPK_SPARSITY = {0.5, 0.75, 0.9};
+    private static final double[] TOPK_SPARSITY_QUICK = {0.5, 0.75, 0.9};
+    private static final int[] TOPK_BLOCKS = {1, 3};
+    private static final int[] TOPK_BLOCKS_QUICK = {3};
+    private static final double[] TOPK_DELTA = {0.01, 0.05};
+    private static final double[] TOPK_DELTA_QUICK = {0.01};
+    private static final double[] TS_OUTLIERS = {0.005, 0.01, 0.02};
+    private static final double[] TS_OUTLIERS_QUICK = {0.01};
+    /**
+     * (qbit, delta) pairs of the TS/TAB-Q sweep. The codec's mismatch DS(q) is about 1 / (4 (2^q - 1)) of a row's
+     * range, so with qbit 8 these deltas give row bit widths of about 3, 4, 5, 6 and 8.
+     */
+    private static final double[][] TS_QBIT_DELTA = {{8, 0.04}, {8, 0.02}, {8, 0.01}, {8, 0.005}, {8, 0.001}};
+
+    private static final double[][] TS_QBIT_DELTA_QUICK = {{8, 0.02}, {8, 0.01}, {8, 0.005}};
+
+    private Methods() {}
+
+    public static List<MethodSpec> baselines() {
+        return List.of(
+                new MethodSpec(
+                        "fp16", "fp16", "fp16 cast (round to nearest even)", false, Optional.empty(), Fp16Cast::new),
+                new MethodSpec(
+                        "int8",
+                        "int8",
+                        "per-tensor asymmetric int8 (min/scale)",
+                        false,
+                        Optional.empty(),
+                        PerTensorInt8::new),
+                new MethodSpec(
+                        "int4",
+                        "int4",
+                        "per-tensor asymmetric int4 (min/scale)",
+                        false,
+                        Optional.empty(),
+                        PerTensorInt4::new),
+                new MethodSpec(
+                        ZSTD1_FP32,
+                        "zstd-1 fp32",
+                        "zstd-jni level 1 on fp32 bytes",
+                        true,
+                        Optional.empty(),
+                        () -> new ZstdFp32(1)),
+                new MethodSpec(
+                        "zstd1-fp16",
+                        "fp16+zstd-1",
+                        "fp16 cast, zstd-jni level 1 on fp16 bytes",
+                        false,
+                        Optional.empty(),
+                        () -> new ZstdFp16(1)),
+                new MethodSpec(
+                        "lz4-fp32",
+                        "lz4 fp32",
+                        "lz4-java fastest instance, fast compressor, fp32 bytes",
+                        true,
+                        Optional.empty(),
+                        Lz4Fp32::new),
+                new MethodSpec(
+                        "airzstd-fp32",
+                        "aircompressor zstd fp32",
+                        "aircompressor 0.27 pure-Java zstd (level 3, its only level) on fp32 bytes",
+                        true,
+                        Optional.empty(),
+                        AirZstdFp32::new));
+    }
+
+    /** Every SLICER setting of the sweep (the reference point included), lossless last. */
+    public static List<CodecSettings> sweep(boolean quick) {
+        List<CodecSettings> out = new ArrayList<>();
+        for (double s : quick ? TOPK_SPARSITY_QUICK : TOPK_SPARSITY) {
+            for (int m : quick ? TOPK_BLOCKS_QUICK : TOPK_BLOCKS) {
+                for (double d : quick ? TOPK_DELTA_QUICK : TOPK_DELTA) {
+                    for (boolean rans : new boolean[] {true, false}) {
+                        out.add(CodecSettings.topK(s, m, m, 0, 8, d, rans));
+                    }
+                }
+            }
+        }
+        for (double o : quick ? TS_OUTLIERS_QUICK : TS_OUTLIERS) {
+            for (double[] qd : quick ? TS_QBIT_DELTA_QUICK : TS_QBIT_DELTA) {
+                for (boolean rans : new boolean[] {true, false}) {
+                    out.add(CodecSettings.tsTabq(o, (int) qd[0], qd[1], rans));
+                }
+            }
+        }
+        if (!out.contains(REFERENCE)) {
+            out.add(0, REFERENCE);
+        }
+        out.add(CodecSettings.lossless());
+        return out;
+    }
+
+    public static MethodSpec slicer(CodecSettings c) {
+        String family =
+                switch (c.mode()) {
+                    case LOSSLESS -> "slicer lossless";
+                    case TOPK -> c.entropy() ? "slicer topk+rans" : "slicer topk";
+                    case TS_TABQ -> c.entropy() ? "slicer ts-tabq+rans" : "slicer ts-tabq";
+                };
+        return new MethodSpec(
+                idOf(c), family, c.label(), c.mode() == CodecMode.LOSSLESS, Optional.of(c), () -> new SlicerCodec(c));
+    }
+
+    /** The id of a SLICER setting; {@link #parse} reads it back. */
+    public static String idOf(CodecSettings c) {
+        String e = c.entropy() ? "rans" : "raw";
+        return switch (c.mode()) {
+            case LOSSLESS -> "slicer-lossless";
+            case TOPK ->
+                String.format(
+                        Locale.ROOT,
+                        "slicer-topk-s%s-m%dx%d-l%s-q%d-d%s-%s",
+                        num(c.sparsity()),
+                        c.blocksPos(),
+                        c.blocksNeg(),
+                        num(c.lambda()),
+                        c.qbit(),
+                        num(c.delta()),
+                        e);
+            case TS_TABQ ->
+                String.format(
+                        Locale.ROOT,
+                        "slicer-tstabq-o%s-q%d-d%s-%s",
+                        num(c.outlierFraction()),
+                        c.qbit(),
+                        num(c.delta()),
+                        e);
+        };
+    }
+
+    private static String num(double v) {
+        return Double.toString(v);
+    }
+
+    /** Looks a method up by id: a baseline id or a SLICER id as produced by {@link #idOf}. */
+    public static MethodSpec parse(String id) {
+        for (MethodSpec b : baselines()) {
+            if (b.id().equals(id)) {
+                return b;
+            }
+        }
+        String[] p = id.split("-");
+        try {
+            if (id.equals("slicer-lossless")) {
+                return slicer(CodecSettings.lossless());
+            }
+            if (p.length == 8 && p[0].equals("slicer") && p[1].equals("topk")) {
+                String[] m = after(p[3], "m").split("x");
+                return slicer(CodecSettings.topK(
+                        Double.parseDouble(after(p[2], "s")),
+                        Integer.parseInt(m[0]),
+                        Integer.parseInt(m[1]),
+                        Double.parseDouble(after(p[4], "l")),
+                        Integer.parseInt(after(p[5], "q")),
+                        Double.parseDouble(after(p[6], "d")),
+                        entropy(p[7])));
+            }
+            if (p.length == 6 && p[0].equals("slicer") && p[1].equals("tstabq")) {
+                return slicer(CodecSettings.tsTabq(
+                        Double.parseDouble(after(p[2], "o")),
+                        Integer.parseInt(after(p[3], "q")),
+                        Double.parseDouble(after(p[4], "d")),
+                        entropy(p[5])));
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("bad method id '" + id + "': " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("unknown method id '" + id + "'");
+    }
+
+    private static String after(String part, String prefix) {
+        if (!part.startsWith(prefix)) {
+            throw new IllegalArgumentException("expected '" + prefix + "...' but got '" + part + "'");
+        }
+        return part.substring(prefix.length());
+    }
+
+    private static boolean entropy(String s) {
+        return switch (s) {
+            case "rans" -> true;
+            case "raw" -> false;
+            default -> throw new IllegalArgumentException("expected rans or raw, got " + s);
+        };
+    }
+}
