@@ -33,7 +33,7 @@ class MethodsTest {
         List<CodecSettings> full = Methods.sweep(false);
         assertThat(full).contains(Methods.REFERENCE, Methods.REFERENCE.withEntropy(false), CodecSettings.lossless());
         assertThat(full).filteredOn(c -> c.mode() == CodecMode.TOPK).hasSize(24);
-        assertThat(full).filteredOn(c -> c.mode() == CodecMode.TS_TABQ).hasSize(30);
+        assertThat(full).filteredOn(c -> c.mode() == CodecMode.TS_TABQ).hasSize(56);
         assertThat(Methods.sweep(true)).contains(Methods.REFERENCE).hasSizeLessThan(full.size());
     }
 
