@@ -63,6 +63,7 @@ public final class Planner {
                 measuredFidelity
                         ? "fidelity is the measured mean output cosine (distortion table in the profile)"
                         : FidelityPrior.description());
+        assumptions.addAll(profile.assumptions());
         return new Plan(
                         Plan.FORMAT,
                         profile.model(),

@@ -8,6 +8,7 @@ import dev.slicer.crds.v1alpha1.spec.FixedCompressionSpec;
 import dev.slicer.crds.v1alpha1.spec.ModelSpec;
 import dev.slicer.operator.metrics.FleetMetrics;
 import dev.slicer.planner.Planner;
+import dev.slicer.planner.cost.CodecSizeBound;
 import dev.slicer.planner.link.LinkAxis;
 import dev.slicer.planner.link.LinkSpec;
 import dev.slicer.planner.model.SplitCandidate;
@@ -27,19 +28,15 @@ import java.util.List;
 
 /**
  * {@link PlanService} backed by the planner module. Maps the resource's spec and the observed metrics to planner
- * inputs: the latency budget D and outage eps from the SLO, M and M_ar per device class, the back-end queueing delay
- * (offloading rows must meet D minus it), the link axis (measured goodput or W/SNR) and, for FIXED compression, the
- * single knob setting to use.
+ * inputs: the latency budget D and outage eps from the SLO, M and M_ar per device class, the AR shape (tokens
+ * generated and prompt length, from the model spec), the back-end queueing delay (offloading rows must meet D minus
+ * it), the link axis (measured goodput or W/SNR) and, for FIXED compression, the single knob setting to use.
  */
 @ApplicationScoped
 public class PlannerPlanService implements PlanService {
 
-    /** AR shape planned for: tokens generated per request and prompt length (the API has no field for them yet). */
-    static final int AR_TOKENS = 128;
-
-    static final int AR_PROMPT_TOKENS = 32;
-
-    private final Planner planner = new Planner(new BoundFrameSizeModel());
+    /** Frame sizes are the codec's own bound B_UB ({@code SizeBound}), the same bound {@code slicer plan} uses. */
+    private final Planner planner = new Planner(CodecSizeBound.INSTANCE);
 
     @Override
     public PlanOutcome plan(PlanInputs inputs) throws PlanningException {
@@ -86,10 +83,15 @@ public class PlannerPlanService implements PlanService {
         long memory = bytes(dc.getMemoryBudget());
         double queue = metrics.queueDelaySeconds() == null ? 0 : metrics.queueDelaySeconds();
         ArBudget ar = spec.getModel().getMode() == ModelSpec.Mode.AUTOREGRESSIVE
-                ? new ArBudget(AR_TOKENS, AR_PROMPT_TOKENS, bytes(dc.getArBuffer()))
+                ? arBudget(spec.getModel(), bytes(dc.getArBuffer()))
                 : null;
         Budgets budgets = new Budgets(latency, memory, queue, 0, ar);
         return new DeviceClass(dc.getName(), budgets, link(spec), 1.0);
+    }
+
+    /** The AR shape from {@code spec.model} (maxNewTokens, promptTokens; schema defaults when unset) and M_ar. */
+    static ArBudget arBudget(ModelSpec model, long arBufferBytes) {
+        return new ArBudget(model.maxNewTokensOrDefault(), model.promptTokensOrDefault(), arBufferBytes);
     }
 
     static LinkSpec link(SplitInferenceSpec spec) {

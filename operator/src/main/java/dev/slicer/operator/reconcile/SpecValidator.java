@@ -20,7 +20,11 @@ public interface SpecValidator {
     /** The operator's rules, first failure wins. */
     static SpecValidator standard() {
         List<SpecValidator> rules = List.of(
-                SpecValidator::required, SpecValidator::durations, SpecValidator::replicas, SpecValidator::memory);
+                SpecValidator::required,
+                SpecValidator::durations,
+                SpecValidator::replicas,
+                SpecValidator::memory,
+                SpecValidator::sequence);
         return spec -> rules.stream()
                 .map(r -> r.validate(spec))
                 .flatMap(Optional::stream)
@@ -88,6 +92,24 @@ public interface SpecValidator {
                 return Optional.of(
                         "device class " + dc.getName() + " has an invalid memory quantity: " + e.getMessage());
             }
+        }
+        return Optional.empty();
+    }
+
+    /** AUTOREGRESSIVE: positive token counts within the planner's modelled sequence length. */
+    static Optional<String> sequence(SplitInferenceSpec spec) {
+        ModelSpec model = spec.getModel();
+        if (model.getMode() != ModelSpec.Mode.AUTOREGRESSIVE) {
+            return Optional.empty();
+        }
+        int tokens = model.maxNewTokensOrDefault();
+        int prompt = model.promptTokensOrDefault();
+        if (tokens < 1 || prompt < 1) {
+            return Optional.of("spec.model.maxNewTokens and promptTokens must be >= 1");
+        }
+        if ((long) tokens + prompt > ModelSpec.MAX_SEQUENCE_TOKENS) {
+            return Optional.of("spec.model.promptTokens + maxNewTokens must not exceed " + ModelSpec.MAX_SEQUENCE_TOKENS
+                    + " positions");
         }
         return Optional.empty();
     }

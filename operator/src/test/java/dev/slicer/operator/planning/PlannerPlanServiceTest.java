@@ -3,8 +3,12 @@ package dev.slicer.operator.planning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.crds.v1alpha1.spec.ModelSpec;
 import dev.slicer.operator.Fixtures;
 import dev.slicer.operator.metrics.FleetMetrics;
+import dev.slicer.planner.Planner;
+import dev.slicer.planner.cost.CodecSizeBound;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +40,29 @@ class PlannerPlanServiceTest {
     @Test
     void backendQueueingDelayChangesThePlan() throws Exception {
         assertThat(plan(0.2, 1e6).hash()).isNotEqualTo(plan(0.01, 1e6).hash());
+    }
+
+    @Test
+    void framesAreSizedWithTheCodecsBound() throws Exception {
+        var metrics = new FleetMetrics(Map.of("phone", 1e6), Map.of(), 0.01, null, null);
+        var dc = PlannerPlanService.deviceClass(
+                si.getSpec(), si.getSpec().getEdges().getDeviceClasses().get(0), metrics);
+        String expected = new Planner(CodecSizeBound.INSTANCE)
+                .plan(Fixtures.profile(), List.of(dc))
+                .sha256();
+        assertThat(plan(0.01, 1e6).hash()).isEqualTo(expected);
+    }
+
+    @Test
+    void theArShapeComesFromTheModelSpec() throws Exception {
+        ModelSpec model = si.getSpec().getModel();
+        model.setTask(ModelSpec.Task.TEXT_GENERATION);
+        model.setMode(ModelSpec.Mode.AUTOREGRESSIVE);
+        si.getSpec().getEdges().getDeviceClasses().get(0).setArBuffer("4Mi");
+        assertThat(plan(0.01, 1e6).planJson()).contains("\"tokens\":128", "\"promptTokens\":32");
+
+        model.setMaxNewTokens(48);
+        model.setPromptTokens(20);
+        assertThat(plan(0.01, 1e6).planJson()).contains("\"tokens\":48", "\"promptTokens\":20");
     }
 }

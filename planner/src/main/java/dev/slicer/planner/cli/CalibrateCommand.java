@@ -46,11 +46,11 @@ final class CalibrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--samples must be >= 1");
         }
         PrintWriter err = spec.commandLine().getErr();
-        SplitProfile base = ModelProfiler.profile(model, err);
+        SplitProfile base = ProfileAdapter.profile(model, err);
         KnobGrid grid = KnobGrid.standard();
         err.println("slicer plan calibrate: measuring " + base.candidates().size() + " candidates x " + grid.size()
                 + " settings on " + samples + " sample input(s) ...");
-        SplitProfile calibrated = ModelProfiler.calibrate(base, grid, samples, err);
+        SplitProfile calibrated = ProfileAdapter.calibrate(base, grid, samples, err);
         Files.writeString(out, PlanJson.write(calibrated, true) + "\n", StandardCharsets.UTF_8);
         err.println("slicer plan calibrate: wrote " + out);
         return 0;

@@ -230,6 +230,6 @@ public final class PlanCli implements Callable<Integer> {
             err.println("slicer plan: synthetic profile " + model + " (nominal encode-time model)");
             return SyntheticProfiles.of(model);
         }
-        return ModelProfiler.profile(model, err);
+        return ProfileAdapter.profile(model, err);
     }
 }

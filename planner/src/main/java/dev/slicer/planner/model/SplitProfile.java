@@ -22,6 +22,8 @@ import java.util.List;
  * @param settings the knob grid the distortion table was measured for; empty = the standard grid
  * @param distortion measured fidelity per candidate and setting; null = unmeasured (conservative prior)
  * @param encodeTime calibrated encode-time model zeta(theta) of the profiling device
+ * @param assumptions how figures that were not measured were obtained (e.g. the int8 network's speed); the planner
+ *     copies them into the plan's {@code assumptions}. Empty when everything was measured.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SplitProfile(
@@ -34,7 +36,34 @@ public record SplitProfile(
         List<SplitCandidate> candidates,
         List<Theta> settings,
         DistortionTable distortion,
-        LinearCodecTimeModel encodeTime) {
+        LinearCodecTimeModel encodeTime,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> assumptions) {
+
+    /** A profile without stated assumptions. */
+    public SplitProfile(
+            String model,
+            long inputBytes,
+            long fullMemoryBytes,
+            double fullSeconds,
+            long compressedFullMemoryBytes,
+            double compressedFullSeconds,
+            List<SplitCandidate> candidates,
+            List<Theta> settings,
+            DistortionTable distortion,
+            LinearCodecTimeModel encodeTime) {
+        this(
+                model,
+                inputBytes,
+                fullMemoryBytes,
+                fullSeconds,
+                compressedFullMemoryBytes,
+                compressedFullSeconds,
+                candidates,
+                settings,
+                distortion,
+                encodeTime,
+                List.of());
+    }
 
     public SplitProfile {
         require(model != null && !model.isBlank(), "profile has no model name");
@@ -54,6 +83,7 @@ public record SplitProfile(
         }
         settings = settings == null ? List.of() : List.copyOf(settings);
         require(encodeTime != null, "profile of " + model + " has no encode-time model");
+        assumptions = assumptions == null ? List.of() : List.copyOf(assumptions);
         if (distortion != null) {
             for (var e : distortion.fidelity().entrySet()) {
                 require(
@@ -75,6 +105,7 @@ public record SplitProfile(
                 candidates,
                 grid,
                 table,
-                encodeTime);
+                encodeTime,
+                assumptions);
     }
 }

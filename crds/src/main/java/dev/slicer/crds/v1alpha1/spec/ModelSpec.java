@@ -1,9 +1,12 @@
 package dev.slicer.crds.v1alpha1.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.slicer.crds.v1alpha1.Patterns;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -16,7 +19,20 @@ import java.util.List;
         value = "(self.mode == 'AUTOREGRESSIVE') == (self.task == 'TEXT_GENERATION')",
         message = "mode AUTOREGRESSIVE goes with task TEXT_GENERATION, and only with it",
         fieldPath = ".mode")
+@ValidationRule(
+        value = "self.promptTokens + self.maxNewTokens <= " + ModelSpec.MAX_SEQUENCE_TOKENS,
+        message = "promptTokens + maxNewTokens must not exceed " + ModelSpec.MAX_SEQUENCE_TOKENS + " positions",
+        fieldPath = ".maxNewTokens")
 public class ModelSpec {
+
+    /** Longest sequence (prompt plus generated tokens) an AUTOREGRESSIVE plan is made for. */
+    public static final int MAX_SEQUENCE_TOKENS = 8192;
+
+    /** Default of {@link #getMaxNewTokens()}. */
+    public static final int DEFAULT_MAX_NEW_TOKENS = 128;
+
+    /** Default of {@link #getPromptTokens()}. */
+    public static final int DEFAULT_PROMPT_TOKENS = 32;
 
     /** What the model computes. */
     public enum Task {
@@ -61,6 +77,21 @@ public class ModelSpec {
             + " candidate found in the graph is considered.")
     private List<String> splitTensors;
 
+    @Default("128")
+    @Min(1)
+    @Max(4096)
+    @JsonPropertyDescription("AUTOREGRESSIVE: tokens generated per request (1-4096), the horizon T over which the"
+            + " planner chooses the hand-off step w; every token must meet slo.latency. Ignored in SINGLE_SHOT mode.")
+    private Integer maxNewTokens = DEFAULT_MAX_NEW_TOKENS;
+
+    @Default("32")
+    @Min(1)
+    @Max(8192)
+    @JsonPropertyDescription("AUTOREGRESSIVE: prompt length in tokens the plan is made for (1-8192). The hand-off at"
+            + " step w ships the hidden states of promptTokens + w - 1 positions, so a longer prompt means a larger"
+            + " hand-off frame. promptTokens + maxNewTokens must not exceed 8192. Ignored in SINGLE_SHOT mode.")
+    private Integer promptTokens = DEFAULT_PROMPT_TOKENS;
+
     public String getUri() {
         return uri;
     }
@@ -91,5 +122,33 @@ public class ModelSpec {
 
     public void setSplitTensors(List<String> splitTensors) {
         this.splitTensors = splitTensors;
+    }
+
+    public Integer getMaxNewTokens() {
+        return maxNewTokens;
+    }
+
+    public void setMaxNewTokens(Integer maxNewTokens) {
+        this.maxNewTokens = maxNewTokens;
+    }
+
+    public Integer getPromptTokens() {
+        return promptTokens;
+    }
+
+    public void setPromptTokens(Integer promptTokens) {
+        this.promptTokens = promptTokens;
+    }
+
+    /** {@link #getMaxNewTokens()}, or its schema default when unset. */
+    @JsonIgnore
+    public int maxNewTokensOrDefault() {
+        return maxNewTokens == null ? DEFAULT_MAX_NEW_TOKENS : maxNewTokens;
+    }
+
+    /** {@link #getPromptTokens()}, or its schema default when unset. */
+    @JsonIgnore
+    public int promptTokensOrDefault() {
+        return promptTokens == null ? DEFAULT_PROMPT_TOKENS : promptTokens;
     }
 }

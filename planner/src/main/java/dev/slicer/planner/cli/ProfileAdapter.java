@@ -1,0 +1,231 @@
+package dev.slicer.planner.cli;
+
+import dev.slicer.codec.CodecMode;
+import dev.slicer.codec.TensorShape;
+import dev.slicer.model.ModelException;
+import dev.slicer.model.profile.CandidateProfile;
+import dev.slicer.model.profile.ModelProfile;
+import dev.slicer.model.profile.ModelProfiler;
+import dev.slicer.model.quant.WeightQuantizer;
+import dev.slicer.model.split.HostTensor;
+import dev.slicer.model.split.ModelRunner;
+import dev.slicer.model.split.SampleInputs;
+import dev.slicer.model.split.SplitRunner;
+import dev.slicer.model.split.SplittableModel;
+import dev.slicer.planner.cost.CalibratedCodecTime;
+import dev.slicer.planner.cost.LinearCodecTimeModel;
+import dev.slicer.planner.model.DistortionTable;
+import dev.slicer.planner.model.SplitCandidate;
+import dev.slicer.planner.model.SplitProfile;
+import dev.slicer.planner.search.KnobGrid;
+import dev.slicer.planner.search.Theta;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Adapts the model module to the planner: builds a planner {@link SplitProfile} from the model module's {@link
+ * ModelProfile} (candidates, front weights, measured front latency, shipped tensors at the reference sizes), the
+ * int8 weight bytes of every front and of the whole model ({@link WeightQuantizer}, the quantizer behind {@code
+ * slicer model quantize}), one timed run of the whole model, and the codec's time model calibrated on this machine.
+ *
+ * <p>The int8 network used for AR local steps is taken to be no faster than the float network (its latency is not
+ * measured); that assumption, and the 1/4-of-float fallback when a model's weights cannot be quantized, go into the
+ * profile's (and so the plan's) {@code assumptions}.
+ */
+final class ProfileAdapter {
+    static final long SEED = 42;
+    private static final int TIMED_RUNS = 3;
+    /** Element-count range of the synthetic tensor the codec's time model is calibrated on. */
+    private static final int MIN_CALIBRATION_ELEMENTS = 4096;
+
+    private static final int MAX_CALIBRATION_ELEMENTS = 1 << 16;
+
+    static final String NO_SPEED_UP = "the int8 edge network (AR local steps) is taken to be no faster than the float"
+            + " network (its latency is not measured)";
+
+    private ProfileAdapter() {}
+
+    static SplitProfile profile(String model, PrintWriter err) {
+        err.println("slicer plan: profiling " + model + " on this machine (ONNX Runtime, reference input sizes) ...");
+        SplittableModel m = SplittableModel.load(model);
+        ModelProfile mp = ModelProfiler.profile(m, ModelProfiler.Options.DEFAULT);
+        Map<String, HostTensor> inputs = SampleInputs.generate(m.model(), m.referenceDims(), SEED);
+        long inputBytes =
+                inputs.values().stream().mapToLong(HostTensor::byteSize).sum();
+        double fullSeconds;
+        try (ModelRunner full = new ModelRunner(m.model(), "full")) {
+            fullSeconds = medianSeconds(() -> full.run(inputs));
+        }
+        List<String> assumptions = new ArrayList<>();
+        assumptions.add(NO_SPEED_UP);
+        Int8 int8 = new Int8(m, assumptions, err);
+        List<SplitCandidate> out = new ArrayList<>();
+        long maxElements = 0;
+        for (CandidateProfile c : mp.candidates()) {
+            long[] dims = m.tensorInfo(c.bigTensor()).referenceShape();
+            List<Integer> shape =
+                    Arrays.stream(dims).mapToInt(Math::toIntExact).boxed().toList();
+            long elements = Arrays.stream(dims).reduce(1, Math::multiplyExact);
+            maxElements = Math.max(maxElements, elements);
+            double frontSeconds = c.frontLatencyMs() * 1e-3;
+            long int8Bytes = int8.frontBytes(c);
+            out.add(new SplitCandidate(
+                    out.size(),
+                    c.name(),
+                    c.cumulativeParamBytes(),
+                    frontSeconds,
+                    int8Bytes,
+                    frontSeconds,
+                    shape,
+                    c.bigTensorBytesPerSample(),
+                    c.shippedBytesPerSample() - c.bigTensorBytesPerSample()));
+            err.printf(
+                    Locale.ROOT,
+                    "slicer plan:   candidate %d %-24s front %.2f ms, weights %s (int8 %s), IF %s %s%n",
+                    c.index(),
+                    c.name(),
+                    frontSeconds * 1e3,
+                    Units.formatBytes(c.cumulativeParamBytes()),
+                    Units.formatBytes(int8Bytes),
+                    shape,
+                    Units.formatBytes(c.bigTensorBytesPerSample()));
+        }
+        long fullInt8 = int8.fullBytes(mp.totalParamBytes());
+        int calibration = (int) Math.max(MIN_CALIBRATION_ELEMENTS, Math.min(MAX_CALIBRATION_ELEMENTS, maxElements));
+        err.println("slicer plan: calibrating the codec's time model on " + calibration + " elements ...");
+        LinearCodecTimeModel time = LinearCodecTimeModel.sampled(
+                "codec TimeModel calibrated on " + System.getProperty("os.arch"),
+                CalibratedCodecTime.calibrate(calibration, SEED),
+                KnobGrid.standard().thetas());
+        assumptions.forEach(a -> err.println("slicer plan: assumption: " + a));
+        return new SplitProfile(
+                model,
+                inputBytes,
+                mp.totalParamBytes(),
+                fullSeconds,
+                fullInt8,
+                fullSeconds,
+                out,
+                List.of(),
+                null,
+                time,
+                assumptions);
+    }
+
+    /**
+     * Int8 weight bytes from the weight-only quantizer; when the model holds a weight it cannot quantize, a quarter
+     * of the float bytes, stated as an assumption.
+     */
+    private static final class Int8 {
+        private final SplittableModel model;
+        /** Int8 bytes of the whole model, or -1 when it cannot be quantized. */
+        private final long full;
+
+        Int8(SplittableModel model, List<String> assumptions, PrintWriter err) {
+            this.model = model;
+            long bytes;
+            try {
+                bytes = WeightQuantizer.quantize(model.model(), 8).paramBytesAfter();
+            } catch (ModelException e) {
+                bytes = -1;
+                err.println("slicer plan: int8 quantization not possible: " + e.getMessage());
+                assumptions.add("the int8 edge network (AR local steps) has 1/4 of the float weight bytes (the model"
+                        + " holds weights the int8 quantizer does not support)");
+            }
+            this.full = bytes;
+        }
+
+        long frontBytes(CandidateProfile c) {
+            if (full < 0) {
+                return c.cumulativeParamBytes() / 4;
+            }
+            return WeightQuantizer.quantize(
+                            model.split(model.candidate(c.index())).front(), 8)
+                    .paramBytesAfter();
+        }
+
+        long fullBytes(long floatBytes) {
+            return full < 0 ? floatBytes / 4 : full;
+        }
+    }
+
+    static TensorShape rowsByCols(HostTensor t) {
+        long[] s = t.shape();
+        int cols = Math.toIntExact(s[s.length - 1]);
+        return TensorShape.of(Math.toIntExact(t.elementCount() / cols), cols);
+    }
+
+    /** Measures output fidelity for every setting of the grid at every candidate (mean cosine over samples). */
+    static SplitProfile calibrate(SplitProfile base, KnobGrid grid, int samples, PrintWriter err) {
+        SplittableModel m = SplittableModel.load(base.model());
+        List<Map<String, HostTensor>> inputs = new ArrayList<>();
+        List<float[]> reference = new ArrayList<>();
+        try (ModelRunner full = new ModelRunner(m.model(), "full")) {
+            for (int s = 0; s < samples; s++) {
+                Map<String, HostTensor> in = SampleInputs.generate(m.model(), m.referenceDims(), SEED + s);
+                inputs.add(in);
+                reference.add(output(full.run(in)));
+            }
+        }
+        List<String> keys = grid.thetas().stream()
+                .filter(t -> t.mode() != CodecMode.LOSSLESS)
+                .map(Theta::fidelityKey)
+                .distinct()
+                .toList();
+        Map<String, List<Double>> table = new TreeMap<>();
+        keys.forEach(k -> table.put(k, new ArrayList<>()));
+        CodecRoundTrip codec = new CodecRoundTrip();
+        for (dev.slicer.model.split.SplitCandidate c : m.candidates()) {
+            try (SplitRunner runner = new SplitRunner(m.split(c))) {
+                for (Theta theta : grid.thetas()) {
+                    if (theta.mode() == CodecMode.LOSSLESS || !theta.id().equals(theta.fidelityKey())) {
+                        continue;
+                    }
+                    double sum = 0;
+                    for (int s = 0; s < samples; s++) {
+                        Map<String, HostTensor> outputs = runner.run(inputs.get(s), big -> {
+                            float[] rt = codec.roundTrip(big.floats(), rowsByCols(big), theta);
+                            return HostTensor.ofFloats(big.shape(), rt);
+                        });
+                        sum += CodecRoundTrip.cosine(reference.get(s), output(outputs));
+                    }
+                    table.get(theta.fidelityKey()).add(sum / samples);
+                }
+                err.printf(
+                        Locale.ROOT,
+                        "slicer plan calibrate:   candidate %d %s: %d settings measured%n",
+                        c.index(),
+                        c.name(),
+                        keys.size());
+            }
+        }
+        return base.withDistortion(grid.thetas(), new DistortionTable("output-cosine-mean", samples, table));
+    }
+
+    /** The first float graph output, by name order (deterministic). */
+    private static float[] output(Map<String, HostTensor> outputs) {
+        return new TreeMap<>(outputs)
+                .values().stream()
+                        .filter(HostTensor::isFloat)
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("model has no float output to compare"))
+                        .floats();
+    }
+
+    private static double medianSeconds(Runnable run) {
+        run.run();
+        double[] t = new double[TIMED_RUNS];
+        for (int i = 0; i < TIMED_RUNS; i++) {
+            long start = System.nanoTime();
+            run.run();
+            t[i] = (System.nanoTime() - start) * 1e-9;
+        }
+        Arrays.sort(t);
+        return t[TIMED_RUNS / 2];
+    }
+}
