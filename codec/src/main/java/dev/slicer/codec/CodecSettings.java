@@ -39,19 +39,34 @@ public record CodecSettings(
         if (mode == null) {
             throw new IllegalArgumentException("mode is required");
         }
-        check(sparsity >= 0 && sparsity < 1, "sparsity must be in [0, 1), got " + sparsity);
-        check(blocksPos >= 1 && blocksPos <= MAX_BLOCKS, "M+ must be in 1.." + MAX_BLOCKS + ", got " + blocksPos);
-        check(blocksNeg >= 1 && blocksNeg <= MAX_BLOCKS, "M- must be in 1.." + MAX_BLOCKS + ", got " + blocksNeg);
-        check(lambda >= 0 && lambda < 1, "lambda must be in [0, 1), got " + lambda);
-        check(qbit >= 1 && qbit <= MAX_QBIT, "qbit must be in 1.." + MAX_QBIT + ", got " + qbit);
-        check(delta >= 0 && Double.isFinite(delta), "delta must be finite and >= 0, got " + delta);
-        check(
-                outlierFraction >= 0 && outlierFraction <= 0.5,
-                "outlier fraction must be in [0, 0.5], got " + outlierFraction);
+        // messages are built only on failure: frames are parsed into settings on every decode
+        if (!(sparsity >= 0 && sparsity < 1)) {
+            throw new IllegalArgumentException("sparsity must be in [0, 1), got " + sparsity);
+        }
+        if (!(blocksPos >= 1 && blocksPos <= MAX_BLOCKS)) {
+            throw new IllegalArgumentException("M+ must be in 1.." + MAX_BLOCKS + ", got " + blocksPos);
+        }
+        if (!(blocksNeg >= 1 && blocksNeg <= MAX_BLOCKS)) {
+            throw new IllegalArgumentException("M- must be in 1.." + MAX_BLOCKS + ", got " + blocksNeg);
+        }
+        if (!(lambda >= 0 && lambda < 1)) {
+            throw new IllegalArgumentException("lambda must be in [0, 1), got " + lambda);
+        }
+        if (!(qbit >= 1 && qbit <= MAX_QBIT)) {
+            throw new IllegalArgumentException("qbit must be in 1.." + MAX_QBIT + ", got " + qbit);
+        }
+        if (!(delta >= 0 && Double.isFinite(delta))) {
+            throw new IllegalArgumentException("delta must be finite and >= 0, got " + delta);
+        }
+        if (!(outlierFraction >= 0 && outlierFraction <= 0.5)) {
+            throw new IllegalArgumentException("outlier fraction must be in [0, 0.5], got " + outlierFraction);
+        }
         fixedBits = fixedBits == null ? List.of() : List.copyOf(fixedBits);
-        check(fixedBits.size() <= 2 * MAX_BLOCKS, "at most " + 2 * MAX_BLOCKS + " fixed bit widths");
+        check(fixedBits.size() <= 2 * MAX_BLOCKS, "at most 128 fixed bit widths");
         for (int b : fixedBits) {
-            check(b >= 1 && b <= MAX_QBIT, "fixed bits must be in 1.." + MAX_QBIT + ", got " + b);
+            if (!(b >= 1 && b <= MAX_QBIT)) {
+                throw new IllegalArgumentException("fixed bits must be in 1.." + MAX_QBIT + ", got " + b);
+            }
         }
     }
 

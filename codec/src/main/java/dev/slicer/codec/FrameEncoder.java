@@ -85,7 +85,7 @@ public final class FrameEncoder {
     private int frame(
             float[] f, int fOff, short[] h, TensorShape shape, CodecSettings s, DType dtype, byte[] dst, int dstOff) {
         Objects.checkIndex(dstOff, dst.length + 1);
-        long bound = SizeBound.maxFrameBytes(shape, s, dtype);
+        long bound = bound(shape, s, dtype);
         int room = dst.length - dstOff;
         if (room >= bound) {
             return write(f, fOff, h, shape, s, dtype, dst, dstOff);
@@ -102,6 +102,22 @@ public final class FrameEncoder {
         }
         System.arraycopy(scratch, 0, dst, dstOff, n);
         return n;
+    }
+
+    // the last size bound: shape and settings are immutable, so the same objects give the same bound
+    private TensorShape boundShape;
+    private CodecSettings boundSettings;
+    private DType boundDtype;
+    private long lastBound;
+
+    private long bound(TensorShape shape, CodecSettings s, DType dtype) {
+        if (shape != boundShape || s != boundSettings || dtype != boundDtype) {
+            lastBound = SizeBound.maxFrameBytes(shape, s, dtype);
+            boundShape = shape;
+            boundSettings = s;
+            boundDtype = dtype;
+        }
+        return lastBound;
     }
 
     private static void requireFinite(float[] f, int off, int n) {

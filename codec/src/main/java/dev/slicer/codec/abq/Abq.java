@@ -40,7 +40,10 @@ public final class Abq {
             // vals >= lo, so the product is >= 0 and truncation of (y + 0.5) rounds half up
             t[i] = Math.min((int) ((vals[off + i] - dlo) * inv + 0.5), l0);
         }
-        boolean useHist = n > l0;
+        // per candidate q: the element pass costs n steps (a multiply-shift division for qbit <= 12, else a real
+        // division), the histogram pass about 2 (l0 + 1) steps; all three give the same exact sum
+        boolean magic = qbit <= MAGIC_MAX_QBIT;
+        boolean useHist = magic ? n > 2 * (l0 + 1) : 4L * n > l0;
         if (useHist) {
             if (hist.length < l0 + 1) {
                 hist = new int[l0 + 1];
@@ -53,13 +56,35 @@ public final class Abq {
         int q = qbit;
         while (q > 1) {
             int lq = (1 << (q - 1)) - 1;
-            long sum = useHist ? mismatchHist(l0, lq) : mismatch(t, n, l0, lq);
+            long sum = useHist ? mismatchHist(l0, lq) : magic ? mismatchMagic(t, n, l0, lq) : mismatch(t, n, l0, lq);
             if (sum > delta * n * (double) lq * l0) {
                 break;
             }
             q--;
         }
         return q;
+    }
+
+    /** Largest qbit for {@link #mismatchMagic}: its products stay below {@code 2^53}. */
+    private static final int MAGIC_MAX_QBIT = 12;
+
+    /**
+     * As {@link #mismatch} with {@code floor(x / (2 l0))} as an exact multiply-shift (Granlund-Montgomery): for
+     * {@code x < 2^N}, {@code N = 2 qbit + 2}, {@code s = N + ceil(log2 d)} and {@code m = ceil(2^s / d)},
+     * {@code floor(x m / 2^s) = floor(x / d)}; here {@code x m < 2^(2N+1) <= 2^53}.
+     */
+    private static long mismatchMagic(int[] t, int n, int l0, int lq) {
+        long d = 2L * l0;
+        int bitsN = 2 * (32 - Integer.numberOfLeadingZeros(l0)) + 2;
+        int s = bitsN + (64 - Long.numberOfLeadingZeros(d - 1));
+        long m = ((1L << s) + d - 1) / d;
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            long c = t[i];
+            long tq = ((2 * c * lq + l0) * m) >>> s;
+            sum += Math.abs(c * lq - tq * l0);
+        }
+        return sum;
     }
 
     private static long mismatch(int[] t, int n, int l0, int lq) {
@@ -74,15 +99,21 @@ public final class Abq {
     }
 
     private long mismatchHist(int l0, int lq) {
+        // walks c = 0..l0 keeping tq = round(c lq / l0) (= floor((2 c lq + l0) / (2 l0))) and c lq - tq l0
+        // incrementally: the numerator grows by 2 lq < 2 l0 per step, so tq grows by at most one
         long sum = 0;
         long twoL0 = 2L * l0;
+        long num = l0;
+        long next = twoL0;
+        long diff = 0;
         int[] h = hist;
         for (int c = 0; c <= l0; c++) {
-            int cnt = h[c];
-            if (cnt != 0) {
-                long tq = (2L * c * lq + l0) / twoL0;
-                sum += cnt * Math.abs((long) c * lq - tq * l0);
-            }
+            sum += h[c] * Math.abs(diff);
+            num += 2L * lq;
+            diff += lq;
+            long ge = (next - num - 1) >>> 63;
+            next += ge * twoL0;
+            diff -= ge * l0;
         }
         return sum;
     }

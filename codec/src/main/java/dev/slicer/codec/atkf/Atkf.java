@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
 public final class Atkf {
     private final RadixSelect select = new RadixSelect();
     private final int[] level1 = new int[2048];
+    /** Highest bin of {@link #level1} that may be nonzero. */
+    private int level1Top = -1;
+
     private int[] mag = new int[0];
     private int[] pool = new int[0];
 
@@ -38,14 +41,21 @@ public final class Atkf {
         }
         int[] m = mag;
         int[] h = level1;
-        java.util.Arrays.fill(h, 0);
+        // bins above level1Top are zero: clear only the range the previous call may have used
+        if (level1Top >= 0) {
+            java.util.Arrays.fill(h, 0, level1Top + 1, 0);
+        }
+        level1Top = 2047;
         int bad = 0;
+        int max = 0;
         for (int i = 0; i < n; i++) {
             int u = Float.floatToRawIntBits(src[off + i]) & 0x7FFFFFFF;
             m[i] = u;
             h[u >>> 20]++;
             bad |= (0x7F7FFFFF - u);
+            max = Math.max(max, u);
         }
+        level1Top = max >>> 20;
         if (bad < 0) {
             for (int i = 0; i < n; i++) {
                 if (m[i] > 0x7F7FFFFF) {
@@ -67,7 +77,7 @@ public final class Atkf {
             return w;
         }
         int kk = (int) k;
-        select.prepared(h);
+        select.prepared(h, 0, level1Top);
         if (lambda == 0.0) {
             return topK(src, off, n, kk, seed, outPos, outBits);
         }
@@ -144,8 +154,9 @@ public final class Atkf {
             int b = u >>> 20;
             cp[w] = i;
             keys[c] = u;
-            w += b >= bin ? 1 : 0;
-            c += b == bin ? 1 : 0;
+            // b >= bin and b == bin as 0/1 without branches (b, bin < 2048)
+            w += 1 + ((b - bin) >> 31);
+            c += ((b ^ bin) - 1) >>> 31;
         }
         int tau = select.selectInBin(keys, inBin, k - 1, bin, above);
         int needTies = k - select.greater();

@@ -4,13 +4,26 @@ package dev.slicer.codec.atkf;
  * Linear-time selection of the r-th largest key among non-negative int keys (magnitude bits of finite floats, which
  * order like the floats). Three histogram passes over 11, 11 and 9 bits; each pass only visits the keys that share
  * the prefix found so far. Reusable; scratch grows on demand.
+ *
+ * <p>Per-call cost does not depend on the histogram size: the level-1 histogram is scanned only from its highest
+ * possibly used bin (the caller passes a bound), and the level-2/3 histograms only over the digit range the
+ * candidates actually use, and are cleared after use over that range only (they stay all-zero between calls).
  */
 public final class RadixSelect {
     private static final int[] SHIFT = {20, 9, 0};
     private static final int[] MASK = {0x7FF, 0x7FF, 0x1FF};
 
+    /** Always all-zero between calls (cleared over the used range after each pass). */
     private final int[] hist = new int[2048];
+
     private final int[] level1 = new int[2048];
+    /** Highest bin of {@link #level1} that may be nonzero (cleared up to it before the next count). */
+    private int ownTop = -1;
+    /** The prepared level-1 histogram: {@code l1[l1Off + b]} for bins {@code 0..l1Top}, zero above. */
+    private int[] l1 = level1;
+
+    private int l1Off;
+    private int l1Top = -1;
     private int[] cand = new int[0];
     private int[] cand2 = new int[0];
     private int greater;
@@ -29,15 +42,35 @@ public final class RadixSelect {
 
     /** Histogram of {@code key >>> 20} over {@code keys[off, off+n)}, kept for {@link #selectPrepared}. */
     public void prepare(int[] keys, int off, int n) {
-        java.util.Arrays.fill(level1, 0);
-        for (int i = off, end = off + n; i < end; i++) {
-            level1[keys[i] >>> 20]++;
+        int[] h = level1;
+        if (ownTop >= 0) {
+            java.util.Arrays.fill(h, 0, ownTop + 1, 0);
         }
+        int max = 0;
+        for (int i = off, end = off + n; i < end; i++) {
+            int k = keys[i];
+            h[k >>> 20]++;
+            max = Math.max(max, k);
+        }
+        ownTop = max >>> 20;
+        l1 = h;
+        l1Off = 0;
+        l1Top = ownTop;
     }
 
-    /** Histogram already counted by the caller (2048 bins of {@code key >>> 20}); copied in. */
+    /** Histogram already counted by the caller (2048 bins of {@code key >>> 20}); used in place until the next call. */
     public void prepared(int[] histogram) {
-        System.arraycopy(histogram, 0, level1, 0, 2048);
+        prepared(histogram, 0, 2047);
+    }
+
+    /**
+     * As {@link #prepared(int[])}, the 2048 bins starting at {@code histogram[off]}, all zero above bin {@code top}.
+     * The array is read, not copied: it must not change while this selection is in use.
+     */
+    public void prepared(int[] histogram, int off, int top) {
+        l1 = histogram;
+        l1Off = off;
+        l1Top = top;
     }
 
     /** The key of descending rank {@code r} (0 = largest) among {@code keys[off, off+n)}, {@code 0 <= r < n}. */
@@ -51,20 +84,10 @@ public final class RadixSelect {
         if (r < 0 || r >= n) {
             throw new IllegalArgumentException("rank " + r + " out of 0.." + (n - 1));
         }
-        int above = 0;
-        int bin = 0;
-        int cum = 0;
-        for (int b = 2047; b >= 0; b--) {
-            int c = level1[b];
-            if (cum + c > r) {
-                bin = b;
-                break;
-            }
-            cum += c;
-        }
-        above = cum;
+        int bin = level1Bin(r);
+        int above = binAbove;
         int prefix = bin << 20;
-        int count = level1[bin];
+        int count = l1[l1Off + bin];
         // gather the keys of this bin
         if (cand.length < count) {
             cand = new int[Math.max(count, cand.length * 2)];
@@ -84,7 +107,7 @@ public final class RadixSelect {
     private final int[] binSlot = new int[2048];
     private final int[] slotBin = new int[2048];
     private final int[] regionOff = new int[2048];
-    private final int[] regionFill = new int[2048];
+    private final byte[] binFlag = new byte[2048];
 
     {
         java.util.Arrays.fill(binSlot, -1);
@@ -109,29 +132,44 @@ public final class RadixSelect {
         int total = 0;
         for (int s = 0; s < distinct; s++) {
             regionOff[s] = total;
-            regionFill[s] = total;
-            total += level1[slotBin[s]];
+            total += l1[l1Off + slotBin[s]];
         }
-        if (cand.length < total) {
-            cand = new int[Math.max(total, cand.length * 2)];
+        if (cand.length < total + 1) {
+            cand = new int[Math.max(total + 1, cand.length * 2)];
         }
-        if (cand2.length < total) {
-            cand2 = new int[Math.max(total, cand2.length * 2)];
+        if (cand2.length < total + 1) {
+            cand2 = new int[Math.max(total + 1, cand2.length * 2)];
         }
+        // branch-free gathers (which keys fall in a chosen bin is unpredictable): first every key of a chosen bin
+        // into cand2, then each bin's keys into its region of cand; a non-matching key is written at the cursor
+        // and overwritten by the next match (or lands in the next region's first slot, filled later, or in the
+        // spare slot at the end)
         int[] c = cand;
-        int[] slot = binSlot;
-        int[] fill = regionFill;
+        int[] stage = cand2;
+        byte[] flag = binFlag;
+        for (int s = 0; s < distinct; s++) {
+            flag[slotBin[s]] = 1;
+        }
+        int w = 0;
         for (int i = off, end = off + n; i < end; i++) {
             int k = keys[i];
-            int s = slot[k >>> 20];
-            if (s >= 0) {
-                c[fill[s]++] = k;
+            stage[w] = k;
+            w += flag[k >>> 20];
+        }
+        for (int s = 0; s < distinct; s++) {
+            int bin = slotBin[s];
+            flag[bin] = 0;
+            int p = regionOff[s];
+            for (int i = 0; i < w; i++) {
+                int k = stage[i];
+                c[p] = k;
+                p += (((k >>> 20) ^ bin) - 1) >>> 31;
             }
         }
         for (int j = 0; j < count; j++) {
             int bin = outKey[j];
             int s = binSlot[bin];
-            outKey[j] = finish(c, regionOff[s], level1[bin], ranks[j], outGreater[j], bin << 20);
+            outKey[j] = finish(c, regionOff[s], l1[l1Off + bin], ranks[j], outGreater[j], bin << 20);
             outGreater[j] = greater;
         }
         for (int s = 0; s < distinct; s++) {
@@ -142,8 +180,10 @@ public final class RadixSelect {
     /** Descending-rank bin (of {@code key >>> 20}) holding rank {@code r} in the prepared histogram. */
     public int level1Bin(int r) {
         int cum = 0;
-        for (int b = 2047; b >= 0; b--) {
-            int c = level1[b];
+        int[] h = l1;
+        int o = l1Off;
+        for (int b = l1Top; b >= 0; b--) {
+            int c = h[o + b];
             if (cum + c > r) {
                 binAbove = cum;
                 return b;
@@ -160,7 +200,7 @@ public final class RadixSelect {
 
     /** Keys counted in level-1 bin {@code b}. */
     public int binCount(int b) {
-        return level1[b];
+        return b > l1Top ? 0 : l1[l1Off + b];
     }
 
     /**
@@ -178,22 +218,50 @@ public final class RadixSelect {
         return finish(c1, 0, m, r, above, prefix);
     }
 
+    /** Below this many candidates, sorting a copy beats scanning the 2048 level-2 bins. */
+    private static final int SORT_MAX = 96;
+
     private int finish(int[] c1, int c1Off, int m, int r, int above, int prefix) {
+        if (m > 0 && m <= SORT_MAX) {
+            // same result as the digit passes: the key of rank r - above among the candidates, with the
+            // counts of greater and equal keys
+            int[] t = cand2;
+            System.arraycopy(c1, c1Off, t, 0, m);
+            java.util.Arrays.sort(t, 0, m);
+            int j = m - 1 - (r - above);
+            int key = t[j];
+            int hiIdx = j;
+            while (hiIdx + 1 < m && t[hiIdx + 1] == key) {
+                hiIdx++;
+            }
+            int loIdx = j;
+            while (loIdx > 0 && t[loIdx - 1] == key) {
+                loIdx--;
+            }
+            greater = above + (m - 1 - hiIdx);
+            equal = hiIdx - loIdx + 1;
+            return key;
+        }
         int[] src = c1;
         int so = c1Off;
         int[] other = cand2;
+        int[] h = hist;
         for (int level = 1; level < 3; level++) {
             int shift = SHIFT[level];
             int mask = MASK[level];
-            java.util.Arrays.fill(hist, 0, mask + 1, 0);
+            int lo = mask;
+            int hi = 0;
             for (int i = 0; i < m; i++) {
-                hist[(src[so + i] >>> shift) & mask]++;
+                int d = (src[so + i] >>> shift) & mask;
+                h[d]++;
+                lo = Math.min(lo, d);
+                hi = Math.max(hi, d);
             }
             int rr = r - above;
             int cc = 0;
             int sel = 0;
-            for (int b = mask; b >= 0; b--) {
-                int c = hist[b];
+            for (int b = hi; b >= lo; b--) {
+                int c = h[b];
                 if (cc + c > rr) {
                     sel = b;
                     break;
@@ -202,7 +270,10 @@ public final class RadixSelect {
             }
             above += cc;
             prefix |= sel << shift;
-            int keep = hist[sel];
+            int keep = h[sel];
+            if (hi >= lo) {
+                java.util.Arrays.fill(h, lo, hi + 1, 0);
+            }
             if (level < 2 && keep != m) {
                 int w = 0;
                 for (int i = 0; i < m; i++) {

@@ -42,7 +42,23 @@ public final class BitPacker {
         long acc = 0;
         int filled = 0;
         int p = srcOff;
-        for (int i = 0; i < count; i++) {
+        int i = 0;
+        // whole 8-byte loads while they stay inside the packed bytes; the bytes a load takes are then consumed
+        // whole, so acc holds exactly `filled` valid bits (at most 63)
+        int fastEnd = srcOff + (int) need - 8;
+        for (; i < count && p <= fastEnd; i++) {
+            if (filled < bits) {
+                acc |= ByteIo.getLong(src, p) << filled;
+                int bytes = (63 - filled) >>> 3;
+                p += bytes;
+                filled += bytes << 3;
+                acc &= (1L << filled) - 1;
+            }
+            codes[off + i] = (int) (acc & mask);
+            acc >>>= bits;
+            filled -= bits;
+        }
+        for (; i < count; i++) {
             while (filled < bits) {
                 acc |= (src[p++] & 0xFFL) << filled;
                 filled += 8;

@@ -80,6 +80,28 @@ public final class BitReader {
         }
     }
 
+    /**
+     * Reads a Golomb-Rice code with parameter {@code r} (0..30): a unary quotient of at most {@code maxQ} one-bits,
+     * a zero, then {@code r} low bits; returns {@code quotient << r | low}. Same as {@link #unary} then
+     * {@link #read}, with one refill and no loop for the common short codes.
+     */
+    public long rice(int r, int maxQ) {
+        if (avail < 32 && end - pos >= 8) {
+            refill(0);
+        }
+        long a = acc;
+        int ones = Long.numberOfTrailingZeros(~a);
+        int used = ones + 1 + r;
+        if (used <= avail && used < 64 && ones <= maxQ) {
+            long low = (a >>> (ones + 1)) & ((1L << r) - 1);
+            acc = a >>> used;
+            avail -= used;
+            return ((long) ones << r) | low;
+        }
+        int q = unary(maxQ);
+        return ((long) q << r) | read(r);
+    }
+
     /** Bytes not yet pulled into the bit buffer plus whole bytes still buffered. */
     public int bytesConsumed(int off) {
         return pos - off - (avail >>> 3);

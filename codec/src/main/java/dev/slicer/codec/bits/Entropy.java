@@ -31,6 +31,39 @@ public final class Entropy {
         return bits / LN2 / 8 + (used > 1 ? 2 + 32 + used : 0);
     }
 
+    /**
+     * A strict lower bound of the bytes {@code RansCoder.encode} writes for the symbols counted in
+     * {@code hist[0, bins)} ({@code n} in total, {@code n >= 1}). With {@code k >= 2} used symbols the block holds the
+     * mode and count bytes, the symbol list ({@code min(k, 32)} bytes), at least one frequency byte per symbol, 32
+     * bytes of states and the renormalisation words; the states start at {@code 2^31} and end below {@code 2^63}, so
+     * they carry at most 128 bits of the coded information, and the words carry the rest of the cross-entropy, which
+     * is never below the order-0 entropy (less a slack of {@code 10^-5} bit per symbol for the rounding of the state
+     * update, and one byte for floating-point error). The stored fallback takes {@code n + 1} bytes and one symbol 2.
+     * An rANS attempt whose bound is not below the best alternative cannot win and is skipped.
+     */
+    public static double ransLowerBound(int[] hist, int bins, long n) {
+        return ransLowerBound(bytes(hist, bins, n), used(hist, bins), n);
+    }
+
+    /** As {@link #ransLowerBound(int[], int, long)} from {@link #bytes} of the same counts and their used bins. */
+    public static double ransLowerBound(double entropyBytes, int used, long n) {
+        if (used <= 1) {
+            return used == 1 ? 2 : 1;
+        }
+        // entropyBytes = H/8 + 2 + 32 + used; the bound is H/8 + 2 + min(used, 32) + used + 32 - 16 - slack
+        double coded = entropyBytes - 16 + Math.min(used, 32) - 1 - 1.25e-6 * n;
+        return Math.min(coded, n + 1);
+    }
+
+    /** Nonzero bins of {@code hist[0, bins)}. */
+    public static int used(int[] hist, int bins) {
+        int used = 0;
+        for (int b = 0; b < bins; b++) {
+            used += (-hist[b]) >>> 31;
+        }
+        return used;
+    }
+
     /** As {@link #bytes(int[], int, long)} for {@code src[off, off+n)}; {@code hist} needs 256 entries. */
     public static double bytes(byte[] src, int off, int n, int[] hist) {
         java.util.Arrays.fill(hist, 0, 256, 0);

@@ -16,6 +16,11 @@ import java.util.List;
  * dims, mode knobs, payload length, payload, CRC32C. Static helpers; the payload belongs to a {@link PayloadCodec}.
  */
 public final class FrameFormat {
+    /** Enum constants by ordinal, without the array copy {@code values()} makes on every call. */
+    private static final DType[] DTYPES = DType.values();
+
+    private static final CodecMode[] MODES = CodecMode.values();
+
     /** "SLCF" read as a little-endian int. */
     public static final int MAGIC = 0x46434C53;
 
@@ -151,11 +156,11 @@ public final class FrameFormat {
             throw new MalformedFrameException(5, "unknown flags " + flags);
         }
         int dt = in.u8("dtype");
-        if (!(dt < DType.values().length)) {
+        if (!(dt < DTYPES.length)) {
             throw new MalformedFrameException(6, "unknown dtype " + dt);
         }
         int md = in.u8("mode");
-        if (!(md < CodecMode.values().length)) {
+        if (!(md < MODES.length)) {
             throw new MalformedFrameException(7, "unknown mode " + md);
         }
         int rank = in.u8("rank");
@@ -192,7 +197,7 @@ public final class FrameFormat {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new MalformedFrameException(9, "invalid shape: " + e.getMessage());
         }
-        CodecMode mode = CodecMode.values()[md];
+        CodecMode mode = MODES[md];
         boolean entropy = (flags & FLAG_ENTROPY) != 0;
         CodecSettings settings;
         if (mode == CodecMode.LOSSLESS) {
@@ -230,6 +235,6 @@ public final class FrameFormat {
         if (!(frame <= len)) {
             throw new MalformedFrameException(payloadAt, "frame truncated: declares " + frame + " bytes, have " + len);
         }
-        return new Parsed(DType.values()[dt], shape, settings, header, (int) payload);
+        return new Parsed(DTYPES[dt], shape, settings, header, (int) payload);
     }
 }

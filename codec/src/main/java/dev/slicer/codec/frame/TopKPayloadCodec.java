@@ -265,14 +265,18 @@ public final class TopKPayloadCodec implements PayloadCodec {
                 hs[sy[i] & 0xFF]++;
             }
             double floor = Entropy.bytes(hs, 256, c);
+            // strict lower bound of the rANS stream(s): skip an attempt that cannot beat the packed codes
+            double bound = Entropy.ransLowerBound(floor, Entropy.used(hs, 256), c);
             if (q > 8) {
                 java.util.Arrays.fill(hs, 0);
                 for (int i = 0; i < c; i++) {
                     hs[cd[st + i] >>> 8]++;
                 }
-                floor += Entropy.bytes(hs, 256, c);
+                double hiFloor = Entropy.bytes(hs, 256, c);
+                floor += hiFloor;
+                bound += 1 + Entropy.ransLowerBound(hiFloor, Entropy.used(hs, 256), c);
             }
-            if (floor >= packed) {
+            if (floor >= packed || bound >= packed) {
                 BitPacker.pack(codes, st, c, q, vbuf, vp);
                 streamLen[b] = packed;
                 return packed;
@@ -420,9 +424,29 @@ public final class TopKPayloadCodec implements PayloadCodec {
         byte[] bo = blockOf;
         int[] cd = codes;
         int[] ptr = fill;
-        for (int i = 0; i < n; i++) {
-            int b = bo[i];
-            dst[dstOff + ps[i]] = bs[b] + cd[ptr[b]++] * sp[b];
+        if (blocks > 8) {
+            for (int i = 0; i < n; i++) {
+                int b = bo[i];
+                dst[dstOff + ps[i]] = bs[b] + cd[ptr[b]++] * sp[b];
+            }
+            return;
+        }
+        // up to 8 blocks: the per-block cursors advance in a register (8 bits per block, folded into ptr every
+        // 255 survivors), so consecutive survivors do not wait on a counter stored to memory
+        int i = 0;
+        while (i < n) {
+            int stop = Math.min(n, i + 255);
+            long packed = 0;
+            for (; i < stop; i++) {
+                int b = bo[i];
+                int sh = b << 3;
+                int c = cd[ptr[b] + ((int) (packed >>> sh) & 0xFF)];
+                packed += 1L << sh;
+                dst[dstOff + ps[i]] = bs[b] + c * sp[b];
+            }
+            for (int b = 0; b < blocks; b++) {
+                ptr[b] += (int) (packed >>> (b << 3)) & 0xFF;
+            }
         }
     }
 }

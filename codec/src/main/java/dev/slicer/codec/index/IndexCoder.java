@@ -39,6 +39,12 @@ public final class IndexCoder {
     private final long[] riceBits = new long[3];
     private final int[] hist = new int[256];
 
+    /** {@link #bestCsrRow} of the last encode's (elements, survivors): frames of one shape repeat it. */
+    private int memoElements = -1;
+
+    private int memoN = -1;
+    private long memoRow;
+
     /** Mode forced by tests (-1: choose the smallest). */
     private int forced = -1;
 
@@ -123,7 +129,12 @@ public final class IndexCoder {
             return 2;
         }
         long bitmapBytes = (elements + 7L) >>> 3;
-        long row = bestCsrRow(elements, n);
+        if (elements != memoElements || n != memoN) {
+            memoRow = bestCsrRow(elements, n);
+            memoElements = elements;
+            memoN = n;
+        }
+        long row = memoRow;
         long csrBytes = (csrBits(elements, n, row) + 7) / 8 + ByteIo.varintSize(row);
         // Rice: exact sizes for parameters around the bound's optimum (which guarantees the bound)
         int rb = bestRiceBoundParam(elements, n);
@@ -169,7 +180,8 @@ public final class IndexCoder {
         if (entropy && bitmapBytes <= Integer.MAX_VALUE - 16) {
             int bb = (int) bitmapBytes;
             buildBitmap(pos, n, bb);
-            if (Entropy.bytes(bitmap, 0, bb, hist) < best) {
+            double floor = Entropy.bytes(bitmap, 0, bb, hist);
+            if (floor < best && Entropy.ransLowerBound(floor, Entropy.used(hist, 256), bb) < best) {
                 if (packed.length < RansCoder.maxEncodedLength(bb)) {
                     packed = new byte[RansCoder.maxEncodedLength(bb)];
                 }
@@ -303,8 +315,7 @@ public final class IndexCoder {
                 int prev = -1;
                 int maxQ = elements >>> r;
                 for (int i = 0; i < n; i++) {
-                    int q = rd.unary(maxQ);
-                    long g = ((long) q << r) | rd.read(r);
+                    long g = rd.rice(r, maxQ);
                     long p = prev + 1L + g;
                     MalformedFrameException.verify(p < elements, at, "rice position beyond the tensor");
                     prev = (int) p;

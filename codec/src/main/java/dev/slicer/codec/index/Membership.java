@@ -89,7 +89,11 @@ public final class Membership {
         for (int i = 0; i < n; i++) {
             s[i] = toCompact[blockOf[i]];
         }
-        if (entropy && a > 1 && Entropy.bytes(counts, blocks, n) < radixBytes) {
+        double floor = entropy && a > 1 ? Entropy.bytes(counts, blocks, n) : 0;
+        if (entropy
+                && a > 1
+                && floor < radixBytes
+                && Entropy.ransLowerBound(floor, Entropy.used(counts, blocks), n) < radixBytes) {
             int cap = RansCoder.maxEncodedLength(n);
             if (packed.length < cap) {
                 packed = new byte[cap];
@@ -158,14 +162,19 @@ public final class Membership {
                 toBlock[a++] = (byte) b;
             }
         }
+        int[] tc = tallyCompact;
+        java.util.Arrays.fill(tc, 0, Math.max(a, 1), 0);
         if (mode == RANS) {
             MalformedFrameException.verify(a > 1, at, "rANS membership with one block");
             rans.decode(buf, start, len, blockOf, 0, n);
+            int bad = 0;
             for (int i = 0; i < n; i++) {
                 int c = blockOf[i] & 0xFF;
-                MalformedFrameException.verify(c < a, at, "membership symbol out of range");
+                bad |= (a - 1) - c;
                 blockOf[i] = toBlock[c];
+                tc[c]++;
             }
+            MalformedFrameException.verify(bad >= 0, at, "membership symbol out of range");
         } else {
             if (!(mode == RADIX)) {
                 throw new MalformedFrameException(at, "unknown membership mode " + mode);
@@ -174,43 +183,115 @@ public final class Membership {
             if (a <= 1) {
                 byte only = a == 1 ? toBlock[0] : 0;
                 java.util.Arrays.fill(blockOf, 0, n, only);
+                MalformedFrameException.verify(a == 1 || n == 0, at, "membership without blocks");
+                tc[0] = n;
             } else {
                 int g = groupSize(a);
+                prepareDivisors(a, g);
                 reader.reset(buf, start, len, 0);
-                double inv = 1.0 / a;
                 long full = pow(a, g);
                 int fullBits = IndexCoder.bitsFor(full - 1);
+                long[] mg = magic;
+                int[] sh = magicShift;
+                byte[] tb = toBlock;
                 int i = 0;
-                while (i < n) {
-                    int cnt = Math.min(g, n - i);
-                    long lim = cnt == g ? full : pow(a, cnt);
-                    long lv = readLong(cnt == g ? fullBits : IndexCoder.bitsFor(lim - 1));
-                    MalformedFrameException.verify(lv < lim, at, "membership group out of range");
-                    int v = (int) lv;
-                    for (int j = 0; j < cnt; j++) {
-                        // v < 2^31: the double quotient is off by at most one, fixed up exactly
-                        int q = (int) (v * inv);
-                        int r = v - q * a;
-                        if (r < 0) {
-                            q--;
-                            r += a;
-                        } else if (r >= a) {
-                            q++;
-                            r -= a;
+                int fullEnd = n - n % g;
+                // full groups: digit j is floor(v / a^j) - a * floor(v / a^(j+1)), each quotient an exact
+                // multiply-shift, so the digits do not depend on each other
+                if (a <= 8) {
+                    // up to 8 blocks: the tally lives in a register, 8 bits per block, flushed every 8 groups
+                    // (at most 8 * 31 < 256 symbols), so no counter goes through memory per symbol
+                    long packed = 0;
+                    int groups = 0;
+                    while (i < fullEnd) {
+                        long lv = readLong(fullBits);
+                        MalformedFrameException.verify(lv < full, at, "membership group out of range");
+                        long v = lv;
+                        int prev = (int) lv;
+                        for (int j = 1; j <= g; j++) {
+                            int q = (int) ((v * mg[j]) >>> sh[j]);
+                            int r = prev - q * a;
+                            blockOf[i + j - 1] = tb[r];
+                            packed += 1L << (r << 3);
+                            prev = q;
                         }
-                        blockOf[i + j] = toBlock[r];
-                        v = q;
+                        i += g;
+                        if (++groups == 8) {
+                            flushTally(packed, a, tc);
+                            packed = 0;
+                            groups = 0;
+                        }
                     }
-                    i += cnt;
+                    flushTally(packed, a, tc);
+                } else {
+                    while (i < fullEnd) {
+                        long lv = readLong(fullBits);
+                        MalformedFrameException.verify(lv < full, at, "membership group out of range");
+                        long v = lv;
+                        int prev = (int) lv;
+                        for (int j = 1; j <= g; j++) {
+                            int q = (int) ((v * mg[j]) >>> sh[j]);
+                            int r = prev - q * a;
+                            blockOf[i + j - 1] = tb[r];
+                            tc[r]++;
+                            prev = q;
+                        }
+                        i += g;
+                    }
+                }
+                if (i < n) {
+                    int cnt = n - i;
+                    long lim = pow(a, cnt);
+                    long lv = readLong(IndexCoder.bitsFor(lim - 1));
+                    MalformedFrameException.verify(lv < lim, at, "membership group out of range");
+                    long v = lv;
+                    int prev = (int) lv;
+                    for (int j = 1; j <= cnt; j++) {
+                        int q = (int) ((v * mg[j]) >>> sh[j]);
+                        int r = prev - q * a;
+                        blockOf[i + j - 1] = tb[r];
+                        tc[r]++;
+                        prev = q;
+                    }
                 }
             }
         }
-        java.util.Arrays.fill(tally, 0, blocks, 0);
-        for (int i = 0; i < n; i++) {
-            tally[blockOf[i]]++;
-        }
+        int c = 0;
         for (int b = 0; b < blocks; b++) {
-            MalformedFrameException.verify(tally[b] == counts[b], at, "membership does not match block counts");
+            int want = counts[b];
+            int got = want > 0 ? tc[c++] : 0;
+            tally[b] = got;
+            MalformedFrameException.verify(got == want, at, "membership does not match block counts");
         }
+    }
+
+    private static void flushTally(long packed, int a, int[] tc) {
+        for (int x = 0; x < a; x++) {
+            tc[x] += (int) (packed >>> (x << 3)) & 0xFF;
+        }
+    }
+
+    private final int[] tallyCompact = new int[256];
+    private final long[] magic = new long[32];
+    private final int[] magicShift = new int[32];
+    private int magicBase;
+
+    /**
+     * Exact division by {@code a^j} ({@code j = 1..g}, {@code a^g <= 2^31}) for dividends below {@code 2^31}:
+     * {@code floor(v / d) = (v * m) >>> s} with {@code s = 31 + ceil(log2 d)} and {@code m = ceil(2^s / d)}
+     * (Granlund-Montgomery; {@code v * m < 2^63}).
+     */
+    private void prepareDivisors(int a, int g) {
+        if (magicBase == a) {
+            return;
+        }
+        long d = 1;
+        for (int j = 1; j <= g; j++) {
+            d *= a;
+            int s = 31 + (64 - Long.numberOfLeadingZeros(d - 1));
+            magic[j] = ((1L << s) + d - 1) / d;
+            magicShift[j] = s;
+        }
+        magicBase = a;
     }
 }

@@ -20,8 +20,10 @@ public final class MagnitudeSplit {
     private final int[] ranks = new int[64];
     private final int[] keyAt = new int[64];
     private final int[] greaterAt = new int[64];
-    private final int[] histPos = new int[2048];
-    private final int[] histNeg = new int[2048];
+    /** Level-1 histogram of the raw bits {@code >>> 20}: positive magnitudes in 0..2047, negative in 2048..4095. */
+    private final int[] hist = new int[4096];
+    /** Highest bin per sign of {@link #hist} that may be nonzero. */
+    private int histTop = -1;
 
     /**
      * Assigns blocks to {@code bits[0..n)} (raw float bits).
@@ -46,10 +48,14 @@ public final class MagnitudeSplit {
             keys = new int[Math.max(n, keys.length + (keys.length >> 1))];
         }
         int[] kk = keys;
-        int[] hp = histPos;
-        int[] hn = histNeg;
-        java.util.Arrays.fill(hp, 0);
-        java.util.Arrays.fill(hn, 0);
+        int[] hs = hist;
+        // bins above histTop (per sign) are zero: clear only what the previous call may have used
+        if (histTop >= 0) {
+            java.util.Arrays.fill(hs, 0, histTop + 1, 0);
+            java.util.Arrays.fill(hs, 2048, 2048 + histTop + 1, 0);
+        }
+        histTop = 2047;
+        int max = 0;
         int wp = 0;
         int wn = n - 1;
         for (int i = 0; i < n; i++) {
@@ -57,15 +63,17 @@ public final class MagnitudeSplit {
             int u = b & 0x7FFFFFFF;
             kk[wp] = u;
             kk[wn] = u;
-            (b < 0 ? hn : hp)[u >>> 20]++;
+            hs[b >>> 20]++;
+            max = Math.max(max, u);
             int neg = b >>> 31;
             wp += 1 - neg;
             wn -= neg;
         }
+        histTop = max >>> 20;
         int nPos = wp;
         int nNeg = n - nPos;
-        boundaries(kk, 0, nPos, mPos, 0, hp);
-        boundaries(kk, nPos, nNeg, mNeg, mPos, hn);
+        boundaries(kk, 0, nPos, mPos, 0, hs, 0, histTop);
+        boundaries(kk, nPos, nNeg, mNeg, mPos, hs, 2048, histTop);
         int total = mPos + mNeg;
         // block sizes are known in advance (equal cardinality), so the scan writes each magnitude straight into
         // its block's slot range
@@ -95,23 +103,36 @@ public final class MagnitudeSplit {
         int[] th = thr;
         int[] qu = quota;
         int[] nx = next;
+        int lastStep = lastNeg - lastPos;
         for (int i = 0; i < n; i++) {
             int v = bits[i];
             int u = v & 0x7FFFFFFF;
-            int first = v >= 0 ? 0 : mPos;
-            int last = v >= 0 ? lastPos : lastNeg;
-            // thresholds are non-increasing: the block is the number of thresholds above u
+            // sign-dependent values computed arithmetically: the sign is unpredictable, a branch would miss half
+            // the time
+            int neg = v >>> 31;
+            int first = neg * mPos;
+            int last = lastPos + neg * lastStep;
+            // thresholds are non-increasing: the block is the number of thresholds above u (u - t < 0 with
+            // u <= 0x7F7FFFFF and t >= -1 never overflows)
             int b;
+            boolean tie;
             if (small) {
-                int t = v >= 0 ? 0 : 3;
-                b = first + (pad[t] > u ? 1 : 0) + (pad[t + 1] > u ? 1 : 0) + (pad[t + 2] > u ? 1 : 0);
+                int t = neg * 3;
+                int p0 = pad[t];
+                int p1 = pad[t + 1];
+                int p2 = pad[t + 2];
+                b = first + ((u - p0) >>> 31) + ((u - p1) >>> 31) + ((u - p2) >>> 31);
+                // same as b < last && u == th[b] (the padded slots are the non-last thresholds of this sign),
+                // without the unpredictable b < last branch
+                tie = (u == p0) | (u == p1) | (u == p2);
             } else {
                 b = first;
                 for (int j = first; j < last; j++) {
-                    b += th[j] > u ? 1 : 0;
+                    b += (u - th[j]) >>> 31;
                 }
+                tie = b < last && u == th[b];
             }
-            if (b < last && u == th[b]) {
+            if (tie) {
                 while (b < last) {
                     int t = th[b];
                     if (u > t) {
@@ -126,12 +147,21 @@ public final class MagnitudeSplit {
             }
             blockOf[i] = (byte) b;
             grouped[nx[b]++] = Float.intBitsToFloat(u);
-            if (u < minMag[b]) {
-                minMag[b] = u;
+        }
+        // smallest and largest magnitude per block, over its contiguous slot range
+        int from = 0;
+        for (int b = 0; b < total; b++) {
+            int to = nx[b];
+            int lo = Integer.MAX_VALUE;
+            int hi = 0;
+            for (int j = from; j < to; j++) {
+                int u = Float.floatToRawIntBits(grouped[j]);
+                lo = Math.min(lo, u);
+                hi = Math.max(hi, u);
             }
-            if (u > maxMag[b]) {
-                maxMag[b] = u;
-            }
+            minMag[b] = lo;
+            maxMag[b] = hi;
+            from = to;
         }
         int begin = 0;
         for (int b = 0; b < total; b++) {
@@ -140,7 +170,7 @@ public final class MagnitudeSplit {
         }
     }
 
-    private void boundaries(int[] k, int off, int n, int m, int first, int[] histogram) {
+    private void boundaries(int[] k, int off, int n, int m, int first, int[] histogram, int histOff, int top) {
         int count = 0;
         int start = 0;
         for (int b = 0; b < m - 1; b++) {
@@ -151,7 +181,7 @@ public final class MagnitudeSplit {
             start = end;
         }
         if (count > 0) {
-            select.prepared(histogram);
+            select.prepared(histogram, histOff, top);
             select.selectMany(k, off, n, ranks, count, keyAt, greaterAt);
         }
         int j = 0;

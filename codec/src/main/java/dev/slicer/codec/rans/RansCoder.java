@@ -275,7 +275,42 @@ public final class RansCoder {
         final int[] cf = cmplFreq;
         final int lim4 = lim + 4;
         p = pos;
-        for (int i = srcOff + base - 4; i >= srcOff; i -= 4) {
+        int i = srcOff + base - 4;
+        // fast loop while four more words surely fit above lim: the renormalisation is branch-free (the word is
+        // always stored at p - 4 and p moves only when it is part of the output; a word stored without moving
+        // p lies below the final output and is overwritten or left outside it), which avoids a branch that
+        // mispredicts on a large share of symbols
+        final int fastLim = lim + 16;
+        for (; i >= srcOff && p >= fastLim; i -= 4) {
+            int s = src[i + 3] & 0xFF;
+            long r = 1 - ((x3 - xm[s]) >>> 63);
+            INT_LE.set(dst, p - 4, (int) x3);
+            p -= (int) r << 2;
+            x3 >>>= (int) r << 5;
+            x3 += bi[s] + (mulHi(x3, rcp[s]) >>> sh[s]) * cf[s];
+
+            s = src[i + 2] & 0xFF;
+            r = 1 - ((x2 - xm[s]) >>> 63);
+            INT_LE.set(dst, p - 4, (int) x2);
+            p -= (int) r << 2;
+            x2 >>>= (int) r << 5;
+            x2 += bi[s] + (mulHi(x2, rcp[s]) >>> sh[s]) * cf[s];
+
+            s = src[i + 1] & 0xFF;
+            r = 1 - ((x1 - xm[s]) >>> 63);
+            INT_LE.set(dst, p - 4, (int) x1);
+            p -= (int) r << 2;
+            x1 >>>= (int) r << 5;
+            x1 += bi[s] + (mulHi(x1, rcp[s]) >>> sh[s]) * cf[s];
+
+            s = src[i] & 0xFF;
+            r = 1 - ((x0 - xm[s]) >>> 63);
+            INT_LE.set(dst, p - 4, (int) x0);
+            p -= (int) r << 2;
+            x0 >>>= (int) r << 5;
+            x0 += bi[s] + (mulHi(x0, rcp[s]) >>> sh[s]) * cf[s];
+        }
+        for (; i >= srcOff; i -= 4) {
             int s = src[i + 3] & 0xFF;
             if (x3 >= xm[s]) {
                 if (p < lim4) {
@@ -359,20 +394,28 @@ public final class RansCoder {
         MalformedFrameException.verify(srcLen >= 1, srcOff, "rANS block is empty");
         int mode = src[srcOff] & 0xFF;
         if (mode == MODE_STORED) {
-            MalformedFrameException.verify(
-                    srcLen - 1 == n, srcOff, "stored block holds " + (srcLen - 1) + " symbols, expected " + n);
+            if (srcLen - 1 != n) {
+                throw new MalformedFrameException(
+                        srcOff, "stored block holds " + (srcLen - 1) + " symbols, expected " + n);
+            }
             System.arraycopy(src, srcOff + 1, dst, dstOff, n);
             return;
         }
         if (mode == MODE_SINGLE) {
-            MalformedFrameException.verify(srcLen == 2, srcOff, "single-symbol block must be 2 bytes, is " + srcLen);
+            if (srcLen != 2) {
+                throw new MalformedFrameException(srcOff, "single-symbol block must be 2 bytes, is " + srcLen);
+            }
             MalformedFrameException.verify(n >= 1, srcOff, "single-symbol block for zero symbols");
             java.util.Arrays.fill(dst, dstOff, dstOff + n, src[srcOff + 1]);
             return;
         }
-        MalformedFrameException.verify((mode & 0x0F) == MODE_RANS, srcOff, "unknown rANS mode byte " + mode);
+        if ((mode & 0x0F) != MODE_RANS) {
+            throw new MalformedFrameException(srcOff, "unknown rANS mode byte " + mode);
+        }
         int scaleBits = MIN_SCALE_BITS + (mode >>> 4);
-        MalformedFrameException.verify(scaleBits <= MAX_SCALE_BITS, srcOff, "rANS scale bits " + scaleBits + " > 12");
+        if (scaleBits > MAX_SCALE_BITS) {
+            throw new MalformedFrameException(srcOff, "rANS scale bits " + scaleBits + " > 12");
+        }
         int p = srcOff + 1;
         MalformedFrameException.verify(p < end, p, "rANS table truncated");
         int k = (src[p++] & 0xFF) + 1;
@@ -398,7 +441,9 @@ public final class RansCoder {
                     j++;
                 }
             }
-            MalformedFrameException.verify(j == k, p, "rANS symbol bitmap holds " + j + " symbols, header says " + k);
+            if (j != k) {
+                throw new MalformedFrameException(p, "rANS symbol bitmap holds " + j + " symbols, header says " + k);
+            }
             p += BITMAP_BYTES;
         }
         final int total = 1 << scaleBits;
@@ -413,7 +458,9 @@ public final class RansCoder {
                 v = (v & 0x7F) | h << 7;
             }
             int f = v + 1;
-            MalformedFrameException.verify(f <= total - start, p - 1, "rANS frequencies exceed 2^" + scaleBits);
+            if (f > total - start) {
+                throw new MalformedFrameException(p - 1, "rANS frequencies exceed 2^" + scaleBits);
+            }
             int s = used[j];
             int e = v << 20 | s;
             for (int slot = 0; slot < f; slot++) {
@@ -421,7 +468,9 @@ public final class RansCoder {
             }
             start += f;
         }
-        MalformedFrameException.verify(start == total, p, "rANS frequencies sum to " + start + ", expected " + total);
+        if (start != total) {
+            throw new MalformedFrameException(p, "rANS frequencies sum to " + start + ", expected " + total);
+        }
         MalformedFrameException.verify(end - p >= STATE_BYTES, p, "rANS states truncated");
         long x0 = (long) LONG_LE.get(src, p);
         long x1 = (long) LONG_LE.get(src, p + 8);
@@ -438,7 +487,8 @@ public final class RansCoder {
         final String truncated = "rANS payload truncated";
         int o = dstOff;
         int base = n & ~3;
-        for (int stop = dstOff + base; o < stop; o += 4) {
+        int stop = dstOff + base;
+        for (; o < stop; o += 4) {
             int e = tab[(int) x0 & mask];
             x0 = ((e >>> 20) + 1) * (x0 >>> shift) + (e >>> 8 & 0xFFF);
             dst[o] = (byte) e;
@@ -492,7 +542,9 @@ public final class RansCoder {
                 x2 = x;
             }
         }
-        MalformedFrameException.verify(p == end, p, "rANS block has " + (end - p) + " trailing bytes");
+        if (p != end) {
+            throw new MalformedFrameException(p, "rANS block has " + (end - p) + " trailing bytes");
+        }
         MalformedFrameException.verify(
                 x0 == RANS_L && x1 == RANS_L && x2 == RANS_L && x3 == RANS_L,
                 p,

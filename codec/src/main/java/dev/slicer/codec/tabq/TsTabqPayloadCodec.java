@@ -699,7 +699,9 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
                     }
                 }
                 long cm = prev + 1 + gap;
-                MalformedFrameException.verify(cm < t, mAt, "TS_TABQ outlier position " + cm + " >= elements " + t);
+                if (cm >= t) {
+                    throw new MalformedFrameException(mAt, "TS_TABQ outlier position " + cm + " >= elements " + t);
+                }
                 columnMajor[i] = (int) cm;
                 prev = cm;
                 rowOutStart[(int) (cm % rows) + 1]++;

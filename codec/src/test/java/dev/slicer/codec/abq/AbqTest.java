@@ -71,4 +71,43 @@ class AbqTest {
         float[] v = {2.5f, 2.5f, 2.5f};
         assertThat(new Abq().chooseBits(v, 0, 3, 2.5f, 2.5f, 8, 0.01)).isZero();
     }
+
+    /** The DS rule as documented, computed per element with plain division: the reference for chooseBits. */
+    private static int referenceBits(float[] v, float lo, float hi, int qbit, double delta) {
+        int n = v.length;
+        if (n == 0 || !(hi > lo) || Abq.scaleFor(lo, hi, 1) == 0f) {
+            return 0;
+        }
+        int l0 = (1 << qbit) - 1;
+        double inv = l0 / ((double) hi - lo);
+        int q = qbit;
+        while (q > 1) {
+            int lq = (1 << (q - 1)) - 1;
+            long sum = 0;
+            for (float f : v) {
+                long c = Math.min((int) ((f - (double) lo) * inv + 0.5), l0);
+                long tq = (2 * c * lq + l0) / (2L * l0);
+                sum += Math.abs(c * lq - tq * l0);
+            }
+            if (sum > delta * n * (double) lq * l0) {
+                break;
+            }
+            q--;
+        }
+        return q;
+    }
+
+    @Property(tries = 200)
+    void chooseBitsMatchesThePerElementRule(
+            @ForAll @IntRange(min = 1, max = 3000) int n,
+            @ForAll @IntRange(min = 2, max = 12) int qbit,
+            @ForAll @IntRange(min = 0, max = 2) int shape,
+            @ForAll @IntRange(min = 1, max = 200) int deltaPermille,
+            @ForAll long seed) {
+        float[] v = block(n, seed, shape);
+        float lo = min(v);
+        float hi = max(v);
+        double delta = deltaPermille / 2000.0;
+        assertThat(new Abq().chooseBits(v, 0, n, lo, hi, qbit, delta)).isEqualTo(referenceBits(v, lo, hi, qbit, delta));
+    }
 }
