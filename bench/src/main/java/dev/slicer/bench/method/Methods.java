@@ -46,7 +46,7 @@ public final class Methods {
         {8, 0.04}, {8, 0.03}, {8, 0.024}, {8, 0.02}, {8, 0.01}, {8, 0.005}, {8, 0.001}
     };
 
-    private static final double[][] TS_QBIT_DELTA_QUICK = {{8, 0.024}, {8, 0.02}, {8, 0.01}, {8, 0.005}};
+    private static final double[][] TS_QBIT_DELTA_QUICK = {{8, 0.024}, {8, 0.02}, {8, 0.01}, {8, 0.005}, {8, 0.001}};
 
     private Methods() {}
 
