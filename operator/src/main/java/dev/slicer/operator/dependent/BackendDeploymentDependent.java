@@ -63,19 +63,8 @@ public class BackendDeploymentDependent extends CRUDKubernetesDependentResource<
                 .withNewSelector()
                 .withMatchLabels(Names.selector(si, Names.COMPONENT_BACKEND))
                 .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(Names.labels(si, Names.COMPONENT_BACKEND))
-                .endMetadata()
-                .withNewSpec()
-                .withAutomountServiceAccountToken(false)
-                .withSecurityContext(PodSecurity.podSecurityContext())
-                .withContainers(container)
-                .withVolumes(PodSecurity.tmpVolume())
-                .withNodeSelector(b.getNodeSelector())
-                .withTolerations(b.getTolerations())
-                .endSpec()
-                .endTemplate()
+                .withTemplate(PodSecurity.restrictedPodTemplate(
+                        Names.labels(si, Names.COMPONENT_BACKEND), container, b.getNodeSelector(), b.getTolerations()))
                 .endSpec()
                 .build();
     }

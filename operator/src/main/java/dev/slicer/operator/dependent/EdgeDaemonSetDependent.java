@@ -69,19 +69,8 @@ public class EdgeDaemonSetDependent extends CRUDKubernetesDependentResource<Daem
                 .withNewSelector()
                 .withMatchLabels(selector)
                 .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(podLabels)
-                .endMetadata()
-                .withNewSpec()
-                .withAutomountServiceAccountToken(false)
-                .withSecurityContext(PodSecurity.podSecurityContext())
-                .withContainers(container)
-                .withVolumes(PodSecurity.tmpVolume())
-                .withNodeSelector(ds.getNodeSelector())
-                .withTolerations(ds.getTolerations())
-                .endSpec()
-                .endTemplate()
+                .withTemplate(PodSecurity.restrictedPodTemplate(
+                        podLabels, container, ds.getNodeSelector(), ds.getTolerations()))
                 .endSpec()
                 .build();
     }

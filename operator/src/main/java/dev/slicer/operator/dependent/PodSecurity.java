@@ -6,14 +6,19 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Shared pieces of the pods the operator runs: the Pod Security "restricted" profile, a read-only root file system
@@ -93,5 +98,26 @@ public final class PodSecurity {
                 .addToVolumeMounts(tmpMount())
                 .build();
         return new ContainerBuilder(base);
+    }
+
+    /** A pod template under the restricted profile: one hardened container, /tmp emptyDir, no API token. */
+    public static PodTemplateSpec restrictedPodTemplate(
+            Map<String, String> labels,
+            Container container,
+            Map<String, String> nodeSelector,
+            List<Toleration> tolerations) {
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(podSecurityContext())
+                .withContainers(container)
+                .withVolumes(tmpVolume())
+                .withNodeSelector(nodeSelector)
+                .withTolerations(tolerations)
+                .endSpec()
+                .build();
     }
 }
