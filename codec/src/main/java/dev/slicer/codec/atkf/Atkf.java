@@ -9,13 +9,15 @@ import java.util.SplittableRandom;
  * remaining elements in descending |x|; an over-full one (possible only for lambda > 0, whose negative cut-off lies
  * below tau) keeps its k largest |x|. Ties at the last admitted magnitude are broken by selection sampling driven by
  * a {@link SplittableRandom} seeded from the settings, so a frame is reproducible. Runs in linear time: one
- * histogram pass plus at most two radix selections and two scans.
+ * histogram pass plus at most two radix selections and two scans; for lambda = 0, {@link SampledTopK} usually replaces
+ * all that by one pass plus work on a candidate set about a third larger than k.
  *
  * <p>Kept elements that are exactly zero carry no information; only nonzero survivors are emitted, so the number
  * emitted is {@code min(k, nnz(x))}.
  */
 public final class Atkf {
     private final RadixSelect select = new RadixSelect();
+    private final SampledTopK sampled = new SampledTopK();
     private final int[] level1 = new int[2048];
     /** Highest bin of {@link #level1} that may be nonzero. */
     private int level1Top = -1;
@@ -36,6 +38,12 @@ public final class Atkf {
      * @throws NonFiniteInputException on NaN or infinity
      */
     public int filter(float[] src, int off, int n, long k, double lambda, long seed, int[] outPos, int[] outBits) {
+        if (lambda == 0.0 && k > 0 && k < n) {
+            int kept = sampled.filter(src, off, n, (int) k, seed, outPos, outBits);
+            if (kept >= 0) {
+                return kept;
+            }
+        }
         if (mag.length < n) {
             mag = new int[Math.max(n, mag.length + (mag.length >> 1))];
         }
@@ -57,11 +65,7 @@ public final class Atkf {
         }
         level1Top = max >>> 20;
         if (bad < 0) {
-            for (int i = 0; i < n; i++) {
-                if (m[i] > 0x7F7FFFFF) {
-                    throw new NonFiniteInputException(i, src[off + i]);
-                }
-            }
+            throwNonFinite(src, off, n);
         }
         if (k <= 0) {
             return 0;
@@ -124,6 +128,15 @@ public final class Atkf {
                 seed,
                 outPos,
                 outBits);
+    }
+
+    /** Throws for the first non-finite element of {@code src[off, off+n)}, if any. */
+    static void throwNonFinite(float[] src, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            if ((Float.floatToRawIntBits(src[off + i]) & 0x7FFFFFFF) > 0x7F7FFFFF) {
+                throw new NonFiniteInputException(i, src[off + i]);
+            }
+        }
     }
 
     private int[] cPos = new int[0];

@@ -1,0 +1,211 @@
+package dev.slicer.codec.atkf;
+
+import dev.slicer.codec.NonFiniteInputException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The lambda = 0 filter (keep the k largest |x|) with one pass over all elements instead of two. A strided sample
+ * brackets tau between a low cut {@code lo} and a high guess {@code hi}; one branch-free pass collects the positions
+ * of every element with {@code |x| >= lo}; a histogram of these candidates over fine bins spanning {@code [lo, hi]}
+ * finds the bin holding tau, and only when that bin is cut does a second look at the candidates resolve tau inside
+ * it. The result is exact whatever the sample says: if the cut leaves fewer than k candidates, {@link #filter}
+ * reports a miss and the caller runs the full selection.
+ */
+final class SampledTopK {
+    private static final int MAG = 0x7FFFFFFF;
+    /** Coprime to the usual row widths (powers of two times 3), so the sample covers every column. */
+    private static final int STRIDE = 17;
+    /** Below this the sample is too small to cut much, and the full selection is cheap anyway. */
+    static final int MIN_N = 1024;
+    /** The sample cuts sit this many binomial standard deviations (plus one) beyond the expected rank. */
+    private static final double Z = 3.0;
+    /** Bins spanned by [lo, hi]; the bins above reach past hi, and keys beyond them share slot {@code BINS}. */
+    private static final int BAND = 1536;
+
+    private static final int BINS = 2048;
+
+    private final RadixSelect select = new RadixSelect();
+    /** All zero between calls. */
+    private final int[] hist = new int[BINS + 1];
+
+    private final int[] ranks = new int[2];
+    private final int[] cuts = new int[2];
+    private final int[] greater = new int[2];
+    private int[] sample = new int[0];
+    private int[] cPos = new int[0];
+    private int[] cBits = new int[0];
+    private int[] pool = new int[0];
+
+    /**
+     * As {@link Atkf#filter} with lambda = 0 and {@code 0 < k < n}; returns -1, with the output unspecified, when the
+     * sample cut leaves fewer than k candidates or the tensor is too small for sampling.
+     *
+     * @throws NonFiniteInputException on NaN or infinity
+     */
+    int filter(float[] src, int off, int n, int k, long seed, int[] outPos, int[] outBits) {
+        if (n < MIN_N) {
+            return -1;
+        }
+        int m = (n - 1) / STRIDE + 1;
+        double mean = (double) m * k / n;
+        double margin = Z * Math.sqrt(mean * (1.0 - (double) k / n)) + 1.0;
+        int rLo = (int) Math.ceil(mean + margin);
+        if (rLo >= m) {
+            return -1;
+        }
+        if (sample.length < m) {
+            sample = new int[Math.max(m, sample.length + (sample.length >> 1))];
+        }
+        int[] sk = sample;
+        for (int j = 0, i = off; j < m; j++, i += STRIDE) {
+            sk[j] = Float.floatToRawIntBits(src[i]) & MAG;
+        }
+        select.prepare(sk, 0, m);
+        ranks[0] = Math.max(0, (int) (mean - margin));
+        ranks[1] = rLo;
+        select.selectMany(sk, 0, m, ranks, 2, cuts, greater);
+        int hi = cuts[0];
+        int lo = cuts[1];
+        if (cPos.length < n + 1) {
+            int cap = Math.max(n + 1, cPos.length + (cPos.length >> 1));
+            cPos = new int[cap];
+            cBits = new int[cap];
+        }
+        int[] cp = cPos;
+        int w = 0;
+        for (int i = 0; i < n; i++) {
+            int u = Float.floatToRawIntBits(src[off + i]) & MAG;
+            cp[w] = i;
+            w += ((u - lo) >>> 31) ^ 1;
+        }
+        if (w < k) {
+            return -1;
+        }
+        int kept = select(src, off, cp, w, k, lo, hi, seed, outPos, outBits);
+        // with w >= k, tau is exact: a finite tau keeps every non-finite element (all above it), and a non-finite
+        // tau keeps only non-finite ones, so checking the kept elements finds any
+        int bad = 0;
+        for (int j = 0; j < kept; j++) {
+            bad |= (outBits[j] & MAG) + 0x00800000;
+        }
+        if (bad < 0) {
+            Atkf.throwNonFinite(src, off, n);
+        }
+        return kept;
+    }
+
+    /** The k largest among the candidates at {@code cp[0, w)} (all {@code |x| >= lo}), emitted in position order. */
+    private int select(
+            float[] src, int off, int[] cp, int w, int k, int lo, int hi, long seed, int[] outPos, int[] outBits) {
+        int shift = 0;
+        while (((hi - lo) >>> shift) >= BAND) {
+            shift++;
+        }
+        int[] h = hist;
+        int[] cb = cBits;
+        for (int j = 0; j < w; j++) {
+            int bits = Float.floatToRawIntBits(src[off + cp[j]]);
+            cb[j] = bits;
+            h[Math.min(((bits & MAG) - lo) >>> shift, BINS)]++;
+        }
+        int above = h[BINS];
+        int r = k - 1;
+        int bin = -1;
+        if (above <= r) {
+            // 8 bins at a time, then the bin inside the block; the w >= k candidates all lie in the bins
+            int b = BINS;
+            while (true) {
+                int s = h[b - 1] + h[b - 2] + h[b - 3] + h[b - 4] + h[b - 5] + h[b - 6] + h[b - 7] + h[b - 8];
+                if (above + s > r) {
+                    break;
+                }
+                above += s;
+                b -= 8;
+            }
+            bin = b - 1;
+            while (above + h[bin] <= r) {
+                above += h[bin];
+                bin--;
+            }
+        }
+        int inBin = bin >= 0 ? h[bin] : 0;
+        Arrays.fill(h, 0);
+        if (bin >= 0 && k - above == inBin) {
+            // the whole bin is kept: keep everything from its lower edge, no ties to sample
+            return emitAbove(cp, cb, w, lo + (bin << shift) - 1, outPos, outBits);
+        }
+        int[] keys = pool;
+        int c;
+        if (bin >= 0) {
+            if (keys.length < inBin + 1) {
+                keys = pool = new int[Math.max(inBin + 1, keys.length + (keys.length >> 1))];
+            }
+            c = 0;
+            for (int j = 0; j < w; j++) {
+                int u = cb[j] & MAG;
+                keys[c] = u;
+                c += ((u - lo) >>> shift) == bin ? 1 : 0;
+            }
+        } else {
+            // tau lies beyond the bins: select among all candidates
+            if (keys.length < w) {
+                keys = pool = new int[Math.max(w, keys.length + (keys.length >> 1))];
+            }
+            for (int j = 0; j < w; j++) {
+                keys[j] = cb[j] & MAG;
+            }
+            c = w;
+            above = 0;
+        }
+        int tau = select.select(keys, 0, c, r - above);
+        int needTies = k - above - select.greater();
+        int ties = select.equal();
+        if (needTies >= ties) {
+            return emitAbove(cp, cb, w, tau - 1, outPos, outBits);
+        }
+        return emitSampled(cp, cb, w, tau, needTies, ties, seed, outPos, outBits);
+    }
+
+    /** Keeps, in position order, the nonzero candidates with magnitude above {@code gt}. */
+    private static int emitAbove(int[] cp, int[] cb, int w, int gt, int[] outPos, int[] outBits) {
+        int g = Math.max(gt, 0);
+        int out = 0;
+        for (int j = 0; j < w; j++) {
+            int bits = cb[j];
+            outPos[out] = cp[j];
+            outBits[out] = bits;
+            out += (g - (bits & MAG)) >>> 31;
+        }
+        return out;
+    }
+
+    /**
+     * Keeps, in position order, the candidates above {@code tau} and those equal to it that win the seeded
+     * selection sampling of {@code needTies} out of {@code ties}; zeros are not emitted.
+     */
+    private static int emitSampled(
+            int[] cp, int[] cb, int w, int tau, int needTies, int ties, long seed, int[] outPos, int[] outBits) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        long tiesLeft = ties;
+        long needLeft = needTies;
+        int out = 0;
+        for (int j = 0; j < w; j++) {
+            int bits = cb[j];
+            int u = bits & MAG;
+            outPos[out] = cp[j];
+            outBits[out] = bits;
+            int keep = u > tau ? 1 : 0;
+            if (u == tau) {
+                boolean pick = needLeft > 0 && rng.nextLong(tiesLeft) < needLeft;
+                tiesLeft--;
+                if (pick) {
+                    needLeft--;
+                    keep = 1;
+                }
+            }
+            out += u != 0 ? keep : 0;
+        }
+        return out;
+    }
+}
