@@ -15,12 +15,18 @@ package dev.slicer.codec.abq;
  * about 0.5 for every q; normalising by the range makes {@code delta} a scale-free tolerance). For values spread
  * evenly over the block, {@code DS(q) ~ 1 / (4 L(q))}, so {@code delta = 0.01} admits about 5 bits. The search is the
  * paper's greedy one: start at {@code qbit} and lower {@code q} while {@code DS(q - 1) <= delta}. The admissible set
- * only grows with {@code delta}, so a larger delta never gives more bits. All arithmetic is on integers (exact, in
- * {@code long}); for large blocks it runs on a histogram of {@code T0}.
+ * only grows with {@code delta}, so a larger delta never gives more bits. All arithmetic is on integers (exact); the
+ * per-element mismatch depends only on {@code (qbit, q, T0)}, so up to {@code qbit = 12} it comes from cached tables
+ * (summed per element, or dotted with a histogram of {@code T0} for large blocks), and a candidate whose worst case
+ * {@code DS <= 1 / (2 L(q))} is within {@code delta} passes without a look.
  *
  * <p>A block whose values are all equal gets {@code q = 0} (no code bits; every value is {@code min}).
  */
 public final class Abq {
+    /** Largest qbit for the mismatch tables ({@code 2^qbit} ints per candidate q, built once per qbit). */
+    private static final int TABLE_MAX_QBIT = 12;
+
+    private final int[][][] errTables = new int[TABLE_MAX_QBIT + 1][][];
     private int[] hist = new int[0];
     private int[] t0 = new int[0];
 
@@ -40,49 +46,106 @@ public final class Abq {
             // vals >= lo, so the product is >= 0 and truncation of (y + 0.5) rounds half up
             t[i] = Math.min((int) ((vals[off + i] - dlo) * inv + 0.5), l0);
         }
-        // per candidate q: the element pass costs n steps (a multiply-shift division for qbit <= 12, else a real
-        // division), the histogram pass about 2 (l0 + 1) steps; all three give the same exact sum
-        boolean magic = qbit <= MAGIC_MAX_QBIT;
-        boolean useHist = magic ? n > 2 * (l0 + 1) : 4L * n > l0;
-        if (useHist) {
-            if (hist.length < l0 + 1) {
-                hist = new int[l0 + 1];
-            }
-            java.util.Arrays.fill(hist, 0, l0 + 1, 0);
-            for (int i = 0; i < n; i++) {
-                hist[t[i]]++;
-            }
-        }
+        // every element's mismatch is at most floor(l0 / 2) (Tq is the nearest q-bit code), so the sum is at most
+        // maxSum: a limit at or above it passes unseen, and below 2^31 the sums fit an int
+        long maxSum = (long) n * (l0 >> 1);
+        boolean table = qbit <= TABLE_MAX_QBIT && maxSum <= Integer.MAX_VALUE;
+        // per candidate q: the element pass costs n steps, the histogram dot product about (l0 + 1) / 8 once the
+        // histogram (about 2 n) is built; all paths give the same exact sum
+        boolean useHist = table ? 2L * n >= l0 + 1 : 4L * n > l0;
+        boolean histBuilt = false;
         int q = qbit;
         while (q > 1) {
             int lq = (1 << (q - 1)) - 1;
-            long sum = useHist ? mismatchHist(l0, lq) : magic ? mismatchMagic(t, n, l0, lq) : mismatch(t, n, l0, lq);
-            if (sum > delta * n * (double) lq * l0) {
-                break;
+            double limit = delta * n * (double) lq * l0;
+            if (!(maxSum <= limit)) {
+                if (useHist && !histBuilt) {
+                    buildHist(t, n, l0, table);
+                    histBuilt = true;
+                }
+                long sum;
+                if (table) {
+                    int[] err = errTable(qbit, q - 1);
+                    sum = useHist ? dot(hist, err, l0 + 1) : lookupSum(t, n, err);
+                } else {
+                    sum = useHist ? mismatchHist(l0, lq) : mismatch(t, n, l0, lq);
+                }
+                if (sum > limit) {
+                    break;
+                }
             }
             q--;
         }
         return q;
     }
 
-    /** Largest qbit for {@link #mismatchMagic}: its products stay below {@code 2^53}. */
-    private static final int MAGIC_MAX_QBIT = 12;
+    /**
+     * Histogram of {@code t[0, n)} in {@code hist[0, l0]}; with {@code split}, odd and even elements first count
+     * into two halves (repeated codes then do not chain through one counter) that are summed after.
+     */
+    private void buildHist(int[] t, int n, int l0, boolean split) {
+        int bins = l0 + 1;
+        if (hist.length < 2 * bins) {
+            hist = new int[2 * bins];
+        }
+        int[] h = hist;
+        java.util.Arrays.fill(h, 0, split ? 2 * bins : bins, 0);
+        if (!split) {
+            for (int i = 0; i < n; i++) {
+                h[t[i]]++;
+            }
+            return;
+        }
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            h[t[i]]++;
+            h[bins + t[i + 1]]++;
+        }
+        if (i < n) {
+            h[t[i]]++;
+        }
+        for (int c = 0; c < bins; c++) {
+            h[c] += h[bins + c];
+        }
+    }
 
     /**
-     * As {@link #mismatch} with {@code floor(x / (2 l0))} as an exact multiply-shift (Granlund-Montgomery): for
-     * {@code x < 2^N}, {@code N = 2 qbit + 2}, {@code s = N + ceil(log2 d)} and {@code m = ceil(2^s / d)},
-     * {@code floor(x m / 2^s) = floor(x / d)}; here {@code x m < 2^(2N+1) <= 2^53}.
+     * {@code |c lq - Tq l0|} for every reference code {@code c <= l0 = 2^qbit - 1}, {@code lq = 2^q - 1},
+     * {@code Tq = round(c lq / l0)} (half up); built once per (qbit, q).
      */
-    private static long mismatchMagic(int[] t, int n, int l0, int lq) {
-        long d = 2L * l0;
-        int bitsN = 2 * (32 - Integer.numberOfLeadingZeros(l0)) + 2;
-        int s = bitsN + (64 - Long.numberOfLeadingZeros(d - 1));
-        long m = ((1L << s) + d - 1) / d;
-        long sum = 0;
+    private int[] errTable(int qbit, int q) {
+        int[][] byQ = errTables[qbit];
+        if (byQ == null) {
+            byQ = new int[qbit][];
+            errTables[qbit] = byQ;
+        }
+        int[] err = byQ[q];
+        if (err == null) {
+            long l0 = (1 << qbit) - 1;
+            long lq = (1 << q) - 1;
+            err = new int[(int) l0 + 1];
+            for (int c = 0; c <= l0; c++) {
+                long tq = (2 * c * lq + l0) / (2 * l0);
+                err[c] = (int) Math.abs(c * lq - tq * l0);
+            }
+            byQ[q] = err;
+        }
+        return err;
+    }
+
+    /** {@code sum h[c] err[c]} over {@code c < bins}; the caller ensures it fits an int. */
+    private static int dot(int[] h, int[] err, int bins) {
+        int sum = 0;
+        for (int c = 0; c < bins; c++) {
+            sum += h[c] * err[c];
+        }
+        return sum;
+    }
+
+    private static int lookupSum(int[] t, int n, int[] err) {
+        int sum = 0;
         for (int i = 0; i < n; i++) {
-            long c = t[i];
-            long tq = ((2 * c * lq + l0) * m) >>> s;
-            sum += Math.abs(c * lq - tq * l0);
+            sum += err[t[i]];
         }
         return sum;
     }

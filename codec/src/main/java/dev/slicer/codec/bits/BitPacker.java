@@ -13,20 +13,43 @@ public final class BitPacker {
 
     /** Packs {@code codes[off, off+count)}, each below {@code 2^bits}; returns bytes written. */
     public static int pack(int[] codes, int off, int count, int bits, byte[] dst, int dstOff) {
-        long acc = 0;
-        int filled = 0;
         int p = dstOff;
-        for (int i = 0; i < count; i++) {
-            acc |= (codes[off + i] & 0xFFFFFFFFL) << filled;
-            filled += bits;
-            while (filled >= 8) {
-                dst[p++] = (byte) acc;
-                acc >>>= 8;
-                filled -= 8;
+        int i = 0;
+        if (bits >= 1 && bits <= 8) {
+            // eight codes make exactly `bits` whole bytes: build them in a register and store one 8-byte word
+            // while that word stays inside the output (its bytes past the group are zero and rewritten next)
+            long room = Math.min(packedBytes(count, bits), dst.length - (long) dstOff);
+            int stop = room < 8 ? 0 : (int) Math.min(count >>> 3, (room - 8) / bits + 1) << 3;
+            for (; i < stop; i += 8) {
+                int o = off + i;
+                long w = (codes[o] & 0xFFFFFFFFL)
+                        | (codes[o + 1] & 0xFFFFFFFFL) << bits
+                        | (codes[o + 2] & 0xFFFFFFFFL) << 2 * bits
+                        | (codes[o + 3] & 0xFFFFFFFFL) << 3 * bits
+                        | (codes[o + 4] & 0xFFFFFFFFL) << 4 * bits
+                        | (codes[o + 5] & 0xFFFFFFFFL) << 5 * bits
+                        | (codes[o + 6] & 0xFFFFFFFFL) << 6 * bits
+                        | (codes[o + 7] & 0xFFFFFFFFL) << 7 * bits;
+                ByteIo.putLong(dst, p, w);
+                p += bits;
             }
         }
-        if (filled > 0) {
+        long acc = 0;
+        int filled = 0;
+        // whole 32-bit words while they fill up (acc holds under 32 + 32 bits), then the last 0..7 bytes
+        for (; i < count; i++) {
+            acc |= (codes[off + i] & 0xFFFFFFFFL) << filled;
+            filled += bits;
+            if (filled >= 32) {
+                ByteIo.putInt(dst, p, (int) acc);
+                p += 4;
+                acc >>>= 32;
+                filled -= 32;
+            }
+        }
+        for (; filled > 0; filled -= 8) {
             dst[p++] = (byte) acc;
+            acc >>>= 8;
         }
         return p - dstOff;
     }

@@ -7,6 +7,15 @@ package dev.slicer.codec.bits;
 public final class Entropy {
     private static final double LN2 = Math.log(2);
 
+    /** {@code Math.log(c)} for small counts: the same values, without a log call per used symbol. */
+    private static final double[] LN = new double[4096];
+
+    static {
+        for (int c = 1; c < LN.length; c++) {
+            LN[c] = Math.log(c);
+        }
+    }
+
     private Entropy() {}
 
     /**
@@ -24,7 +33,7 @@ public final class Entropy {
         for (int b = 0; b < bins; b++) {
             int c = hist[b];
             if (c > 0) {
-                bits += c * (logN - Math.log(c));
+                bits += c * (logN - (c < LN.length ? LN[c] : Math.log(c)));
                 used++;
             }
         }

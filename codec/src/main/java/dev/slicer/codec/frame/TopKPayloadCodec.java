@@ -57,6 +57,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
 
     private final int[] counts = new int[MAX_BLOCKS];
     private final int[] hist = new int[256];
+    private final int[] hist2 = new int[256];
     private final int[] tally = new int[MAX_BLOCKS];
     private final int[] minMag = new int[MAX_BLOCKS];
     private final int[] maxMag = new int[MAX_BLOCKS];
@@ -252,36 +253,49 @@ public final class TopKPayloadCodec implements PayloadCodec {
         int packed = (int) BitPacker.packedBytes(c, q);
         coding[b] = PACKED;
         if (entropy && q > 0 && c > 0) {
-            sym = grow(sym, c);
-            rbuf = grow(rbuf, 2 * RansCoder.maxEncodedLength(c) + 8);
-            byte[] sy = sym;
             int[] cd = codes;
-            for (int i = 0; i < c; i++) {
-                sy[i] = (byte) cd[st + i];
-            }
             int[] hs = hist;
-            java.util.Arrays.fill(hs, 0);
-            for (int i = 0; i < c; i++) {
-                hs[sy[i] & 0xFF]++;
+            // counts of the low code bytes (the codes themselves for q <= 8, so only 2^q bins); two interleaved
+            // tallies, so runs of one code do not chain through one counter
+            int bins = Math.min(256, 1 << q);
+            int[] h2 = hist2;
+            java.util.Arrays.fill(hs, 0, bins, 0);
+            java.util.Arrays.fill(h2, 0, bins, 0);
+            int i = 0;
+            for (; i + 1 < c; i += 2) {
+                hs[cd[st + i] & 0xFF]++;
+                h2[cd[st + i + 1] & 0xFF]++;
             }
-            double floor = Entropy.bytes(hs, 256, c);
+            if (i < c) {
+                hs[cd[st + i] & 0xFF]++;
+            }
+            for (int x = 0; x < bins; x++) {
+                hs[x] += h2[x];
+            }
+            double floor = Entropy.bytes(hs, bins, c);
             // strict lower bound of the rANS stream(s): skip an attempt that cannot beat the packed codes
-            double bound = Entropy.ransLowerBound(floor, Entropy.used(hs, 256), c);
+            double bound = Entropy.ransLowerBound(floor, Entropy.used(hs, bins), c);
             if (q > 8) {
-                java.util.Arrays.fill(hs, 0);
-                for (int i = 0; i < c; i++) {
-                    hs[cd[st + i] >>> 8]++;
+                java.util.Arrays.fill(h2, 0);
+                for (i = 0; i < c; i++) {
+                    h2[cd[st + i] >>> 8]++;
                 }
-                double hiFloor = Entropy.bytes(hs, 256, c);
+                double hiFloor = Entropy.bytes(h2, 256, c);
                 floor += hiFloor;
-                bound += 1 + Entropy.ransLowerBound(hiFloor, Entropy.used(hs, 256), c);
+                bound += 1 + Entropy.ransLowerBound(hiFloor, Entropy.used(h2, 256), c);
             }
             if (floor >= packed || bound >= packed) {
                 BitPacker.pack(codes, st, c, q, vbuf, vp);
                 streamLen[b] = packed;
                 return packed;
             }
-            int len = rans.encode(sy, 0, c, rbuf, 8);
+            sym = grow(sym, c);
+            rbuf = grow(rbuf, 2 * RansCoder.maxEncodedLength(c) + 8);
+            byte[] sy = sym;
+            for (i = 0; i < c; i++) {
+                sy[i] = (byte) cd[st + i];
+            }
+            int len = rans.encode(sy, 0, c, hs, bins, rbuf, 8);
             int total;
             if (q <= 8) {
                 total = len;
@@ -292,10 +306,10 @@ public final class TopKPayloadCodec implements PayloadCodec {
                     return total;
                 }
             } else {
-                for (int i = 0; i < c; i++) {
+                for (i = 0; i < c; i++) {
                     sy[i] = (byte) (cd[st + i] >>> 8);
                 }
-                int hiLen = rans.encode(sy, 0, c, rbuf, 8 + len);
+                int hiLen = rans.encode(sy, 0, c, h2, 256, rbuf, 8 + len);
                 int head = ByteIo.varintSize(len);
                 total = head + len + hiLen;
                 if (total < packed) {

@@ -70,6 +70,7 @@ public final class RansCoder {
     }
 
     private final int[] counts = new int[256];
+    private final int[] counts2 = new int[256];
     private final int[] freqs = new int[256];
     private final int[] used = new int[256];
     // encoder symbol tables
@@ -99,20 +100,54 @@ public final class RansCoder {
      * {@link #maxEncodedLength(int)} bytes. Returns the bytes written.
      */
     public int encode(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
+        checkEncodeArgs(src, srcOff, n, dst, dstOff);
+        int[] c = counts;
+        int[] c2 = counts2;
+        java.util.Arrays.fill(c, 0);
+        java.util.Arrays.fill(c2, 0);
+        // two interleaved tallies: runs of one symbol do not chain through one counter
+        int i = srcOff;
+        int end = srcOff + n;
+        for (; i + 1 < end; i += 2) {
+            c[src[i] & 0xFF]++;
+            c2[src[i + 1] & 0xFF]++;
+        }
+        if (i < end) {
+            c[src[i] & 0xFF]++;
+        }
+        for (int s = 0; s < 256; s++) {
+            c[s] += c2[s];
+        }
+        return encodeCounted(src, srcOff, n, dst, dstOff);
+    }
+
+    /**
+     * As {@link #encode(byte[], int, int, byte[], int)} when the caller already holds the symbol counts: every
+     * symbol of {@code src[srcOff, srcOff+n)} is below {@code bins} (at most 256) and {@code hist[s]} is the number
+     * of {@code s} among them.
+     */
+    public int encode(byte[] src, int srcOff, int n, int[] hist, int bins, byte[] dst, int dstOff) {
+        checkEncodeArgs(src, srcOff, n, dst, dstOff);
+        System.arraycopy(hist, 0, counts, 0, bins);
+        java.util.Arrays.fill(counts, bins, 256, 0);
+        return encodeCounted(src, srcOff, n, dst, dstOff);
+    }
+
+    private static void checkEncodeArgs(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
         Objects.checkFromIndexSize(srcOff, n, src.length);
         int cap = maxEncodedLength(n);
         if (dstOff < 0 || dstOff > dst.length || dst.length - dstOff < cap) {
             throw new BufferTooSmallException(cap, Math.max(0, dst.length - dstOff));
         }
+    }
+
+    /** Encodes with the symbol counts already in {@link #counts}. */
+    private int encodeCounted(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
         if (n == 0) {
             dst[dstOff] = MODE_STORED;
             return 1;
         }
         int[] c = counts;
-        java.util.Arrays.fill(c, 0);
-        for (int i = srcOff, end = srcOff + n; i < end; i++) {
-            c[src[i] & 0xFF]++;
-        }
         int k = 0;
         int largest = 0;
         for (int s = 0; s < 256; s++) {

@@ -100,7 +100,7 @@ class AbqTest {
     @Property(tries = 200)
     void chooseBitsMatchesThePerElementRule(
             @ForAll @IntRange(min = 1, max = 3000) int n,
-            @ForAll @IntRange(min = 2, max = 12) int qbit,
+            @ForAll @IntRange(min = 1, max = 16) int qbit,
             @ForAll @IntRange(min = 0, max = 2) int shape,
             @ForAll @IntRange(min = 1, max = 200) int deltaPermille,
             @ForAll long seed) {
@@ -109,5 +109,58 @@ class AbqTest {
         float hi = max(v);
         double delta = deltaPermille / 2000.0;
         assertThat(new Abq().chooseBits(v, 0, n, lo, hi, qbit, delta)).isEqualTo(referenceBits(v, lo, hi, qbit, delta));
+    }
+
+    /**
+     * Table, histogram and direct paths against the reference: every qbit, one reused instance (cached tables),
+     * block sizes around the histogram switch, and deltas at the exact DS values where the rule flips.
+     */
+    @Test
+    void chooseBitsMatchesTheRuleForEveryQbitAndTieDeltas() {
+        Abq abq = new Abq();
+        SplittableRandom r = new SplittableRandom(5);
+        int[] sizes = {1, 2, 3, 7, 64, 127, 128, 129, 264, 513, 2047, 2048, 2049, 5000};
+        for (int qbit = 1; qbit <= 16; qbit++) {
+            for (int n : sizes) {
+                float[] v = block(n, r.nextLong(), r.nextInt(3));
+                float lo = min(v);
+                float hi = max(v);
+                int l0 = (1 << qbit) - 1;
+                double inv = l0 / ((double) hi - lo);
+                java.util.List<Double> deltas =
+                        new java.util.ArrayList<>(java.util.List.of(0.0, 1e-3, 0.01, 0.05, 0.3, 1.0));
+                // DS(q) itself for every candidate: the comparison is strict, so these are the tie points
+                for (int q = 1; q < qbit; q++) {
+                    long lq = (1L << q) - 1;
+                    long sum = 0;
+                    for (float f : v) {
+                        long c = Math.min((int) ((f - (double) lo) * inv + 0.5), l0);
+                        long tq = (2 * c * lq + l0) / (2L * l0);
+                        sum += Math.abs(c * lq - tq * l0);
+                    }
+                    double ds = sum / (n * (double) lq * l0);
+                    deltas.add(ds);
+                    deltas.add(Math.nextUp(ds));
+                    deltas.add(Math.nextDown(ds));
+                }
+                for (double d : deltas) {
+                    assertThat(abq.chooseBits(v, 0, n, lo, hi, qbit, d))
+                            .as("qbit=%d n=%d delta=%s", qbit, n, d)
+                            .isEqualTo(referenceBits(v, lo, hi, qbit, d));
+                }
+            }
+        }
+    }
+
+    @Test
+    void chooseBitsReadsOnlyItsRange() {
+        float[] v = block(400, 9, 1);
+        float[] padded = new float[v.length + 7];
+        java.util.Arrays.fill(padded, 1e6f);
+        System.arraycopy(v, 0, padded, 3, v.length);
+        for (int qbit = 1; qbit <= 16; qbit++) {
+            assertThat(new Abq().chooseBits(padded, 3, v.length, min(v), max(v), qbit, 0.01))
+                    .isEqualTo(referenceBits(v, min(v), max(v), qbit, 0.01));
+        }
     }
 }
