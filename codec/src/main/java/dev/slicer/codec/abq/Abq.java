@@ -17,7 +17,7 @@ package dev.slicer.codec.abq;
  * paper's greedy one: start at {@code qbit} and lower {@code q} while {@code DS(q - 1) <= delta}. The admissible set
  * only grows with {@code delta}, so a larger delta never gives more bits. All arithmetic is on integers (exact); the
  * per-element mismatch depends only on {@code (qbit, q, T0)}, so up to {@code qbit = 12} it comes from cached tables
- * (summed per element, or dotted with a histogram of {@code T0} for large blocks), and a candidate whose worst case
+ * (above, from a division per element or a walk over a histogram of {@code T0}), and a candidate whose worst case
  * {@code DS <= 1 / (2 L(q))} is within {@code delta} passes without a look.
  *
  * <p>A block whose values are all equal gets {@code q = 0} (no code bits; every value is {@code min}).
@@ -36,6 +36,36 @@ public final class Abq {
             return 0;
         }
         int l0 = (1 << qbit) - 1;
+        // every element's mismatch is at most floor(l0 / 2) (Tq is the nearest q-bit code): a candidate whose
+        // limit is at or above n floor(l0 / 2) passes unseen (typically all but the last one or two)
+        double maxSum = (double) n * (l0 >> 1);
+        boolean table = qbit <= TABLE_MAX_QBIT;
+        // without tables, a candidate costs n divisions per element or about 2 (l0 + 1) steps on a histogram
+        boolean useHist = !table && 4L * n > l0;
+        boolean ready = false;
+        int q = qbit;
+        while (q > 1) {
+            int lq = (1 << (q - 1)) - 1;
+            double limit = delta * n * (double) lq * l0;
+            if (!(maxSum <= limit)) {
+                if (!ready) {
+                    referenceCodes(vals, off, n, lo, hi, l0, useHist);
+                    ready = true;
+                }
+                long sum = table
+                        ? lookupSum(t0, n, errTable(qbit, q - 1))
+                        : useHist ? mismatchHist(l0, lq) : mismatch(t0, n, l0, lq);
+                if (sum > limit) {
+                    break;
+                }
+            }
+            q--;
+        }
+        return q;
+    }
+
+    /** {@code T0} of every element into {@link #t0}, and with {@code toHist} their histogram {@code hist[0, l0]}. */
+    private void referenceCodes(float[] vals, int off, int n, float lo, float hi, int l0, boolean toHist) {
         double inv = l0 / ((double) hi - lo);
         if (t0.length < n) {
             t0 = new int[Math.max(n, t0.length + (t0.length >> 1))];
@@ -46,66 +76,14 @@ public final class Abq {
             // vals >= lo, so the product is >= 0 and truncation of (y + 0.5) rounds half up
             t[i] = Math.min((int) ((vals[off + i] - dlo) * inv + 0.5), l0);
         }
-        // every element's mismatch is at most floor(l0 / 2) (Tq is the nearest q-bit code), so the sum is at most
-        // maxSum: a limit at or above it passes unseen, and below 2^31 the sums fit an int
-        long maxSum = (long) n * (l0 >> 1);
-        boolean table = qbit <= TABLE_MAX_QBIT && maxSum <= Integer.MAX_VALUE;
-        // per candidate q: the element pass costs n steps, the histogram dot product about (l0 + 1) / 8 once the
-        // histogram (about 2 n) is built; all paths give the same exact sum
-        boolean useHist = table ? 2L * n >= l0 + 1 : 4L * n > l0;
-        boolean histBuilt = false;
-        int q = qbit;
-        while (q > 1) {
-            int lq = (1 << (q - 1)) - 1;
-            double limit = delta * n * (double) lq * l0;
-            if (!(maxSum <= limit)) {
-                if (useHist && !histBuilt) {
-                    buildHist(t, n, l0, table);
-                    histBuilt = true;
-                }
-                long sum;
-                if (table) {
-                    int[] err = errTable(qbit, q - 1);
-                    sum = useHist ? dot(hist, err, l0 + 1) : lookupSum(t, n, err);
-                } else {
-                    sum = useHist ? mismatchHist(l0, lq) : mismatch(t, n, l0, lq);
-                }
-                if (sum > limit) {
-                    break;
-                }
+        if (toHist) {
+            if (hist.length < l0 + 1) {
+                hist = new int[l0 + 1];
             }
-            q--;
-        }
-        return q;
-    }
-
-    /**
-     * Histogram of {@code t[0, n)} in {@code hist[0, l0]}; with {@code split}, odd and even elements first count
-     * into two halves (repeated codes then do not chain through one counter) that are summed after.
-     */
-    private void buildHist(int[] t, int n, int l0, boolean split) {
-        int bins = l0 + 1;
-        if (hist.length < 2 * bins) {
-            hist = new int[2 * bins];
-        }
-        int[] h = hist;
-        java.util.Arrays.fill(h, 0, split ? 2 * bins : bins, 0);
-        if (!split) {
+            java.util.Arrays.fill(hist, 0, l0 + 1, 0);
             for (int i = 0; i < n; i++) {
-                h[t[i]]++;
+                hist[t[i]]++;
             }
-            return;
-        }
-        int i = 0;
-        for (; i + 1 < n; i += 2) {
-            h[t[i]]++;
-            h[bins + t[i + 1]]++;
-        }
-        if (i < n) {
-            h[t[i]]++;
-        }
-        for (int c = 0; c < bins; c++) {
-            h[c] += h[bins + c];
         }
     }
 
@@ -133,19 +111,18 @@ public final class Abq {
         return err;
     }
 
-    /** {@code sum h[c] err[c]} over {@code c < bins}; the caller ensures it fits an int. */
-    private static int dot(int[] h, int[] err, int bins) {
-        int sum = 0;
-        for (int c = 0; c < bins; c++) {
-            sum += h[c] * err[c];
-        }
-        return sum;
-    }
+    /** Elements per int partial sum of {@link #lookupSum}: table entries are below {@code 2^11}. */
+    private static final int SUM_CHUNK = 1 << 20;
 
-    private static int lookupSum(int[] t, int n, int[] err) {
-        int sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += err[t[i]];
+    private static long lookupSum(int[] t, int n, int[] err) {
+        long sum = 0;
+        for (int from = 0; from < n; from += SUM_CHUNK) {
+            // an int accumulator keeps the loop tight; a chunk's sum stays below 2^31
+            int part = 0;
+            for (int i = from, end = from + Math.min(n - from, SUM_CHUNK); i < end; i++) {
+                part += err[t[i]];
+            }
+            sum += part;
         }
         return sum;
     }

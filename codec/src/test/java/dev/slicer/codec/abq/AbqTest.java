@@ -112,7 +112,7 @@ class AbqTest {
     }
 
     /**
-     * Table, histogram and direct paths against the reference: every qbit, one reused instance (cached tables),
+     * Table (qbit <= 12), histogram and division paths against the reference: every qbit, one reused instance,
      * block sizes around the histogram switch, and deltas at the exact DS values where the rule flips.
      */
     @Test
