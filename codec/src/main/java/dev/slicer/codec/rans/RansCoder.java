@@ -70,15 +70,11 @@ public final class RansCoder {
     }
 
     private final int[] counts = new int[256];
-    private final int[] counts2 = new int[256];
     private final int[] freqs = new int[256];
     private final int[] used = new int[256];
     // encoder symbol tables
-    private final long[] xMax = new long[256];
-    private final long[] rcpFreq = new long[256];
-    private final int[] rcpShift = new int[256];
-    private final int[] bias = new int[256];
-    private final int[] cmplFreq = new int[256];
+    // per symbol s at 4 s: renormalisation bound, reciprocal, bias | (2^scaleBits - freq) << 32, reciprocal shift
+    private final long[] enc = new long[256 * 4];
     // decoder: slot -> (freq-1) << 20 | (slot-start) << 8 | symbol
     private final int[] slots = new int[1 << MAX_SCALE_BITS];
     // encoder output cursor for the tail helper
@@ -102,21 +98,9 @@ public final class RansCoder {
     public int encode(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
         checkEncodeArgs(src, srcOff, n, dst, dstOff);
         int[] c = counts;
-        int[] c2 = counts2;
         java.util.Arrays.fill(c, 0);
-        java.util.Arrays.fill(c2, 0);
-        // two interleaved tallies: runs of one symbol do not chain through one counter
-        int i = srcOff;
-        int end = srcOff + n;
-        for (; i + 1 < end; i += 2) {
+        for (int i = srcOff, end = srcOff + n; i < end; i++) {
             c[src[i] & 0xFF]++;
-            c2[src[i + 1] & 0xFF]++;
-        }
-        if (i < end) {
-            c[src[i] & 0xFF]++;
-        }
-        for (int s = 0; s < 256; s++) {
-            c[s] += c2[s];
         }
         return encodeCounted(src, srcOff, n, dst, dstOff);
     }
@@ -256,21 +240,22 @@ public final class RansCoder {
                 dst[p++] = (byte) (0x80 | (v & 0x7F));
                 dst[p++] = (byte) (v >>> 7);
             }
-            xMax[s] = ((RANS_L >>> scaleBits) << 32) * f;
-            cmplFreq[s] = total - f;
+            int e = s << 2;
+            enc[e] = ((RANS_L >>> scaleBits) << 32) * f;
+            long cmpl = (long) (total - f) << 32;
             if (f < 2) {
-                rcpFreq[s] = -1L;
-                rcpShift[s] = 0;
-                bias[s] = start + total - 1;
+                enc[e + 1] = -1L;
+                enc[e + 2] = start + total - 1 | cmpl;
+                enc[e + 3] = 0;
             } else {
                 int shift = 32 - Integer.numberOfLeadingZeros(f - 1);
                 // ceil(2^(shift+63) / f), computed in two 32-bit halves (ryg_rans rans64.h)
                 long x1 = 1L << (shift + 31);
                 long t1 = x1 / f;
                 long t0 = ((f - 1) + ((x1 % f) << 32)) / f;
-                rcpFreq[s] = t0 + (t1 << 32);
-                rcpShift[s] = shift - 1;
-                bias[s] = start;
+                enc[e + 1] = t0 + (t1 << 32);
+                enc[e + 2] = start | cmpl;
+                enc[e + 3] = shift - 1;
             }
             start += f;
         }
@@ -303,11 +288,7 @@ public final class RansCoder {
         if ((x0 | x1 | x2) < 0) {
             return -1;
         }
-        final long[] xm = xMax;
-        final long[] rcp = rcpFreq;
-        final int[] sh = rcpShift;
-        final int[] bi = bias;
-        final int[] cf = cmplFreq;
+        final long[] t = enc;
         final int lim4 = lim + 4;
         p = pos;
         int i = srcOff + base - 4;
@@ -317,37 +298,37 @@ public final class RansCoder {
         // mispredicts on a large share of symbols
         final int fastLim = lim + 16;
         for (; i >= srcOff && p >= fastLim; i -= 4) {
-            int s = src[i + 3] & 0xFF;
-            long r = 1 - ((x3 - xm[s]) >>> 63);
+            int s = (src[i + 3] & 0xFF) << 2;
+            long r = 1 - ((x3 - t[s]) >>> 63);
             INT_LE.set(dst, p - 4, (int) x3);
             p -= (int) r << 2;
             x3 >>>= (int) r << 5;
-            x3 += bi[s] + (mulHi(x3, rcp[s]) >>> sh[s]) * cf[s];
+            x3 += step(x3, t, s);
 
-            s = src[i + 2] & 0xFF;
-            r = 1 - ((x2 - xm[s]) >>> 63);
+            s = (src[i + 2] & 0xFF) << 2;
+            r = 1 - ((x2 - t[s]) >>> 63);
             INT_LE.set(dst, p - 4, (int) x2);
             p -= (int) r << 2;
             x2 >>>= (int) r << 5;
-            x2 += bi[s] + (mulHi(x2, rcp[s]) >>> sh[s]) * cf[s];
+            x2 += step(x2, t, s);
 
-            s = src[i + 1] & 0xFF;
-            r = 1 - ((x1 - xm[s]) >>> 63);
+            s = (src[i + 1] & 0xFF) << 2;
+            r = 1 - ((x1 - t[s]) >>> 63);
             INT_LE.set(dst, p - 4, (int) x1);
             p -= (int) r << 2;
             x1 >>>= (int) r << 5;
-            x1 += bi[s] + (mulHi(x1, rcp[s]) >>> sh[s]) * cf[s];
+            x1 += step(x1, t, s);
 
-            s = src[i] & 0xFF;
-            r = 1 - ((x0 - xm[s]) >>> 63);
+            s = (src[i] & 0xFF) << 2;
+            r = 1 - ((x0 - t[s]) >>> 63);
             INT_LE.set(dst, p - 4, (int) x0);
             p -= (int) r << 2;
             x0 >>>= (int) r << 5;
-            x0 += bi[s] + (mulHi(x0, rcp[s]) >>> sh[s]) * cf[s];
+            x0 += step(x0, t, s);
         }
         for (; i >= srcOff; i -= 4) {
-            int s = src[i + 3] & 0xFF;
-            if (x3 >= xm[s]) {
+            int s = (src[i + 3] & 0xFF) << 2;
+            if (x3 >= t[s]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -355,10 +336,10 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x3);
                 x3 >>>= 32;
             }
-            x3 += bi[s] + (mulHi(x3, rcp[s]) >>> sh[s]) * cf[s];
+            x3 += step(x3, t, s);
 
-            s = src[i + 2] & 0xFF;
-            if (x2 >= xm[s]) {
+            s = (src[i + 2] & 0xFF) << 2;
+            if (x2 >= t[s]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -366,10 +347,10 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x2);
                 x2 >>>= 32;
             }
-            x2 += bi[s] + (mulHi(x2, rcp[s]) >>> sh[s]) * cf[s];
+            x2 += step(x2, t, s);
 
-            s = src[i + 1] & 0xFF;
-            if (x1 >= xm[s]) {
+            s = (src[i + 1] & 0xFF) << 2;
+            if (x1 >= t[s]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -377,10 +358,10 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x1);
                 x1 >>>= 32;
             }
-            x1 += bi[s] + (mulHi(x1, rcp[s]) >>> sh[s]) * cf[s];
+            x1 += step(x1, t, s);
 
-            s = src[i] & 0xFF;
-            if (x0 >= xm[s]) {
+            s = (src[i] & 0xFF) << 2;
+            if (x0 >= t[s]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -388,7 +369,7 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x0);
                 x0 >>>= 32;
             }
-            x0 += bi[s] + (mulHi(x0, rcp[s]) >>> sh[s]) * cf[s];
+            x0 += step(x0, t, s);
         }
         LONG_LE.set(dst, statesAt, x0);
         LONG_LE.set(dst, statesAt + 8, x1);
@@ -406,7 +387,8 @@ public final class RansCoder {
 
     /** One encoder step for the tail; returns the new state or -1 when the output would reach {@link #limit}. */
     private long put(long x, int s, byte[] dst) {
-        if (x >= xMax[s]) {
+        s <<= 2;
+        if (x >= enc[s]) {
             if (pos - 4 < limit) {
                 return -1;
             }
@@ -414,7 +396,13 @@ public final class RansCoder {
             INT_LE.set(dst, pos, (int) x);
             x >>>= 32;
         }
-        return x + bias[s] + (mulHi(x, rcpFreq[s]) >>> rcpShift[s]) * cmplFreq[s];
+        return x + step(x, enc, s);
+    }
+
+    /** The state increase for symbol entry {@code e}: {@code bias + floor(x / freq) (2^scaleBits - freq)}. */
+    private static long step(long x, long[] t, int e) {
+        long w = t[e + 2];
+        return (int) w + (mulHi(x, t[e + 1]) >>> (int) t[e + 3]) * (w >>> 32);
     }
 
     /**
