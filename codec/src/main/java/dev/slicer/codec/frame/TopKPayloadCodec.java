@@ -57,7 +57,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
 
     private final int[] counts = new int[MAX_BLOCKS];
     private final int[] hist = new int[256];
-    private final int[] hist2 = new int[256];
+    private final int[] hist2 = new int[256]; // high code bytes (q > 8)
     private final int[] tally = new int[MAX_BLOCKS];
     private final int[] minMag = new int[MAX_BLOCKS];
     private final int[] maxMag = new int[MAX_BLOCKS];
@@ -255,29 +255,19 @@ public final class TopKPayloadCodec implements PayloadCodec {
         if (entropy && q > 0 && c > 0) {
             int[] cd = codes;
             int[] hs = hist;
-            // counts of the low code bytes (the codes themselves for q <= 8, so only 2^q bins); two interleaved
-            // tallies, so runs of one code do not chain through one counter
+            // counts of the low code bytes: the codes themselves for q <= 8, so only 2^q bins; they go on to rANS
             int bins = Math.min(256, 1 << q);
             int[] h2 = hist2;
             java.util.Arrays.fill(hs, 0, bins, 0);
-            java.util.Arrays.fill(h2, 0, bins, 0);
-            int i = 0;
-            for (; i + 1 < c; i += 2) {
+            for (int i = 0; i < c; i++) {
                 hs[cd[st + i] & 0xFF]++;
-                h2[cd[st + i + 1] & 0xFF]++;
-            }
-            if (i < c) {
-                hs[cd[st + i] & 0xFF]++;
-            }
-            for (int x = 0; x < bins; x++) {
-                hs[x] += h2[x];
             }
             double floor = Entropy.bytes(hs, bins, c);
             // strict lower bound of the rANS stream(s): skip an attempt that cannot beat the packed codes
             double bound = Entropy.ransLowerBound(floor, Entropy.used(hs, bins), c);
             if (q > 8) {
                 java.util.Arrays.fill(h2, 0);
-                for (i = 0; i < c; i++) {
+                for (int i = 0; i < c; i++) {
                     h2[cd[st + i] >>> 8]++;
                 }
                 double hiFloor = Entropy.bytes(h2, 256, c);
@@ -292,7 +282,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
             sym = grow(sym, c);
             rbuf = grow(rbuf, 2 * RansCoder.maxEncodedLength(c) + 8);
             byte[] sy = sym;
-            for (i = 0; i < c; i++) {
+            for (int i = 0; i < c; i++) {
                 sy[i] = (byte) cd[st + i];
             }
             int len = rans.encode(sy, 0, c, hs, bins, rbuf, 8);
@@ -306,7 +296,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
                     return total;
                 }
             } else {
-                for (i = 0; i < c; i++) {
+                for (int i = 0; i < c; i++) {
                     sy[i] = (byte) (cd[st + i] >>> 8);
                 }
                 int hiLen = rans.encode(sy, 0, c, h2, 256, rbuf, 8 + len);

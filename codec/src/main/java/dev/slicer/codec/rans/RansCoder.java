@@ -245,7 +245,7 @@ public final class RansCoder {
             long cmpl = (long) (total - f) << 32;
             if (f < 2) {
                 enc[e + 1] = -1L;
-                enc[e + 2] = start + total - 1 | cmpl;
+                enc[e + 2] = (start + total - 1) | cmpl;
                 enc[e + 3] = 0;
             } else {
                 int shift = 32 - Integer.numberOfLeadingZeros(f - 1);
