@@ -1,71 +1,161 @@
 package dev.slicer.codec.bits;
 
-/** LSB-first bit writer into a caller-sized byte array; reusable via {@link #reset}. */
+import java.util.Objects;
+
+/**
+ * LSB-first bit writer into {@code dst[off, end)}; reusable via {@link #reset}. At most 7 bits wait in the
+ * accumulator: every write stores 8 whole bytes and advances past the complete ones, so there is no data-dependent
+ * flush branch. The 8-byte store may touch bytes up to {@code end} (never beyond); near the end it falls back to
+ * single bytes.
+ */
 public final class BitWriter {
+    /** Most bits one {@link #write} takes: 7 waiting bits plus 56 still fit the 64-bit accumulator. */
+    public static final int MAX_BITS = 56;
+
     private byte[] buf;
     private int pos;
+    private int end;
     private long acc;
     private int filled;
 
-    public BitWriter reset(byte[] dst, int off) {
+    /** Starts writing at {@code dst[off]}; the writer never touches {@code dst[end..]}. */
+    public BitWriter reset(byte[] dst, int off, int end) {
+        Objects.checkFromToIndex(off, end, dst.length);
         this.buf = dst;
         this.pos = off;
+        this.end = end;
         this.acc = 0;
         this.filled = 0;
         return this;
     }
 
-    /** Writes the low {@code bits} (0..32) bits of {@code value}. */
-    public void write(int value, int bits) {
-        if (bits == 0) {
-            return;
-        }
-        acc |= (value & ((1L << bits) - 1)) << filled;
-        filled += bits;
-        if (filled >= 32) {
-            flush32();
-        }
-    }
-
-    private void flush32() {
-        byte[] b = buf;
+    /** Writes the low {@code bits} (0..56) bits of {@code value}. */
+    public void write(long value, int bits) {
+        long a = acc | ((value & ((1L << bits) - 1)) << filled);
+        int f = filled + bits;
         int p = pos;
-        long a = acc;
-        b[p] = (byte) a;
-        b[p + 1] = (byte) (a >>> 8);
-        b[p + 2] = (byte) (a >>> 16);
-        b[p + 3] = (byte) (a >>> 24);
-        pos = p + 4;
-        acc = a >>> 32;
-        filled -= 32;
+        if (p <= end - 8) {
+            ByteIo.putLong(buf, p, a);
+            int whole = f >>> 3;
+            pos = p + whole;
+            acc = a >>> (whole << 3);
+            filled = f & 7;
+        } else {
+            while (f >= 8) {
+                buf[p++] = (byte) a;
+                a >>>= 8;
+                f -= 8;
+            }
+            pos = p;
+            acc = a;
+            filled = f;
+        }
     }
 
-    /** Golomb-Rice code: {@code q} one-bits, a zero, then the low {@code r} bits of {@code low}. */
+    /** Golomb-Rice code: {@code q} one-bits, a zero, then the low {@code r} (0..30) bits of {@code low}. */
     public void rice(int q, int low, int r) {
-        if (q + 1 + r <= 32) {
-            write(((1 << q) - 1) | (low << (q + 1)), q + 1 + r);
+        if (q + 1 + r <= MAX_BITS) {
+            write(((1L << q) - 1) | ((low & ((1L << r) - 1)) << (q + 1)), q + 1 + r);
         } else {
             unary(q);
             write(low, r);
         }
     }
 
+    /**
+     * Golomb-Rice codes (parameter {@code r}, 0..30) of {@code v[0..n)} (non-negative). Two small values are coded
+     * together by one table entry, and the writer state stays in registers: a fraction of the work of {@link #rice}
+     * per value.
+     */
+    public void riceAll(int[] v, int n, int r) {
+        long[] t = pairTable(r);
+        int pairGaps = pairGaps(r);
+        byte[] b = buf;
+        int p = this.pos;
+        int fastEnd = end - 8;
+        long a = acc;
+        int f = filled;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            int g0 = v[i];
+            int g1 = v[i + 1];
+            if ((g0 | g1) >= pairGaps || p > fastEnd) {
+                this.pos = p;
+                acc = a;
+                filled = f;
+                rice(g0 >>> r, g0, r);
+                rice(g1 >>> r, g1, r);
+                p = this.pos;
+                a = acc;
+                f = filled;
+                continue;
+            }
+            long e = t[g0 | g1 << 5];
+            a |= (e >>> 6) << f;
+            f += (int) e & 63;
+            ByteIo.putLong(b, p, a);
+            int whole = f >>> 3;
+            p += whole;
+            a >>>= whole << 3;
+            f &= 7;
+        }
+        this.pos = p;
+        acc = a;
+        filled = f;
+        if (i < n) {
+            rice(v[i] >>> r, v[i], r);
+        }
+    }
+
+    private final long[] pairCodes = new long[32 * 32];
+    private int pairParam = -1;
+
+    /**
+     * Gaps below this are coded in pairs through {@link #pairTable}: 32 (pairs of at most 2 * (16 + r) bits), but
+     * 16 for {@code r = 0} and none above {@code r = 24}, so that a pair fits {@link #MAX_BITS}.
+     */
+    private static int pairGaps(int r) {
+        return r == 0 ? 16 : r <= 24 ? 32 : 0;
+    }
+
+    /**
+     * Entry {@code g0 | g1 << 5} ({@code g0, g1 < pairGaps(r)}): the Rice codes of {@code g0} then {@code g1}
+     * shifted up by 6, with their bit length in the low 6 bits. Kept for the last parameter.
+     */
+    private long[] pairTable(int r) {
+        if (pairParam != r) {
+            int lim = pairGaps(r);
+            for (int g1 = 0; g1 < lim; g1++) {
+                for (int g0 = 0; g0 < lim; g0++) {
+                    int q0 = g0 >>> r;
+                    int q1 = g1 >>> r;
+                    int l0 = q0 + 1 + r;
+                    int l1 = q1 + 1 + r;
+                    long c0 = ((1L << q0) - 1) | ((long) g0 & ((1L << r) - 1)) << (q0 + 1);
+                    long c1 = ((1L << q1) - 1) | ((long) g1 & ((1L << r) - 1)) << (q1 + 1);
+                    pairCodes[g0 | g1 << 5] = (c0 | c1 << l0) << 6 | (l0 + l1);
+                }
+            }
+            pairParam = r;
+        }
+        return pairCodes;
+    }
+
     /** Writes {@code n} one-bits followed by a zero (unary code of n). */
     public void unary(int n) {
-        while (n >= 31) {
-            write(0x7FFFFFFF, 31);
-            n -= 31;
+        while (n >= MAX_BITS) {
+            write(-1L, MAX_BITS);
+            n -= MAX_BITS;
         }
-        write((1 << n) - 1, n + 1);
+        write((1L << n) - 1, n + 1);
     }
 
     /** Flushes the partial byte; returns the position after the last byte written. */
     public int finish() {
-        while (filled > 0) {
+        if (filled > 0) {
             buf[pos++] = (byte) acc;
-            acc >>>= 8;
-            filled -= 8;
         }
+        acc = 0;
         filled = 0;
         return pos;
     }

@@ -34,16 +34,21 @@ public final class IndexCoder {
     private final BitWriter writer = new BitWriter();
     private final BitReader reader = new BitReader();
     private final RansCoder rans;
-    private byte[] bitmap = new byte[0];
+    private final PositionBitmap bitmap = new PositionBitmap();
+    private byte[] decoded = new byte[0];
     private byte[] packed = new byte[0];
-    private final long[] riceBits = new long[3];
-    private final int[] hist = new int[256];
+    /** Rice values {@code pos[i] - pos[i-1] - 1} ({@code pos[-1] = -1}). */
+    private int[] gaps = new int[0];
 
-    /** {@link #bestCsrRow} of the last encode's (elements, survivors): frames of one shape repeat it. */
-    private int memoElements = -1;
+    /**
+     * {@link #bestCsrRow} and {@link #bestRiceBoundParam} per (elements, survivors), direct-mapped: the frames of a
+     * stream cycle through a few tensor shapes, and the CSR search costs a division per candidate row length.
+     */
+    private final long[] memoKey = new long[MEMO_SLOTS];
 
-    private int memoN = -1;
-    private long memoRow;
+    private final long[] memoRow = new long[MEMO_SLOTS];
+    private final int[] memoRiceParam = new int[MEMO_SLOTS];
+    private static final int MEMO_SLOTS = 64;
 
     /** Mode forced by tests (-1: choose the smallest). */
     private int forced = -1;
@@ -129,40 +134,48 @@ public final class IndexCoder {
             return 2;
         }
         long bitmapBytes = (elements + 7L) >>> 3;
-        if (elements != memoElements || n != memoN) {
-            memoRow = bestCsrRow(elements, n);
-            memoElements = elements;
-            memoN = n;
+        // key 0 (elements = n = 0) never gets here, so the zeroed slots are empty
+        long key = (long) elements << 32 | n;
+        int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 58);
+        if (memoKey[slot] != key) {
+            memoRow[slot] = bestCsrRow(elements, n);
+            memoRiceParam[slot] = bestRiceBoundParam(elements, n);
+            memoKey[slot] = key;
         }
-        long row = memoRow;
+        long row = memoRow[slot];
         long csrBytes = (csrBits(elements, n, row) + 7) / 8 + ByteIo.varintSize(row);
         // Rice: exact sizes for parameters around the bound's optimum (which guarantees the bound)
-        int rb = bestRiceBoundParam(elements, n);
-        int r0 = Math.max(0, rb - 1);
+        int r0 = Math.max(0, memoRiceParam[slot] - 1);
         int r1 = Math.min(30, r0 + 1);
         int r2 = Math.min(30, r0 + 2);
+        if (gaps.length < n) {
+            gaps = new int[Math.max(n, gaps.length + (gaps.length >> 1))];
+        }
+        int[] gp = gaps;
+        gp[0] = pos[0];
+        for (int i = 1; i < n; i++) {
+            gp[i] = pos[i] - pos[i - 1] - 1;
+        }
+        // the gaps sum to less than elements, so the sums fit an int; this loop vectorizes
         int s0 = 0;
         int s1 = 0;
         int s2 = 0;
-        int prev = -1;
         for (int i = 0; i < n; i++) {
-            int g = pos[i] - prev - 1;
-            prev = pos[i];
+            int g = gp[i];
             s0 += g >>> r0;
             s1 += g >>> r1;
             s2 += g >>> r2;
         }
-        riceBits[0] = s0 + (long) n * (1 + r0);
-        riceBits[1] = s1 + (long) n * (1 + r1);
-        riceBits[2] = s2 + (long) n * (1 + r2);
         int rBest = r0;
-        long riceBest = riceBits[0];
-        if (riceBits[1] < riceBest) {
-            riceBest = riceBits[1];
+        long riceBest = s0 + (long) n * (1 + r0);
+        long b1 = s1 + (long) n * (1 + r1);
+        long b2 = s2 + (long) n * (1 + r2);
+        if (b1 < riceBest) {
+            riceBest = b1;
             rBest = r1;
         }
-        if (riceBits[2] < riceBest) {
-            riceBest = riceBits[2];
+        if (b2 < riceBest) {
+            riceBest = b2;
             rBest = r2;
         }
         long riceBytes = (riceBest + 7) / 8 + 1;
@@ -177,18 +190,23 @@ public final class IndexCoder {
             mode = CSR;
         }
         int ransLen = -1;
+        boolean built = false;
         if (entropy && bitmapBytes <= Integer.MAX_VALUE - 16) {
             int bb = (int) bitmapBytes;
-            buildBitmap(pos, n, bb);
-            double floor = Entropy.bytes(bitmap, 0, bb, hist);
-            if (floor < best && Entropy.ransLowerBound(floor, Entropy.used(hist, 256), bb) < best) {
-                if (packed.length < RansCoder.maxEncodedLength(bb)) {
-                    packed = new byte[RansCoder.maxEncodedLength(bb)];
-                }
-                ransLen = rans.encode(bitmap, 0, bb, packed, 0);
-                if (ransLen < best) {
-                    best = ransLen;
-                    mode = BITMAP_RANS;
+            bitmap.build(pos, n, bb);
+            built = true;
+            int used = bitmap.countBytes(bb);
+            // the quick entropy differs from Entropy's by rounding only (far below a byte), and both bounds are
+            // monotone in it: a byte of margin rules out rANS exactly where Entropy's own test would
+            double quick = bitmap.entropyBytes(bb, used);
+            if (quick - 1 < best && Entropy.ransLowerBound(quick, used, bb) - 1 < best) {
+                double floor = Entropy.bytes(bitmap.histogram(), 256, bb);
+                if (floor < best && Entropy.ransLowerBound(floor, used, bb) < best) {
+                    ransLen = encodeBitmapRans(bb);
+                    if (ransLen < best) {
+                        best = ransLen;
+                        mode = BITMAP_RANS;
+                    }
                 }
             }
         }
@@ -196,9 +214,9 @@ public final class IndexCoder {
             mode = forced;
             if (mode == BITMAP_RANS && ransLen < 0) {
                 int bb = (int) bitmapBytes;
-                buildBitmap(pos, n, bb);
-                packed = packed.length >= bb + 1 ? packed : new byte[bb + 1];
-                ransLen = rans.encode(bitmap, 0, bb, packed, 0);
+                bitmap.build(pos, n, bb);
+                built = true;
+                ransLen = encodeBitmapRans(bb);
             }
             best = switch (mode) {
                 case BITMAP -> bitmapBytes;
@@ -209,14 +227,14 @@ public final class IndexCoder {
         }
         dst[off] = (byte) mode;
         int p = off + 1 + ByteIo.putVarint(dst, off + 1, best);
+        int end = (int) (p + best);
         switch (mode) {
             case BITMAP -> {
                 int bb = (int) bitmapBytes;
-                java.util.Arrays.fill(dst, p, p + bb, (byte) 0);
-                for (int i = 0; i < n; i++) {
-                    int q = pos[i];
-                    dst[p + (q >>> 3)] |= (byte) (1 << (q & 7));
+                if (!built) {
+                    bitmap.build(pos, n, bb);
                 }
+                System.arraycopy(bitmap.bytes(bb), 0, dst, p, bb);
                 p += bb;
             }
             case BITMAP_RANS -> {
@@ -225,15 +243,8 @@ public final class IndexCoder {
             }
             case RICE -> {
                 dst[p] = (byte) rBest;
-                BitWriter w = writer.reset(dst, p + 1);
-                int pr = -1;
-                int r = rBest;
-                int lowMask = (1 << r) - 1;
-                for (int i = 0; i < n; i++) {
-                    int g = pos[i] - pr - 1;
-                    pr = pos[i];
-                    w.rice(g >>> r, g & lowMask, r);
-                }
+                BitWriter w = writer.reset(dst, p + 1, end);
+                w.riceAll(gaps, n, rBest);
                 p = w.finish();
             }
             default -> {
@@ -242,7 +253,7 @@ public final class IndexCoder {
                 int rows = elements / k;
                 int wr = bitsFor(Math.min(k, n));
                 int wc = bitsFor(k - 1);
-                BitWriter w = writer.reset(dst, p);
+                BitWriter w = writer.reset(dst, p, end);
                 int i = 0;
                 for (int rr = 0; rr < rows; rr++) {
                     int limit = (rr + 1) * k;
@@ -262,16 +273,12 @@ public final class IndexCoder {
         return p - off;
     }
 
-    private void buildBitmap(int[] pos, int n, int bytes) {
-        if (bitmap.length < bytes) {
-            bitmap = new byte[Math.max(bytes, bitmap.length + (bitmap.length >> 1))];
+    private int encodeBitmapRans(int bb) {
+        int cap = RansCoder.maxEncodedLength(bb);
+        if (packed.length < cap) {
+            packed = new byte[cap];
         }
-        byte[] b = bitmap;
-        java.util.Arrays.fill(b, 0, bytes, (byte) 0);
-        for (int i = 0; i < n; i++) {
-            int q = pos[i];
-            b[q >>> 3] |= (byte) (1 << (q & 7));
-        }
+        return rans.encode(bitmap.bytes(bb), 0, bb, packed, 0);
     }
 
     /**
@@ -299,11 +306,11 @@ public final class IndexCoder {
             }
             case BITMAP_RANS -> {
                 int bb = (int) ((elements + 7L) >>> 3);
-                if (bitmap.length < bb) {
-                    bitmap = new byte[Math.max(bb, bitmap.length + (bitmap.length >> 1))];
+                if (decoded.length < bb) {
+                    decoded = new byte[Math.max(bb, decoded.length + (decoded.length >> 1))];
                 }
-                rans.decode(buf, start, len, bitmap, 0, bb);
-                readBitmap(bitmap, 0, elements, n, pos, at);
+                rans.decode(buf, start, len, decoded, 0, bb);
+                readBitmap(decoded, 0, elements, n, pos, at);
             }
             case RICE -> {
                 MalformedFrameException.verify(len >= 1, at, "rice parameter missing");

@@ -25,6 +25,10 @@ public final class Membership {
     private final byte[] toBlock = new byte[256];
     private byte[] sym = new byte[0];
     private byte[] packed = new byte[0];
+    /** {@code a^j} for the radix groups of alphabet {@link #powersBase}. */
+    private final int[] powers = new int[32];
+
+    private int powersBase;
 
     public Membership(RansCoder rans) {
         this.rans = rans;
@@ -82,12 +86,16 @@ public final class Membership {
         int mode = RADIX;
         long best = radixBytes;
         int ransLen = -1;
-        if (sym.length < n) {
-            sym = new byte[Math.max(n, sym.length + (sym.length >> 1))];
-        }
-        byte[] s = sym;
-        for (int i = 0; i < n; i++) {
-            s[i] = toCompact[blockOf[i]];
+        byte[] s = blockOf;
+        if (a < blocks) {
+            // some block is empty: renumber the used ones (with every block used the numbering is the identity)
+            if (sym.length < n) {
+                sym = new byte[Math.max(n, sym.length + (sym.length >> 1))];
+            }
+            s = sym;
+            for (int i = 0; i < n; i++) {
+                s[i] = toCompact[blockOf[i]];
+            }
         }
         double floor = entropy && a > 1 ? Entropy.bytes(counts, blocks, n) : 0;
         if (entropy
@@ -114,28 +122,35 @@ public final class Membership {
             return p - off;
         }
         int g = groupSize(a);
-        BitWriter w = writer.reset(dst, p);
-        int i = 0;
-        while (i < n) {
-            int cnt = Math.min(g, n - i);
-            long v = 0;
-            for (int j = cnt - 1; j >= 0; j--) {
-                v = v * a + s[i + j];
+        // a group is sum s[i+j] * a^j < a^g <= 2^31: independent multiplies instead of a Horner chain
+        int[] pw = powers;
+        if (powersBase != a) {
+            int x = 1;
+            for (int j = 0; j < g; j++) {
+                pw[j] = x;
+                x *= a;
             }
-            int bits = IndexCoder.bitsFor(pow(a, cnt) - 1);
-            writeLong(w, v, bits);
-            i += cnt;
+            powersBase = a;
+        }
+        int fullBits = IndexCoder.bitsFor(pow(a, g) - 1);
+        BitWriter w = writer.reset(dst, p, (int) (p + radixBytes));
+        int i = 0;
+        for (int fullEnd = n - n % g; i < fullEnd; i += g) {
+            int v = 0;
+            for (int j = 0; j < g; j++) {
+                v += s[i + j] * pw[j];
+            }
+            w.write(v, fullBits);
+        }
+        if (i < n) {
+            int cnt = n - i;
+            int v = 0;
+            for (int j = 0; j < cnt; j++) {
+                v += s[i + j] * pw[j];
+            }
+            w.write(v, IndexCoder.bitsFor(pow(a, cnt) - 1));
         }
         return w.finish() - off;
-    }
-
-    private static void writeLong(BitWriter w, long v, int bits) {
-        if (bits <= 32) {
-            w.write((int) v, bits);
-        } else {
-            w.write((int) v, 32);
-            w.write((int) (v >>> 32), bits - 32);
-        }
     }
 
     private long readLong(int bits) {

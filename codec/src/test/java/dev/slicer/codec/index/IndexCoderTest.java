@@ -55,6 +55,24 @@ class IndexCoderTest {
         }
     }
 
+    /** One coder over frames of many shapes (memo slots collide and refill) codes each as a fresh coder does. */
+    @Property(tries = 20)
+    void reusedCoderMatchesAFreshOne(@ForAll long seed, @ForAll boolean entropy) {
+        SplittableRandom r = new SplittableRandom(seed);
+        IndexCoder reused = new IndexCoder(new RansCoder());
+        for (int frame = 0; frame < 300; frame++) {
+            int t = 1 + r.nextInt(r.nextBoolean() ? 64 : 9000);
+            int[] nn = new int[1];
+            int[] pos = positions(t, r.nextInt(1001) / 1000.0, r.nextLong(), nn);
+            int cap = (int) Math.max(IndexCoder.maxSectionBytes(t, nn[0]), (t + 7) / 8 + 16) + 16;
+            byte[] a = new byte[cap];
+            byte[] b = new byte[cap];
+            int la = reused.encode(pos, nn[0], t, entropy, a, 0);
+            int lb = new IndexCoder(new RansCoder()).encode(pos, nn[0], t, entropy, b, 0);
+            assertThat(java.util.Arrays.copyOf(a, la)).isEqualTo(java.util.Arrays.copyOf(b, lb));
+        }
+    }
+
     private static void check(IndexCoder coder, byte[] buf, int len, int t, int n, int[] pos) {
         int[] back = new int[n + 1];
         ByteIo.Reader in = new ByteIo.Reader(buf, 0, len, 0);
