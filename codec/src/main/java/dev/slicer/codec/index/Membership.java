@@ -25,10 +25,37 @@ public final class Membership {
     private final byte[] toBlock = new byte[256];
     private byte[] sym = new byte[0];
     private byte[] packed = new byte[0];
-    /** {@code a^j} for the radix groups of alphabet {@link #powersBase}. */
+    /** {@code a^j} for the radix groups of alphabet {@link #powersBase}, and {@code a^(8c)} per 8-symbol chunk. */
     private final int[] powers = new int[32];
 
+    private final long[] chunkScale = new long[4];
     private int powersBase;
+
+    private void preparePowers(int a, int g) {
+        if (powersBase == a) {
+            return;
+        }
+        long x = 1;
+        for (int j = 0; j < g; j++) {
+            powers[j] = (int) x;
+            if ((j & 7) == 0) {
+                chunkScale[j >>> 3] = x;
+            }
+            x *= a;
+        }
+        powersBase = a;
+    }
+
+    /**
+     * {@code sum b_k a^k} over the 8 bytes {@code b_k} of {@code x} (little-endian, each below {@code a}), by pairing
+     * neighbours in ever wider lanes: 16-bit lanes hold {@code b0 + a b1 < a^2}, 32-bit lanes {@code < a^4}, so no
+     * lane carries into the next for {@code a <= 256}. The result is below {@code 2^31} for the callers' groups.
+     */
+    static long radix8(long x, long a, long a2, long a4) {
+        long y = (x & 0x00FF00FF00FF00FFL) + ((x >>> 8) & 0x00FF00FF00FF00FFL) * a;
+        long z = (y & 0x0000FFFF0000FFFFL) + ((y >>> 16) & 0x0000FFFF0000FFFFL) * a2;
+        return (z & 0xFFFFFFFFL) + (z >>> 32) * a4;
+    }
 
     public Membership(RansCoder rans) {
         this.rans = rans;
@@ -122,20 +149,33 @@ public final class Membership {
             return p - off;
         }
         int g = groupSize(a);
-        // a group is sum s[i+j] * a^j < a^g <= 2^31: independent multiplies instead of a Horner chain
+        preparePowers(a, g);
         int[] pw = powers;
-        if (powersBase != a) {
-            int x = 1;
-            for (int j = 0; j < g; j++) {
-                pw[j] = x;
-                x *= a;
-            }
-            powersBase = a;
-        }
         int fullBits = IndexCoder.bitsFor(pow(a, g) - 1);
         BitWriter w = writer.reset(dst, p, (int) (p + radixBytes));
         int i = 0;
-        for (int fullEnd = n - n % g; i < fullEnd; i += g) {
+        int fullEnd = n - n % g;
+        // a group is sum s[i+j] * a^j < a^g <= 2^31, summed 8 symbols at a time in the lanes of a long while all
+        // its 8-byte loads stay inside the array; the bytes past the group are masked off
+        int chunks = (g + 7) >>> 3;
+        long lastMask = (g & 7) == 0 ? -1L : (1L << ((g & 7) << 3)) - 1;
+        long a1 = a;
+        long a2 = a1 * a1;
+        long a4 = a2 * a2;
+        long[] cs = chunkScale;
+        int swarEnd = Math.min(fullEnd, s.length - (chunks << 3) + 1);
+        for (; i < swarEnd; i += g) {
+            long v = 0;
+            for (int c = 0; c < chunks; c++) {
+                long x = ByteIo.getLong(s, i + (c << 3));
+                if (c == chunks - 1) {
+                    x &= lastMask;
+                }
+                v += radix8(x, a1, a2, a4) * cs[c];
+            }
+            w.write(v, fullBits);
+        }
+        for (; i < fullEnd; i += g) {
             int v = 0;
             for (int j = 0; j < g; j++) {
                 v += s[i + j] * pw[j];

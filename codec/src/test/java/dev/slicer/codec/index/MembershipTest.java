@@ -38,4 +38,45 @@ class MembershipTest {
         assertThat(back).isEqualTo(blockOf);
         assertThat(tally).isEqualTo(counts);
     }
+
+    /** The 8-lane radix sum equals Horner's rule (both modulo 2^64) for every alphabet up to 256. */
+    @Property(tries = 300)
+    void radix8MatchesHorner(@ForAll @IntRange(min = 2, max = 256) int a, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long x = 0;
+        long horner = 0;
+        for (int k = 7; k >= 0; k--) {
+            long b = r.nextInt(a);
+            x |= b << (k << 3);
+            horner = horner * a + b;
+        }
+        assertThat(Membership.radix8(x, a, (long) a * a, (long) a * a * a * a)).isEqualTo(horner);
+    }
+
+    /** Symbols past {@code n} in the caller's array (here garbage) never reach the section. */
+    @Property(tries = 100)
+    void bytesPastTheSymbolsDoNotMatter(
+            @ForAll @IntRange(min = 2, max = 40) int blocks,
+            @ForAll @IntRange(min = 0, max = 500) int n,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] exact = new byte[n];
+        byte[] padded = new byte[n + 40];
+        int[] counts = new int[blocks];
+        for (int i = 0; i < n; i++) {
+            int b = r.nextInt(blocks);
+            exact[i] = (byte) b;
+            padded[i] = (byte) b;
+            counts[b]++;
+        }
+        for (int i = n; i < padded.length; i++) {
+            padded[i] = (byte) r.nextInt(256);
+        }
+        int cap = (int) Membership.maxSectionBytes(n, blocks) + n + 64;
+        byte[] one = new byte[cap];
+        byte[] two = new byte[cap];
+        int l1 = new Membership(new RansCoder()).encode(exact, n, counts, blocks, false, one, 0);
+        int l2 = new Membership(new RansCoder()).encode(padded, n, counts, blocks, false, two, 0);
+        assertThat(java.util.Arrays.copyOf(two, l2)).isEqualTo(java.util.Arrays.copyOf(one, l1));
+    }
 }
