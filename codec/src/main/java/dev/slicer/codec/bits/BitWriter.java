@@ -64,7 +64,7 @@ public final class BitWriter {
 
     /**
      * Golomb-Rice codes (parameter {@code r}, 0..30) of {@code v[0..n)} (non-negative). Two small values are coded
-     * together by one table entry, and the writer state stays in registers: a fraction of the work of {@link #rice}
+     * together by one table entry (and four by two entries), and the writer state stays in registers: a fraction of the work of {@link #rice}
      * per value.
      */
     public void riceAll(int[] v, int n, int r) {
@@ -76,6 +76,38 @@ public final class BitWriter {
         long a = acc;
         int f = filled;
         int i = 0;
+        // four values per step from two table entries; the general path takes any pair with a large value, and
+        // the rare four whose codes exceed MAX_BITS together
+        for (; i + 3 < n; i += 4) {
+            int g0 = v[i];
+            int g1 = v[i + 1];
+            int g2 = v[i + 2];
+            int g3 = v[i + 3];
+            long e0 = t[(g0 | g1 << 5) & 1023];
+            long e1 = t[(g2 | g3 << 5) & 1023];
+            int l0 = (int) e0 & 63;
+            int len = l0 + ((int) e1 & 63);
+            if (((g0 | g1 | g2 | g3) >= pairGaps) | (p > fastEnd) | (len > MAX_BITS)) {
+                this.pos = p;
+                acc = a;
+                filled = f;
+                rice(g0 >>> r, g0, r);
+                rice(g1 >>> r, g1, r);
+                rice(g2 >>> r, g2, r);
+                rice(g3 >>> r, g3, r);
+                p = this.pos;
+                a = acc;
+                f = filled;
+                continue;
+            }
+            a |= ((e0 >>> 6) | (e1 >>> 6) << l0) << f;
+            f += len;
+            ByteIo.putLong(b, p, a);
+            int whole = f >>> 3;
+            p += whole;
+            a >>>= whole << 3;
+            f &= 7;
+        }
         for (; i + 1 < n; i += 2) {
             int g0 = v[i];
             int g1 = v[i + 1];
