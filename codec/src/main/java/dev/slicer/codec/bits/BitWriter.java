@@ -5,8 +5,7 @@ import java.util.Objects;
 /**
  * LSB-first bit writer into {@code dst[off, end)}; reusable via {@link #reset}. At most 7 bits wait in the
  * accumulator: every write stores 8 whole bytes and advances past the complete ones, so there is no data-dependent
- * flush branch. The 8-byte store may touch bytes up to {@code end} (never beyond); near the end it falls back to
- * single bytes.
+ * flush branch. Near {@code end} it falls back to single bytes.
  */
 public final class BitWriter {
     /** Most bits one {@link #write} takes: 7 waiting bits plus 56 still fit the 64-bit accumulator. */
@@ -18,7 +17,10 @@ public final class BitWriter {
     private long acc;
     private int filled;
 
-    /** Starts writing at {@code dst[off]}; the writer never touches {@code dst[end..]}. */
+    /**
+     * Starts writing at {@code dst[off]}; the caller sizes {@code end} to hold every bit it writes, and the 8-byte
+     * stores never reach {@code dst[end..]}.
+     */
     public BitWriter reset(byte[] dst, int off, int end) {
         Objects.checkFromToIndex(off, end, dst.length);
         this.buf = dst;
@@ -64,8 +66,8 @@ public final class BitWriter {
 
     /**
      * Golomb-Rice codes (parameter {@code r}, 0..30) of {@code v[0..n)} (non-negative). Two small values are coded
-     * together by one table entry (and four by two entries), and the writer state stays in registers: a fraction of the work of {@link #rice}
-     * per value.
+     * together by one table entry (four by two entries), and the writer state stays in registers: a fraction of the
+     * work of {@link #rice} per value.
      */
     public void riceAll(int[] v, int n, int r) {
         long[] t = pairTable(r);
