@@ -1,37 +1,86 @@
 package dev.slicer.codec.ms;
 
-import dev.slicer.codec.atkf.RadixSelect;
+import java.util.Arrays;
 
 /**
  * Magnitude splitting: separates the survivors by sign and cuts each sign's survivors into {@code M} blocks of equal
  * cardinality by descending magnitude rank (block sizes {@code floor((b+1)n/M) - floor(bn/M)}, so they differ by at
- * most one). Instead of sorting, the {@code M-1} block boundaries are found by radix multi-quantile selection; equal
- * magnitudes straddling a boundary go to the earlier (larger) block in position order. Blocks are numbered
- * {@code 0..M+-1} for the positive side (largest magnitudes first), then {@code M+..M+ + M- - 1} for the negative
- * side. The sign is the sign bit, so {@code -0.0} counts as negative.
+ * most one). The result equals a stable sort by descending magnitude: equal magnitudes straddling a boundary go to
+ * the earlier (larger) block in position order. Blocks are numbered {@code 0..M+-1} for the positive side (largest
+ * magnitudes first), then {@code M+..M+ + M- - 1} for the negative side. The sign is the sign bit, so {@code -0.0}
+ * counts as negative.
+ *
+ * <p>Instead of sorting, one histogram pass over a key adapted to the survivors' magnitude range ({@link #LOG_BINS}
+ * bits per sign) locates the bins holding each block's smallest and largest magnitude; only those few bins are
+ * gathered and sorted to get the exact values. Every other bin lies wholly inside one block, so the assignment pass
+ * maps a survivor to its block by a table lookup and compares exactly only in bins holding a block boundary.
  */
 public final class MagnitudeSplit {
-    private final RadixSelect select = new RadixSelect();
-    private int[] keys = new int[0];
-    private final int[] thr = new int[128];
-    private final int[] quota = new int[128];
-    private final int[] pad = new int[6];
-    private final int[] next = new int[128];
-    private final int[] ranks = new int[64];
-    private final int[] keyAt = new int[64];
-    private final int[] greaterAt = new int[64];
-    /** Level-1 histogram of the raw bits {@code >>> 20}: positive magnitudes in 0..2047, negative in 2048..4095. */
-    private final int[] hist = new int[4096];
-    /** Highest bin per sign of {@link #hist} that may be nonzero. */
-    private int histTop = -1;
+    /** Histogram bins per sign: about one survivor per bin at the reference point, so gathered bins stay tiny. */
+    static final int LOG_BINS = 10;
+
+    /** Bin width (log2, in magnitude bits): 2^(23 - SHIFT) bins per octave, so BINS cover 2^(LOG_BINS + SHIFT - 23). */
+    static final int SHIFT = 16;
+
+    private static final int BINS = 1 << LOG_BINS;
+    private static final int MAG = 0x7FFFFFFF;
+    /** {@link #blockOfBin} entry of a bin holding a block boundary: resolved by exact comparison. */
+    private static final byte EXACT = -1;
+
+    private static final int MAX_SIDE_BLOCKS = 128;
+
+    /** Per-sign histograms of the bin key (positive bins first); all-zero between calls. */
+    private final int[] hist = new int[2 * BINS];
+    /** Bins whose magnitudes are gathered (1) or not (0); all-zero between calls. */
+    private final byte[] gather = new byte[2 * BINS];
+    /** Block of every survivor in a bin, or {@link #EXACT}. */
+    private final byte[] blockOfBin = new byte[2 * BINS];
+
+    /** Bin geometry of the current call: magnitude {@code u} falls in logical bin {@code (u - origin) >>> shift}. */
+    private int shift;
+
+    private int origin;
+    /** Physical index of logical bin 0. */
+    private int base;
+
+    private int maxPos;
+    private int maxNeg;
+    private char[] keys = new char[0];
+    private int[] gathered = new int[1];
+    /** Per block: smallest magnitude (boundary threshold), survivors equal to it the block takes, write cursor. */
+    private final int[] thr = new int[MAX_SIDE_BLOCKS];
+
+    private final int[] quota = new int[MAX_SIDE_BLOCKS];
+    private final int[] next = new int[MAX_SIDE_BLOCKS];
+    /** Per block: index of its smallest / largest magnitude in the order-statistic arrays below. */
+    private final int[] loQ = new int[MAX_SIDE_BLOCKS];
+
+    private final int[] hiQ = new int[MAX_SIDE_BLOCKS];
+    /** Order statistics: ascending index within the side, its bin, survivors in lower bins, value, equal above. */
+    private final int[] need = new int[2 * MAX_SIDE_BLOCKS];
+
+    private final int[] needBin = new int[2 * MAX_SIDE_BLOCKS];
+    private final int[] needBelow = new int[2 * MAX_SIDE_BLOCKS];
+    private final int[] needValue = new int[2 * MAX_SIDE_BLOCKS];
+    private final int[] needEqualAbove = new int[2 * MAX_SIDE_BLOCKS];
+    private final boolean[] needTieBelow = new boolean[2 * MAX_SIDE_BLOCKS];
+    /** Threshold of each boundary bin (the bin's block applies at or above it, the next block below); else 0. */
+    private final int[] binThr = new int[2 * BINS];
+    /** Boundary bins of this call (physical keys) and their thresholds. */
+    private final int[] boundaryKey = new int[MAX_SIDE_BLOCKS];
+
+    private final int[] boundaryThr = new int[MAX_SIDE_BLOCKS];
+    private int boundaries;
+    /** Whether every boundary bin holds one threshold whose ties all stay in its block, with no empty blocks. */
+    private boolean simple;
 
     /**
      * Assigns blocks to {@code bits[0..n)} (raw float bits).
      *
      * @param blockOf out: block of each survivor
      * @param counts out: survivors per block ({@code mPos + mNeg} entries)
-     * @param minMag out: smallest magnitude bits per block (undefined for empty blocks)
-     * @param maxMag out: largest magnitude bits per block
+     * @param minMag out: smallest magnitude bits per block ({@code Integer.MAX_VALUE} for empty blocks)
+     * @param maxMag out: largest magnitude bits per block ({@code 0} for empty blocks)
      * @param grouped out: the magnitudes grouped by block (block 0 first), each block in position order
      */
     public void split(
@@ -44,163 +93,315 @@ public final class MagnitudeSplit {
             int[] minMag,
             int[] maxMag,
             float[] grouped) {
+        if (n == 0) {
+            for (int b = 0; b < mPos + mNeg; b++) {
+                counts[b] = 0;
+                minMag[b] = Integer.MAX_VALUE;
+                maxMag[b] = 0;
+            }
+            return;
+        }
         if (keys.length < n) {
-            keys = new int[Math.max(n, keys.length + (keys.length >> 1))];
+            keys = new char[Math.max(n, keys.length + (keys.length >> 1))];
         }
-        int[] kk = keys;
-        int[] hs = hist;
-        // bins above histTop (per sign) are zero: clear only what the previous call may have used
-        if (histTop >= 0) {
-            java.util.Arrays.fill(hs, 0, histTop + 1, 0);
-            java.util.Arrays.fill(hs, 2048, 2048 + histTop + 1, 0);
-        }
-        histTop = 2047;
-        int max = 0;
-        int wp = 0;
-        int wn = n - 1;
-        for (int i = 0; i < n; i++) {
-            int b = bits[i];
-            int u = b & 0x7FFFFFFF;
-            kk[wp] = u;
-            kk[wn] = u;
-            hs[b >>> 20]++;
-            max = Math.max(max, u);
-            int neg = b >>> 31;
-            wp += 1 - neg;
-            wn -= neg;
-        }
-        histTop = max >>> 20;
-        int nPos = wp;
-        int nNeg = n - nPos;
-        boundaries(kk, 0, nPos, mPos, 0, hs, 0, histTop);
-        boundaries(kk, nPos, nNeg, mNeg, mPos, hs, 2048, histTop);
+        int nNeg = histogram(bits, n);
+        int nPos = n - nNeg;
+        int top = (Math.max(maxPos, maxNeg) - origin) >>> shift;
+        int needPos = locate(nPos, mPos, 0, 0, maxPos);
+        int needNeg = locate(nNeg, mNeg, mPos, needPos, maxNeg);
+        fillCircular(hist, 0, 0, top + 1, 0);
+        fillCircular(hist, BINS, 0, top + 1, 0);
+        int m = gather(bits, n);
+        resolve(m, needPos, needPos + needNeg);
+        boundaries = 0;
+        simple = true;
+        blocks(nPos, mPos, 0, top, counts, minMag, maxMag);
+        blocks(nNeg, mNeg, mPos, top, counts, minMag, maxMag);
         int total = mPos + mNeg;
-        // block sizes are known in advance (equal cardinality), so the scan writes each magnitude straight into
-        // its block's slot range
         int acc = 0;
         for (int b = 0; b < total; b++) {
-            int side = b < mPos ? nPos : nNeg;
-            int m = b < mPos ? mPos : mNeg;
-            int j = b < mPos ? b : b - mPos;
-            int size = (int) ((long) (j + 1) * side / m - (long) j * side / m);
             next[b] = acc;
-            acc += size;
-            minMag[b] = Integer.MAX_VALUE;
-            maxMag[b] = 0;
+            acc += counts[b];
         }
-        int lastPos = mPos - 1;
-        int lastNeg = total - 1;
-        // up to 4 blocks per sign: three padded threshold slots per sign, compared branch-free
-        boolean small = mPos <= 4 && mNeg <= 4;
-        int[] pad = this.pad;
-        java.util.Arrays.fill(pad, -1);
-        for (int j = 0; j < mPos - 1 && small; j++) {
-            pad[j] = thr[j];
-        }
-        for (int j = 0; j < mNeg - 1 && small; j++) {
-            pad[3 + j] = thr[mPos + j];
-        }
-        int[] th = thr;
-        int[] qu = quota;
-        int[] nx = next;
-        int lastStep = lastNeg - lastPos;
+        assign(bits, n, mPos, total, blockOf, grouped);
+    }
+
+    /**
+     * Counts the survivors per bin (keeping each one's bin key) and sets the bin geometry; returns the number of
+     * negative survivors. Bins are {@code 2^SHIFT} magnitude-bit values wide and indexed modulo {@link #BINS}, which
+     * needs no magnitude range up front: the range is measured in the same pass, and only if it spans more than
+     * {@link #BINS} bins is the histogram recounted with wider bins starting at the smallest magnitude.
+     */
+    private int histogram(int[] bits, int n) {
+        char[] kk = keys;
+        int[] h = hist;
+        int lo = MAG;
+        int maxP = 0;
+        int maxN = 0;
+        int neg = 0;
         for (int i = 0; i < n; i++) {
             int v = bits[i];
-            int u = v & 0x7FFFFFFF;
-            // sign-dependent values computed arithmetically: the sign is unpredictable, a branch would miss half
-            // the time
-            int neg = v >>> 31;
-            int first = neg * mPos;
-            int last = lastPos + neg * lastStep;
-            // thresholds are non-increasing: the block is the number of thresholds above u (u - t < 0 with
-            // u <= 0x7F7FFFFF and t >= -1 never overflows)
-            int b;
-            boolean tie;
-            if (small) {
-                int t = neg * 3;
-                int p0 = pad[t];
-                int p1 = pad[t + 1];
-                int p2 = pad[t + 2];
-                b = first + ((u - p0) >>> 31) + ((u - p1) >>> 31) + ((u - p2) >>> 31);
-                // same as b < last && u == th[b] (the padded slots are the non-last thresholds of this sign),
-                // without the unpredictable b < last branch
-                tie = (u == p0) | (u == p1) | (u == p2);
-            } else {
-                b = first;
-                for (int j = first; j < last; j++) {
-                    b += (u - th[j]) >>> 31;
-                }
-                tie = b < last && u == th[b];
+            int u = v & MAG;
+            int s = v >> 31;
+            int key = ((u >>> SHIFT) & (BINS - 1)) | (s & BINS);
+            kk[i] = (char) key;
+            h[key]++;
+            lo = Math.min(lo, u);
+            maxP = Math.max(maxP, u & ~s);
+            maxN = Math.max(maxN, u & s);
+            neg -= s;
+        }
+        maxPos = maxP;
+        maxNeg = maxN;
+        int hi = Math.max(maxP, maxN);
+        if ((hi >>> SHIFT) - (lo >>> SHIFT) < BINS) {
+            shift = SHIFT;
+            origin = (lo >>> SHIFT) << SHIFT;
+            base = (lo >>> SHIFT) & (BINS - 1);
+            return neg;
+        }
+        Arrays.fill(h, 0);
+        shift = 32 - Integer.numberOfLeadingZeros(hi - lo) - LOG_BINS;
+        origin = lo;
+        base = 0;
+        for (int i = 0; i < n; i++) {
+            int v = bits[i];
+            int key = (((v & MAG) - lo) >>> shift) | ((v >> 31) & BINS);
+            kk[i] = (char) key;
+            h[key]++;
+        }
+        return neg;
+    }
+
+    /** Physical index of logical bin {@code bin} (bins in ascending magnitude order from the smallest). */
+    private int phys(int bin) {
+        return (bin + base) & (BINS - 1);
+    }
+
+    /** Fills logical bins {@code [from, to)} of the side at {@code off}. */
+    private void fillCircular(int[] a, int off, int from, int to, int value) {
+        int p = phys(from);
+        int len = to - from;
+        int head = Math.min(len, BINS - p);
+        Arrays.fill(a, off + p, off + p + head, value);
+        Arrays.fill(a, off, off + len - head, value);
+    }
+
+    private void fillCircular(byte[] a, int off, int from, int to, byte value) {
+        int p = phys(from);
+        int len = to - from;
+        int head = Math.min(len, BINS - p);
+        Arrays.fill(a, off + p, off + p + head, value);
+        Arrays.fill(a, off, off + len - head, value);
+    }
+
+    /**
+     * Lists the order statistics one side needs (each nonempty block's smallest and largest magnitude, by ascending
+     * index within the side), finds their bins and marks those for gathering. Returns the count stored from {@code
+     * at}.
+     */
+    private int locate(int ns, int m, int first, int at, int sideMax) {
+        int q = at;
+        for (int j = m - 1; j >= 0; j--) {
+            int start = (int) ((long) j * ns / m);
+            int end = (int) ((long) (j + 1) * ns / m);
+            if (start != end) {
+                loQ[first + j] = q;
+                need[q++] = ns - end;
+                hiQ[first + j] = q;
+                need[q++] = ns - 1 - start;
             }
-            if (tie) {
-                while (b < last) {
-                    int t = th[b];
-                    if (u > t) {
-                        break;
-                    }
-                    if (u == t && qu[b] > 0) {
-                        qu[b]--;
-                        break;
-                    }
-                    b++;
+        }
+        int off = first == 0 ? 0 : BINS;
+        int[] h = hist;
+        int bin = 0;
+        int below = 0;
+        for (int i = at; i < q; i++) {
+            int idx = need[i];
+            if (idx == ns - 1) {
+                // the side's largest: its bin is known, no scan up through the sparse large bins
+                bin = (sideMax - origin) >>> shift;
+                below = ns - h[off + phys(bin)];
+            } else {
+                while (below + h[off + phys(bin)] <= idx) {
+                    below += h[off + phys(bin)];
+                    bin++;
                 }
+            }
+            needBin[i] = bin;
+            needBelow[i] = below;
+            gather[off + phys(bin)] = 1;
+        }
+        return q - at;
+    }
+
+    /** Copies the raw bits of the survivors in marked bins to {@link #gathered}; returns their count. */
+    private int gather(int[] bits, int n) {
+        if (gathered.length < n + 1) {
+            gathered = new int[Math.max(n + 1, gathered.length + (gathered.length >> 1))];
+        }
+        int[] g = gathered;
+        byte[] gt = gather;
+        char[] kk = keys;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (gt[kk[i]] != 0) {
+                g[m++] = bits[i];
+            }
+        }
+        return m;
+    }
+
+    /** Exact values of the order statistics {@code [0, count)} from the gathered survivors; unmarks their bins. */
+    private void resolve(int m, int countPos, int count) {
+        int[] g = gathered;
+        // raw bits sort by sign (negative first), then by magnitude: each gathered bin is one contiguous run
+        Arrays.sort(g, 0, m);
+        for (int q = 0; q < count; q++) {
+            int side = q < countPos ? 0 : 1;
+            int bin = needBin[q];
+            gather[side * BINS + phys(bin)] = 0;
+            int first = lowerBound(g, m, (side << 31) | (origin + (bin << shift)));
+            int at = first + need[q] - needBelow[q];
+            int v = g[at];
+            int eq = 0;
+            while (at + 1 + eq < m && g[at + 1 + eq] == v) {
+                eq++;
+            }
+            needValue[q] = v & MAG;
+            needEqualAbove[q] = eq;
+            needTieBelow[q] = at > 0 && g[at - 1] == v;
+        }
+    }
+
+    /**
+     * Block sizes, minima, maxima, boundary thresholds and tie quotas of one side, and its bin-to-block table.
+     * Threshold {@code thr[b]} is block {@code b}'s smallest magnitude; {@code quota[b]} how many survivors equal to
+     * it block {@code b} takes (the earlier ones in position order go to earlier blocks with the same threshold).
+     * Empty blocks repeat the previous threshold, so thresholds stay non-increasing.
+     */
+    private void blocks(int ns, int m, int first, int top, int[] counts, int[] minMag, int[] maxMag) {
+        int start = 0;
+        int prevThr = Integer.MAX_VALUE;
+        byte[] tab = blockOfBin;
+        int off = first == 0 ? 0 : BINS;
+        // bins [0, upper) still need a table entry
+        int upper = top + 1;
+        simple &= ns >= m;
+        for (int j = 0; j < m; j++) {
+            int end = (int) ((long) (j + 1) * ns / m);
+            int b = first + j;
+            counts[b] = end - start;
+            thr[b] = prevThr;
+            quota[b] = 0;
+            if (end == start) {
+                minMag[b] = Integer.MAX_VALUE;
+                maxMag[b] = 0;
+                continue;
+            }
+            int lq = loQ[b];
+            int t = needValue[lq];
+            minMag[b] = t;
+            maxMag[b] = needValue[hiQ[b]];
+            if (j < m - 1) {
+                int greater = end - 1 - needEqualAbove[lq];
+                thr[b] = t;
+                quota[b] = end - Math.max(start, greater);
+                prevThr = t;
+                // bins between this threshold's bin and the previous one's hold only this block
+                int tb = needBin[lq];
+                simple &= tb < upper && !needTieBelow[lq];
+                if (tb + 1 < upper) {
+                    fillCircular(tab, off, tb + 1, upper, (byte) b);
+                }
+                int key = off + phys(tb);
+                tab[key] = (byte) b;
+                boundaryKey[boundaries] = key;
+                boundaryThr[boundaries++] = t;
+                upper = Math.min(upper, tb);
+            }
+            start = end;
+        }
+        if (upper > 0) {
+            fillCircular(tab, off, 0, upper, (byte) (first + m - 1));
+        }
+    }
+
+    /**
+     * Block of each survivor and the grouped magnitudes. In the simple case a boundary bin's survivors below its
+     * threshold belong to the next block, found branch-free; otherwise boundary bins are resolved exactly.
+     */
+    private void assign(int[] bits, int n, int mPos, int total, byte[] blockOf, float[] grouped) {
+        byte[] tab = blockOfBin;
+        char[] kk = keys;
+        int[] nx = next;
+        int[] bt = binThr;
+        if (simple) {
+            for (int q = 0; q < boundaries; q++) {
+                bt[boundaryKey[q]] = boundaryThr[q];
+            }
+            for (int i = 0; i < n; i++) {
+                int u = bits[i] & MAG;
+                int k = kk[i];
+                int b = tab[k] + ((u - bt[k]) >>> 31);
+                blockOf[i] = (byte) b;
+                grouped[nx[b]++] = Float.intBitsToFloat(u);
+            }
+            for (int q = 0; q < boundaries; q++) {
+                bt[boundaryKey[q]] = 0;
+            }
+            return;
+        }
+        for (int q = 0; q < boundaries; q++) {
+            tab[boundaryKey[q]] = EXACT;
+        }
+        for (int i = 0; i < n; i++) {
+            int v = bits[i];
+            int u = v & MAG;
+            int b = tab[kk[i]];
+            if (b < 0) {
+                b = exactBlock(u, v >>> 31, mPos, total);
             }
             blockOf[i] = (byte) b;
             grouped[nx[b]++] = Float.intBitsToFloat(u);
         }
-        // smallest and largest magnitude per block, over its contiguous slot range
-        int from = 0;
-        for (int b = 0; b < total; b++) {
-            int to = nx[b];
-            int lo = Integer.MAX_VALUE;
-            int hi = 0;
-            for (int j = from; j < to; j++) {
-                int u = Float.floatToRawIntBits(grouped[j]);
-                lo = Math.min(lo, u);
-                hi = Math.max(hi, u);
-            }
-            minMag[b] = lo;
-            maxMag[b] = hi;
-            from = to;
-        }
-        int begin = 0;
-        for (int b = 0; b < total; b++) {
-            counts[b] = nx[b] - begin;
-            begin = nx[b];
-        }
     }
 
-    private void boundaries(int[] k, int off, int n, int m, int first, int[] histogram, int histOff, int top) {
-        int count = 0;
-        int start = 0;
-        for (int b = 0; b < m - 1; b++) {
-            int end = (int) ((long) (b + 1) * n / m);
-            if (end != start) {
-                ranks[count++] = end - 1;
+    /** Block of magnitude {@code u} in a boundary bin: thresholds above it, then tie quotas in position order. */
+    private int exactBlock(int u, int neg, int mPos, int total) {
+        int first = neg == 0 ? 0 : mPos;
+        int last = neg == 0 ? mPos - 1 : total - 1;
+        int[] th = thr;
+        int b = first;
+        for (int j = first; j < last; j++) {
+            b += u < th[j] ? 1 : 0;
+        }
+        while (b < last) {
+            int t = th[b];
+            if (u > t) {
+                break;
             }
-            start = end;
+            if (u == t && quota[b] > 0) {
+                quota[b]--;
+                break;
+            }
+            b++;
         }
-        if (count > 0) {
-            select.prepared(histogram, histOff, top);
-            select.selectMany(k, off, n, ranks, count, keyAt, greaterAt);
-        }
-        int j = 0;
-        start = 0;
-        int prevThr = Integer.MAX_VALUE;
-        for (int b = 0; b < m; b++) {
-            int end = (int) ((long) (b + 1) * n / m);
-            if (end == start || b == m - 1) {
-                // empty (or last) block: repeat the previous threshold, so thresholds stay non-increasing
-                thr[first + b] = prevThr;
-                quota[first + b] = 0;
+        return b;
+    }
+
+    /** First index in the sorted {@code a[0, n)} holding a value {@code >= key}. */
+    private static int lowerBound(int[] a, int n, int key) {
+        int l = 0;
+        int r = n;
+        while (l < r) {
+            int mid = (l + r) >>> 1;
+            if (a[mid] < key) {
+                l = mid + 1;
             } else {
-                int t = keyAt[j];
-                thr[first + b] = t;
-                quota[first + b] = end - Math.max(start, greaterAt[j]);
-                prevThr = t;
-                j++;
+                r = mid;
             }
-            start = end;
         }
+        return l;
     }
 }
