@@ -10,30 +10,30 @@ import java.util.Arrays;
  * magnitudes first), then {@code M+..M+ + M- - 1} for the negative side. The sign is the sign bit, so {@code -0.0}
  * counts as negative.
  *
- * <p>Instead of sorting, one histogram pass over a key adapted to the survivors' magnitude range ({@link #LOG_BINS}
- * bits per sign) locates the bins holding each block's smallest and largest magnitude; only those few bins are
- * gathered and sorted to get the exact values. Every other bin lies wholly inside one block, so the assignment pass
- * maps a survivor to its block by a table lookup and compares exactly only in bins holding a block boundary.
+ * <p>Instead of sorting, one histogram pass over narrow magnitude-bit bins (which also measures the range) locates
+ * the bins holding each block's smallest and largest magnitude; only those few bins are gathered and sorted to get
+ * the exact values. Every other bin lies wholly inside one block, so the assignment pass maps a survivor to its block
+ * by a table lookup, plus one comparison with the threshold of a bin holding a block boundary.
  */
 public final class MagnitudeSplit {
-    /** Histogram bins per sign: about one survivor per bin at the reference point, so gathered bins stay tiny. */
+    /** Histogram bins per sign: a few survivors per boundary bin at the reference point, so gathering stays cheap. */
     static final int LOG_BINS = 10;
 
-    /** Bin width (log2, in magnitude bits): 2^(23 - SHIFT) bins per octave, so BINS cover 2^(LOG_BINS + SHIFT - 23). */
+    /** Bin width (log2, in magnitude bits): 2^(23 - SHIFT) bins per octave; BINS cover 2^(LOG_BINS + SHIFT - 23) octaves. */
     static final int SHIFT = 16;
 
     private static final int BINS = 1 << LOG_BINS;
     private static final int MAG = 0x7FFFFFFF;
-    /** {@link #blockOfBin} entry of a bin holding a block boundary: resolved by exact comparison. */
+    /** {@link #blockOfBin} entry of a boundary bin when ties or shared bins need the exact, quota-aware path. */
     private static final byte EXACT = -1;
 
-    private static final int MAX_SIDE_BLOCKS = 128;
+    private static final int MAX_BLOCKS = 128;
 
     /** Per-sign histograms of the bin key (positive bins first); all-zero between calls. */
     private final int[] hist = new int[2 * BINS];
     /** Bins whose magnitudes are gathered (1) or not (0); all-zero between calls. */
-    private final byte[] gather = new byte[2 * BINS];
-    /** Block of every survivor in a bin, or {@link #EXACT}. */
+    private final byte[] gatherBin = new byte[2 * BINS];
+    /** Block of the survivors in a bin (of those at or above the threshold, in a boundary bin), or {@link #EXACT}. */
     private final byte[] blockOfBin = new byte[2 * BINS];
 
     /** Bin geometry of the current call: magnitude {@code u} falls in logical bin {@code (u - origin) >>> shift}. */
@@ -43,33 +43,34 @@ public final class MagnitudeSplit {
     /** Physical index of logical bin 0. */
     private int base;
 
-    private int maxPos;
-    private int maxNeg;
+    /** Logical bin of the largest magnitude. */
+    private int top;
+
     private char[] keys = new char[0];
     private int[] gathered = new int[1];
     /** Per block: smallest magnitude (boundary threshold), survivors equal to it the block takes, write cursor. */
-    private final int[] thr = new int[MAX_SIDE_BLOCKS];
+    private final int[] thr = new int[MAX_BLOCKS];
 
-    private final int[] quota = new int[MAX_SIDE_BLOCKS];
-    private final int[] next = new int[MAX_SIDE_BLOCKS];
+    private final int[] quota = new int[MAX_BLOCKS];
+    private final int[] next = new int[MAX_BLOCKS];
     /** Per block: index of its smallest / largest magnitude in the order-statistic arrays below. */
-    private final int[] loQ = new int[MAX_SIDE_BLOCKS];
+    private final int[] loQ = new int[MAX_BLOCKS];
 
-    private final int[] hiQ = new int[MAX_SIDE_BLOCKS];
+    private final int[] hiQ = new int[MAX_BLOCKS];
     /** Order statistics: ascending index within the side, its bin, survivors in lower bins, value, equal above. */
-    private final int[] need = new int[2 * MAX_SIDE_BLOCKS];
+    private final int[] need = new int[2 * MAX_BLOCKS];
 
-    private final int[] needBin = new int[2 * MAX_SIDE_BLOCKS];
-    private final int[] needBelow = new int[2 * MAX_SIDE_BLOCKS];
-    private final int[] needValue = new int[2 * MAX_SIDE_BLOCKS];
-    private final int[] needEqualAbove = new int[2 * MAX_SIDE_BLOCKS];
-    private final boolean[] needTieBelow = new boolean[2 * MAX_SIDE_BLOCKS];
+    private final int[] needBin = new int[2 * MAX_BLOCKS];
+    private final int[] needBelow = new int[2 * MAX_BLOCKS];
+    private final int[] needValue = new int[2 * MAX_BLOCKS];
+    private final int[] needEqualAbove = new int[2 * MAX_BLOCKS];
+    private final boolean[] needTieBelow = new boolean[2 * MAX_BLOCKS];
     /** Threshold of each boundary bin (the bin's block applies at or above it, the next block below); else 0. */
     private final int[] binThr = new int[2 * BINS];
     /** Boundary bins of this call (physical keys) and their thresholds. */
-    private final int[] boundaryKey = new int[MAX_SIDE_BLOCKS];
+    private final int[] boundaryKey = new int[MAX_BLOCKS];
 
-    private final int[] boundaryThr = new int[MAX_SIDE_BLOCKS];
+    private final int[] boundaryThr = new int[MAX_BLOCKS];
     private int boundaries;
     /** Whether every boundary bin holds one threshold whose ties all stay in its block, with no empty blocks. */
     private boolean simple;
@@ -106,17 +107,16 @@ public final class MagnitudeSplit {
         }
         int nNeg = histogram(bits, n);
         int nPos = n - nNeg;
-        int top = (Math.max(maxPos, maxNeg) - origin) >>> shift;
-        int needPos = locate(nPos, mPos, 0, 0, maxPos);
-        int needNeg = locate(nNeg, mNeg, mPos, needPos, maxNeg);
+        int needPos = locate(nPos, mPos, 0, 0);
+        int needNeg = locate(nNeg, mNeg, mPos, needPos);
         fillCircular(hist, 0, 0, top + 1, 0);
         fillCircular(hist, BINS, 0, top + 1, 0);
         int m = gather(bits, n);
         resolve(m, needPos, needPos + needNeg);
         boundaries = 0;
         simple = true;
-        blocks(nPos, mPos, 0, top, counts, minMag, maxMag);
-        blocks(nNeg, mNeg, mPos, top, counts, minMag, maxMag);
+        blocks(nPos, mPos, 0, counts, minMag, maxMag);
+        blocks(nNeg, mNeg, mPos, counts, minMag, maxMag);
         int total = mPos + mNeg;
         int acc = 0;
         for (int b = 0; b < total; b++) {
@@ -136,8 +136,7 @@ public final class MagnitudeSplit {
         char[] kk = keys;
         int[] h = hist;
         int lo = MAG;
-        int maxP = 0;
-        int maxN = 0;
+        int hi = 0;
         int neg = 0;
         for (int i = 0; i < n; i++) {
             int v = bits[i];
@@ -147,23 +146,21 @@ public final class MagnitudeSplit {
             kk[i] = (char) key;
             h[key]++;
             lo = Math.min(lo, u);
-            maxP = Math.max(maxP, u & ~s);
-            maxN = Math.max(maxN, u & s);
+            hi = Math.max(hi, u);
             neg -= s;
         }
-        maxPos = maxP;
-        maxNeg = maxN;
-        int hi = Math.max(maxP, maxN);
         if ((hi >>> SHIFT) - (lo >>> SHIFT) < BINS) {
             shift = SHIFT;
             origin = (lo >>> SHIFT) << SHIFT;
             base = (lo >>> SHIFT) & (BINS - 1);
+            top = (hi - origin) >>> shift;
             return neg;
         }
         Arrays.fill(h, 0);
         shift = 32 - Integer.numberOfLeadingZeros(hi - lo) - LOG_BINS;
         origin = lo;
         base = 0;
+        top = (hi - origin) >>> shift;
         for (int i = 0; i < n; i++) {
             int v = bits[i];
             int key = (((v & MAG) - lo) >>> shift) | ((v >> 31) & BINS);
@@ -200,7 +197,7 @@ public final class MagnitudeSplit {
      * index within the side), finds their bins and marks those for gathering. Returns the count stored from {@code
      * at}.
      */
-    private int locate(int ns, int m, int first, int at, int sideMax) {
+    private int locate(int ns, int m, int first, int at) {
         int q = at;
         for (int j = m - 1; j >= 0; j--) {
             int start = (int) ((long) j * ns / m);
@@ -219,8 +216,11 @@ public final class MagnitudeSplit {
         for (int i = at; i < q; i++) {
             int idx = need[i];
             if (idx == ns - 1) {
-                // the side's largest: its bin is known, no scan up through the sparse large bins
-                bin = (sideMax - origin) >>> shift;
+                // the side's largest: scan down from the top rather than up through the sparse large bins
+                bin = top;
+                while (h[off + phys(bin)] == 0) {
+                    bin--;
+                }
                 below = ns - h[off + phys(bin)];
             } else {
                 while (below + h[off + phys(bin)] <= idx) {
@@ -230,7 +230,7 @@ public final class MagnitudeSplit {
             }
             needBin[i] = bin;
             needBelow[i] = below;
-            gather[off + phys(bin)] = 1;
+            gatherBin[off + phys(bin)] = 1;
         }
         return q - at;
     }
@@ -241,7 +241,7 @@ public final class MagnitudeSplit {
             gathered = new int[Math.max(n + 1, gathered.length + (gathered.length >> 1))];
         }
         int[] g = gathered;
-        byte[] gt = gather;
+        byte[] gt = gatherBin;
         char[] kk = keys;
         int m = 0;
         for (int i = 0; i < n; i++) {
@@ -260,7 +260,7 @@ public final class MagnitudeSplit {
         for (int q = 0; q < count; q++) {
             int side = q < countPos ? 0 : 1;
             int bin = needBin[q];
-            gather[side * BINS + phys(bin)] = 0;
+            gatherBin[side * BINS + phys(bin)] = 0;
             int first = lowerBound(g, m, (side << 31) | (origin + (bin << shift)));
             int at = first + need[q] - needBelow[q];
             int v = g[at];
@@ -280,7 +280,7 @@ public final class MagnitudeSplit {
      * it block {@code b} takes (the earlier ones in position order go to earlier blocks with the same threshold).
      * Empty blocks repeat the previous threshold, so thresholds stay non-increasing.
      */
-    private void blocks(int ns, int m, int first, int top, int[] counts, int[] minMag, int[] maxMag) {
+    private void blocks(int ns, int m, int first, int[] counts, int[] minMag, int[] maxMag) {
         int start = 0;
         int prevThr = Integer.MAX_VALUE;
         byte[] tab = blockOfBin;
