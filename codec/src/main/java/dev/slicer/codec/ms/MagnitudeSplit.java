@@ -223,8 +223,22 @@ public final class MagnitudeSplit {
                 }
                 below = ns - h[off + phys(bin)];
             } else {
-                while (below + h[off + phys(bin)] <= idx) {
-                    below += h[off + phys(bin)];
+                // four bins at a time while they stay below the top and do not wrap around the array
+                while (true) {
+                    int p = off + phys(bin);
+                    if (bin + 3 <= top && p + 3 < off + BINS) {
+                        int four = h[p] + h[p + 1] + h[p + 2] + h[p + 3];
+                        if (below + four <= idx) {
+                            below += four;
+                            bin += 4;
+                            continue;
+                        }
+                    }
+                    int c = h[p];
+                    if (below + c > idx) {
+                        break;
+                    }
+                    below += c;
                     bin++;
                 }
             }
@@ -343,7 +357,7 @@ public final class MagnitudeSplit {
             for (int i = 0; i < n; i++) {
                 int u = bits[i] & MAG;
                 int k = kk[i];
-                int b = tab[k] + ((u - bt[k]) >>> 31);
+                int b = tab[k] + (u < bt[k] ? 1 : 0);
                 blockOf[i] = (byte) b;
                 grouped[nx[b]++] = Float.intBitsToFloat(u);
             }
