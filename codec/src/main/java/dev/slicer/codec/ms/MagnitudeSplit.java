@@ -53,6 +53,8 @@ public final class MagnitudeSplit {
 
     private final int[] quota = new int[MAX_BLOCKS];
     private final int[] next = new int[MAX_BLOCKS];
+    /** Write cursors of the simple assignment path. */
+    private final long[] cursor = new long[MAX_BLOCKS];
     /** Per block: index of its smallest / largest magnitude in the order-statistic arrays below. */
     private final int[] loQ = new int[MAX_BLOCKS];
 
@@ -354,12 +356,18 @@ public final class MagnitudeSplit {
             for (int q = 0; q < boundaries; q++) {
                 bt[boundaryKey[q]] = boundaryThr[q];
             }
+            // cursors in a long[]: unlike an int[] they cannot alias the int[] inputs, so the compiler needs no
+            // reloads around the cursor stores (measurably faster)
+            long[] cur = cursor;
+            for (int b = 0; b < total; b++) {
+                cur[b] = nx[b];
+            }
             for (int i = 0; i < n; i++) {
                 int u = bits[i] & MAG;
                 int k = kk[i];
                 int b = tab[k] + (u < bt[k] ? 1 : 0);
                 blockOf[i] = (byte) b;
-                grouped[nx[b]++] = Float.intBitsToFloat(u);
+                grouped[(int) cur[b]++] = Float.intBitsToFloat(u);
             }
             for (int q = 0; q < boundaries; q++) {
                 bt[boundaryKey[q]] = 0;
