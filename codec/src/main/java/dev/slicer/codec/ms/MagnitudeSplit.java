@@ -1,5 +1,6 @@
 package dev.slicer.codec.ms;
 
+import dev.slicer.codec.CodecSettings;
 import java.util.Arrays;
 
 /**
@@ -27,7 +28,8 @@ public final class MagnitudeSplit {
     /** {@link #blockOfBin} entry of a boundary bin when ties or shared bins need the exact, quota-aware path. */
     private static final byte EXACT = -1;
 
-    private static final int MAX_BLOCKS = 128;
+    /** Blocks of both signs. */
+    private static final int MAX_BLOCKS = 2 * CodecSettings.MAX_BLOCKS;
 
     /** Per-sign histograms of the bin key (positive bins first); all-zero between calls. */
     private final int[] hist = new int[2 * BINS];
@@ -47,7 +49,7 @@ public final class MagnitudeSplit {
     private int top;
 
     private char[] keys = new char[0];
-    private int[] gathered = new int[1];
+    private int[] gathered = new int[0];
     /** Per block: smallest magnitude (boundary threshold), survivors equal to it the block takes, write cursor. */
     private final int[] thr = new int[MAX_BLOCKS];
 
@@ -253,8 +255,8 @@ public final class MagnitudeSplit {
 
     /** Copies the raw bits of the survivors in marked bins to {@link #gathered}; returns their count. */
     private int gather(int[] bits, int n) {
-        if (gathered.length < n + 1) {
-            gathered = new int[Math.max(n + 1, gathered.length + (gathered.length >> 1))];
+        if (gathered.length < n) {
+            gathered = new int[Math.max(n, gathered.length + (gathered.length >> 1))];
         }
         int[] g = gathered;
         byte[] gt = gatherBin;
