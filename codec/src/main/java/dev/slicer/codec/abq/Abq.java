@@ -23,10 +23,14 @@ package dev.slicer.codec.abq;
  * <p>A block whose values are all equal gets {@code q = 0} (no code bits; every value is {@code min}).
  */
 public final class Abq {
-    /** Largest qbit for the mismatch tables ({@code 2^qbit} ints per candidate q, built once per qbit). */
+    /** Largest qbit for the mismatch tables ({@code 2^qbit} longs per top candidate, built once per qbit). */
     private static final int TABLE_MAX_QBIT = 12;
 
-    private final int[][][] errTables = new int[TABLE_MAX_QBIT + 1][][];
+    /** Candidates whose mismatches one table entry holds, in 16-bit lanes. */
+    private static final int LANES = 4;
+
+    private final long[][][] laneTables = new long[TABLE_MAX_QBIT + 1][][];
+    private final long[] sums = new long[LANES];
     private int[] hist = new int[0];
     private int[] t0 = new int[0];
 
@@ -44,17 +48,27 @@ public final class Abq {
         boolean useHist = !table && 4L * n > l0;
         boolean ready = false;
         int q = qbit;
+        int lane = LANES;
         while (q > 1) {
             int lq = (1 << (q - 1)) - 1;
             double limit = delta * n * (double) lq * l0;
             if (!(maxSum <= limit)) {
-                if (!ready) {
-                    referenceCodes(vals, off, n, lo, hi, l0, useHist);
-                    ready = true;
+                long sum;
+                if (table) {
+                    // the limits fall with q, so from here on every candidate needs its sum: one pass over the
+                    // values gives the next LANES of them
+                    if (lane == LANES) {
+                        laneSums(vals, off, n, lo, hi, l0, laneTable(qbit, q - 1));
+                        lane = 0;
+                    }
+                    sum = sums[lane++];
+                } else {
+                    if (!ready) {
+                        referenceCodes(vals, off, n, lo, hi, l0, useHist);
+                        ready = true;
+                    }
+                    sum = useHist ? mismatchHist(l0, lq) : mismatch(t0, n, l0, lq);
                 }
-                long sum = table
-                        ? lookupSum(t0, n, errTable(qbit, q - 1))
-                        : useHist ? mismatchHist(l0, lq) : mismatch(t0, n, l0, lq);
                 if (sum > limit) {
                     break;
                 }
@@ -62,6 +76,62 @@ public final class Abq {
             q--;
         }
         return q;
+    }
+
+    /**
+     * Entry {@code c} ({@code c <= l0 = 2^qbit - 1}): in lane {@code j} (16 bits each) the mismatch {@code |c lq -
+     * Tq l0|} of candidate {@code top - j} ({@code lq = 2^(top-j) - 1}, {@code Tq = round(c lq / l0)} half up; 0
+     * for candidates below 1). Built once per (qbit, top).
+     */
+    private long[] laneTable(int qbit, int top) {
+        long[][] byTop = laneTables[qbit];
+        if (byTop == null) {
+            byTop = new long[qbit][];
+            laneTables[qbit] = byTop;
+        }
+        long[] tab = byTop[top];
+        if (tab == null) {
+            long l0 = (1 << qbit) - 1;
+            tab = new long[(int) l0 + 1];
+            for (int j = 0; j < LANES && top - j >= 1; j++) {
+                long lq = (1L << (top - j)) - 1;
+                for (int c = 0; c <= l0; c++) {
+                    long tq = (2 * c * lq + l0) / (2 * l0);
+                    tab[c] |= Math.abs(c * lq - tq * l0) << (16 * j);
+                }
+            }
+            byTop[top] = tab;
+        }
+        return tab;
+    }
+
+    /**
+     * The mismatch sums of the candidates of {@code tab} into {@link #sums}, computing each element's {@code T0} on
+     * the fly (as {@link #referenceCodes} does). Lanes add up for at most {@code 65535 / floor(l0 / 2)} elements
+     * before they are moved out, so none carries into the next.
+     */
+    private void laneSums(float[] vals, int off, int n, float lo, float hi, int l0, long[] tab) {
+        double inv = l0 / ((double) hi - lo);
+        double dlo = lo;
+        int chunk = 0xFFFF / Math.max(1, l0 >> 1);
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long s3 = 0;
+        for (int from = 0; from < n; from += chunk) {
+            long acc = 0;
+            for (int i = off + from, end = off + Math.min(n, from + chunk); i < end; i++) {
+                acc += tab[Math.min((int) ((vals[i] - dlo) * inv + 0.5), l0)];
+            }
+            s0 += acc & 0xFFFF;
+            s1 += (acc >>> 16) & 0xFFFF;
+            s2 += (acc >>> 32) & 0xFFFF;
+            s3 += acc >>> 48;
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
     }
 
     /** {@code T0} of every element into {@link #t0}, and with {@code toHist} their histogram {@code hist[0, l0]}. */
@@ -85,46 +155,6 @@ public final class Abq {
                 hist[t[i]]++;
             }
         }
-    }
-
-    /**
-     * {@code |c lq - Tq l0|} for every reference code {@code c <= l0 = 2^qbit - 1}, {@code lq = 2^q - 1},
-     * {@code Tq = round(c lq / l0)} (half up); built once per (qbit, q).
-     */
-    private int[] errTable(int qbit, int q) {
-        int[][] byQ = errTables[qbit];
-        if (byQ == null) {
-            byQ = new int[qbit][];
-            errTables[qbit] = byQ;
-        }
-        int[] err = byQ[q];
-        if (err == null) {
-            long l0 = (1 << qbit) - 1;
-            long lq = (1 << q) - 1;
-            err = new int[(int) l0 + 1];
-            for (int c = 0; c <= l0; c++) {
-                long tq = (2 * c * lq + l0) / (2 * l0);
-                err[c] = (int) Math.abs(c * lq - tq * l0);
-            }
-            byQ[q] = err;
-        }
-        return err;
-    }
-
-    /** Elements per int partial sum of {@link #lookupSum}: table entries are below {@code 2^11}. */
-    private static final int SUM_CHUNK = 1 << 20;
-
-    private static long lookupSum(int[] t, int n, int[] err) {
-        long sum = 0;
-        for (int from = 0; from < n; from += SUM_CHUNK) {
-            // an int accumulator keeps the loop tight; a chunk's sum stays below 2^31
-            int part = 0;
-            for (int i = from, end = from + Math.min(n - from, SUM_CHUNK); i < end; i++) {
-                part += err[t[i]];
-            }
-            sum += part;
-        }
-        return sum;
     }
 
     private static long mismatch(int[] t, int n, int l0, int lq) {

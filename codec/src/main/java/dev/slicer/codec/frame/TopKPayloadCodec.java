@@ -58,6 +58,8 @@ public final class TopKPayloadCodec implements PayloadCodec {
     private final int[] counts = new int[MAX_BLOCKS];
     private final int[] hist = new int[256];
     private final int[] hist2 = new int[256]; // high code bytes (q > 8)
+    private final int[] subHist = new int[4 * 256];
+
     private final int[] tally = new int[MAX_BLOCKS];
     private final int[] minMag = new int[MAX_BLOCKS];
     private final int[] maxMag = new int[MAX_BLOCKS];
@@ -258,10 +260,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
             // counts of the low code bytes: the codes themselves for q <= 8, so only 2^q bins; they go on to rANS
             int bins = Math.min(256, 1 << q);
             int[] h2 = hist2;
-            java.util.Arrays.fill(hs, 0, bins, 0);
-            for (int i = 0; i < c; i++) {
-                hs[cd[st + i] & 0xFF]++;
-            }
+            countLowBytes(cd, st, c, bins);
             double floor = Entropy.bytes(hs, bins, c);
             // strict lower bound of the rANS stream(s): skip an attempt that cannot beat the packed codes
             double bound = Entropy.ransLowerBound(floor, Entropy.used(hs, bins), c);
@@ -314,6 +313,32 @@ public final class TopKPayloadCodec implements PayloadCodec {
         BitPacker.pack(codes, st, c, q, vbuf, vp);
         streamLen[b] = packed;
         return packed;
+    }
+
+    /**
+     * Counts the low bytes (each below {@code bins}) of {@code cd[st, st+c)} into {@link #hist}, through four
+     * sub-histograms: neighbouring codes often share a bin, and one histogram would chain their increments.
+     */
+    private void countLowBytes(int[] cd, int st, int c, int bins) {
+        int[] sub = subHist;
+        Arrays.fill(sub, 0, 4 * bins, 0);
+        int b1 = bins;
+        int b2 = 2 * bins;
+        int b3 = 3 * bins;
+        int i = 0;
+        for (; i + 3 < c; i += 4) {
+            sub[cd[st + i] & 0xFF]++;
+            sub[b1 + (cd[st + i + 1] & 0xFF)]++;
+            sub[b2 + (cd[st + i + 2] & 0xFF)]++;
+            sub[b3 + (cd[st + i + 3] & 0xFF)]++;
+        }
+        for (; i < c; i++) {
+            sub[cd[st + i] & 0xFF]++;
+        }
+        int[] hs = hist;
+        for (int x = 0; x < bins; x++) {
+            hs[x] = sub[x] + sub[b1 + x] + sub[b2 + x] + sub[b3 + x];
+        }
     }
 
     @Override

@@ -163,4 +163,32 @@ class AbqTest {
                     .isEqualTo(referenceBits(v, min(v), max(v), qbit, 0.01));
         }
     }
+
+    /**
+     * The lane sums move out every {@code 65535 / floor(l0 / 2)} elements (32 at qbit 12): large blocks of values
+     * at the extremes of the range, where every element has its largest mismatch, must not carry between lanes;
+     * and a large delta walks more candidates than one table holds.
+     */
+    @Test
+    void laneSumsDoNotCarryOnLargeBlocksAndCoverEveryCandidate() {
+        Abq abq = new Abq();
+        SplittableRandom r = new SplittableRandom(11);
+        for (int qbit = 2; qbit <= 12; qbit++) {
+            for (int n : new int[] {31, 32, 33, 515, 516, 517, 70000}) {
+                float[] v = new float[n];
+                int l0 = (1 << qbit) - 1;
+                for (int i = 0; i < n; i++) {
+                    // codes at half the range: the largest mismatch for most candidates
+                    v[i] = 1f + (r.nextInt(4) == 0 ? r.nextFloat() : (float) ((l0 >> 1) + r.nextInt(2)) / l0);
+                }
+                v[0] = 1f;
+                v[n - 1] = 2f;
+                for (double d : new double[] {0.001, 0.01, 0.1, 0.2, 0.26, 0.5}) {
+                    assertThat(abq.chooseBits(v, 0, n, 1f, 2f, qbit, d))
+                            .as("qbit=%d n=%d delta=%s", qbit, n, d)
+                            .isEqualTo(referenceBits(v, 1f, 2f, qbit, d));
+                }
+            }
+        }
+    }
 }
