@@ -79,4 +79,65 @@ class MembershipTest {
         int l2 = new Membership(new RansCoder()).encode(padded, n, counts, blocks, false, two, 0);
         assertThat(java.util.Arrays.copyOf(two, l2)).isEqualTo(java.util.Arrays.copyOf(one, l1));
     }
+
+    /**
+     * Radix sections equal a plain reference (Horner per group, bits appended LSB first) for every alphabet with
+     * every block used, around group and 8-symbol chunk boundaries.
+     */
+    @org.junit.jupiter.api.Test
+    void radixSectionMatchesThePlainReference() {
+        SplittableRandom r = new SplittableRandom(17);
+        for (int a = 2; a <= 40; a++) {
+            int g = Membership.groupSize(a);
+            for (int n : new int[] {a, g, g + 1, 2 * g - 1, 2 * g, 8 * g + 3, 1585}) {
+                if (n < a) {
+                    continue;
+                }
+                byte[] blockOf = new byte[n];
+                int[] counts = new int[a];
+                for (int i = 0; i < n; i++) {
+                    int b = i < a ? i : r.nextInt(a);
+                    blockOf[i] = (byte) b;
+                    counts[b]++;
+                }
+                byte[] got = new byte[(int) Membership.maxSectionBytes(n, a) + 16];
+                int len = new Membership(new RansCoder()).encode(blockOf, n, counts, a, false, got, 0);
+                assertThat(java.util.Arrays.copyOf(got, len))
+                        .as("a=%d n=%d", a, n)
+                        .isEqualTo(reference(blockOf, n, a));
+            }
+        }
+    }
+
+    private static byte[] reference(byte[] s, int n, int a) {
+        int g = Membership.groupSize(a);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        long acc = 0;
+        int filled = 0;
+        for (int i = 0; i < n; i += g) {
+            int cnt = Math.min(g, n - i);
+            long v = 0;
+            for (int j = cnt - 1; j >= 0; j--) {
+                v = v * a + s[i + j];
+            }
+            int bits = IndexCoder.bitsFor(Membership.pow(a, cnt) - 1);
+            for (int k = 0; k < bits; k++) {
+                acc |= ((v >>> k) & 1) << filled;
+                if (++filled == 8) {
+                    body.write((int) acc);
+                    acc = 0;
+                    filled = 0;
+                }
+            }
+        }
+        if (filled > 0) {
+            body.write((int) acc);
+        }
+        byte[] b = body.toByteArray();
+        byte[] out = new byte[1 + ByteIo.varintSize(b.length) + b.length];
+        out[0] = (byte) Membership.RADIX;
+        int p = 1 + ByteIo.putVarint(out, 1, b.length);
+        System.arraycopy(b, 0, out, p, b.length);
+        return out;
+    }
 }
