@@ -164,15 +164,6 @@ public final class Membership {
         long a4 = a2 * a2;
         long[] cs = chunkScale;
         int swarEnd = Math.min(fullEnd, s.length - (chunks << 3) + 1);
-        if (chunks == 2) {
-            // 9..16 symbols per group (alphabets of 4..11 blocks): both chunks without the chunk loop
-            long scale1 = cs[1];
-            for (; i < swarEnd; i += g) {
-                long lo8 = radix8(ByteIo.getLong(s, i), a1, a2, a4);
-                long hi8 = radix8(ByteIo.getLong(s, i + 8) & lastMask, a1, a2, a4);
-                w.write(lo8 + hi8 * scale1, fullBits);
-            }
-        }
         for (; i < swarEnd; i += g) {
             long v = 0;
             for (int c = 0; c < chunks; c++) {
