@@ -15,6 +15,7 @@ import dev.slicer.bench.report.MarkdownTable;
 import dev.slicer.bench.report.RdPlot;
 import dev.slicer.bench.report.ResultRow;
 import dev.slicer.bench.report.Summary;
+import dev.slicer.codec.simd.Simd;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -191,6 +192,11 @@ public final class CodecCommand implements Callable<Integer> {
                 System.getProperty("java.version"),
                 loadAtStart,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        sb.append("- codec kernels: ")
+                .append(
+                        Simd.enabled()
+                                ? "Vector API (jdk.incubator.vector), same bytes as the scalar code\n"
+                                : "scalar (start the JVM with --add-modules jdk.incubator.vector for the Vector API)\n");
         for (int s = 0; s < sets.size(); s++) {
             TensorSet set = sets.get(s);
             List<ResultRow> rows = perSet.get(s);

@@ -44,7 +44,12 @@ public final class ThroughputRunner {
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
         if (config.forks() > 0) {
-            options.jvmArgsAppend("-D" + DataStore.DIR_PROPERTY + "=" + dataDir, "-Djava.awt.headless=true");
+            // every method's fork gets the same flags; the module turns on the codec's Vector API kernels
+            options.jvmArgsAppend(
+                    "--add-modules",
+                    "jdk.incubator.vector",
+                    "-D" + DataStore.DIR_PROPERTY + "=" + dataDir,
+                    "-Djava.awt.headless=true");
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         Throughput encode = null;

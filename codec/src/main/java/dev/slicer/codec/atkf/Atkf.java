@@ -1,6 +1,7 @@
 package dev.slicer.codec.atkf;
 
 import dev.slicer.codec.NonFiniteInputException;
+import dev.slicer.codec.simd.Simd;
 import java.util.SplittableRandom;
 
 /**
@@ -17,13 +18,23 @@ import java.util.SplittableRandom;
  */
 public final class Atkf {
     private final RadixSelect select = new RadixSelect();
-    private final SampledTopK sampled = new SampledTopK();
+    private final SampledTopK sampled;
     private final int[] level1 = new int[2048];
     /** Highest bin of {@link #level1} that may be nonzero. */
     private int level1Top = -1;
 
     private int[] mag = new int[0];
     private int[] pool = new int[0];
+
+    /** Uses the Vector API scans when {@link Simd#enabled()}. */
+    public Atkf() {
+        this(Simd.enabled());
+    }
+
+    /** @param vectorScans whether to use the Vector API scans (requires {@link Simd#available()}) */
+    Atkf(boolean vectorScans) {
+        this.sampled = new SampledTopK(vectorScans);
+    }
 
     /** {@code floor((1-s)T)}: the exact survivor count of ATKF. */
     public static long keepCount(long elements, double sparsity) {

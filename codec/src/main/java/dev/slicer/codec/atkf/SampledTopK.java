@@ -1,6 +1,7 @@
 package dev.slicer.codec.atkf;
 
 import dev.slicer.codec.NonFiniteInputException;
+import dev.slicer.codec.simd.VectorMagnitudeScan;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -11,6 +12,11 @@ import java.util.SplittableRandom;
  * finds the bin holding tau, and only when that bin is cut does a second look at the candidates resolve tau inside
  * it. The result is exact whatever the sample says: if the cut leaves fewer than k candidates, {@link #filter}
  * reports a miss and the caller runs the full selection.
+ *
+ * <p>With the Vector API kernels ({@link #vectorScans}) the pass instead collects only the band {@code lo <= |x| < hi}
+ * and counts the elements above it; tau is found from a histogram of the band alone, and a second vector pass over
+ * the tensor emits the survivors. Both passes cost a fraction of one scalar pass, and the band holds about half as
+ * many elements as the candidates. Ties at tau that must be sampled take the scalar route, whose result is the same.
  */
 final class SampledTopK {
     private static final int MAG = 0x7FFFFFFF;
@@ -26,6 +32,7 @@ final class SampledTopK {
     private static final int BINS = 2048;
 
     private final RadixSelect select = new RadixSelect();
+    private final boolean vectorScans;
     /** All zero between calls. */
     private final int[] hist = new int[BINS + 1];
 
@@ -36,6 +43,11 @@ final class SampledTopK {
     private int[] cPos = new int[0];
     private int[] cBits = new int[0];
     private int[] pool = new int[0];
+
+    /** @param vectorScans whether to use {@link VectorMagnitudeScan} (only when the Vector API is available) */
+    SampledTopK(boolean vectorScans) {
+        this.vectorScans = vectorScans;
+    }
 
     /**
      * As {@link Atkf#filter} with lambda = 0 and {@code 0 < k < n}; returns -1, with the output unspecified, when the
@@ -67,10 +79,16 @@ final class SampledTopK {
         select.selectMany(sk, 0, m, ranks, 2, cuts, greater);
         int hi = cuts[0];
         int lo = cuts[1];
-        if (cPos.length < n + 1) {
-            int cap = Math.max(n + 1, cPos.length + (cPos.length >> 1));
+        if (cPos.length < n + VectorMagnitudeScan.SLACK) {
+            int cap = Math.max(n + VectorMagnitudeScan.SLACK, cPos.length + (cPos.length >> 1));
             cPos = new int[cap];
             cBits = new int[cap];
+        }
+        if (vectorScans) {
+            int kept = filterBand(src, off, n, k, lo, hi, outPos, outBits);
+            if (kept != SAMPLE_TIES) {
+                return kept;
+            }
         }
         int[] cp = cPos;
         int w = 0;
@@ -83,16 +101,103 @@ final class SampledTopK {
             return -1;
         }
         int kept = select(src, off, cp, w, k, lo, hi, seed, outPos, outBits);
-        // with w >= k, tau is exact: a finite tau keeps every non-finite element (all above it), and a non-finite
-        // tau keeps only non-finite ones, so checking the kept elements finds any
+        checkKept(src, off, n, outBits, kept);
+        return kept;
+    }
+
+    /**
+     * With tau exact, a finite tau keeps every non-finite element (all above it) and a non-finite tau keeps only
+     * non-finite ones, so checking the kept elements finds any.
+     */
+    private static void checkKept(float[] src, int off, int n, int[] keptBits, int kept) {
         int bad = 0;
         for (int j = 0; j < kept; j++) {
-            bad |= (outBits[j] & MAG) + 0x00800000;
+            bad |= (keptBits[j] & MAG) + 0x00800000;
         }
         if (bad < 0) {
             Atkf.throwNonFinite(src, off, n);
         }
+    }
+
+    /** {@link #filterBand} result when ties at tau must be sampled (left to the scalar route). */
+    private static final int SAMPLE_TIES = -2;
+
+    /**
+     * The vector route: the band {@code [lo, hi)} and the count above it from one scan, tau from the band's
+     * histogram, the survivors from a second scan. Returns the kept count, -1 on a sample miss, or
+     * {@link #SAMPLE_TIES}.
+     */
+    private int filterBand(float[] src, int off, int n, int k, int lo, int hi, int[] outPos, int[] outBits) {
+        int[] cp = cPos;
+        long counts = VectorMagnitudeScan.band(src, off, n, lo, hi, cp);
+        int w = (int) counts;
+        int above = (int) (counts >>> 32);
+        if (above > k || above + w < k) {
+            return -1;
+        }
+        int gt = above == k ? hi - 1 : bandCut(src, off, cp, w, k - above, lo, hi);
+        if (gt == SAMPLE_TIES) {
+            return SAMPLE_TIES;
+        }
+        int kept = VectorMagnitudeScan.above(src, off, n, Math.max(gt, 0), cp);
+        System.arraycopy(cp, 0, outPos, 0, kept);
+        for (int j = 0; j < kept; j++) {
+            outBits[j] = Float.floatToRawIntBits(src[off + cp[j]]);
+        }
+        checkKept(src, off, n, outBits, kept);
         return kept;
+    }
+
+    /**
+     * The magnitude above which exactly the {@code r >= 1} largest of the band {@code cp[0, w)} lie (all in
+     * {@code [lo, hi)}), or {@link #SAMPLE_TIES} when that cut falls inside a run of equal magnitudes.
+     */
+    private int bandCut(float[] src, int off, int[] cp, int w, int r, int lo, int hi) {
+        int shift = 0;
+        while (((hi - lo) >>> shift) >= BAND) {
+            shift++;
+        }
+        int[] h = hist;
+        int[] keys = cBits;
+        for (int j = 0; j < w; j++) {
+            int u = Float.floatToRawIntBits(src[off + cp[j]]) & MAG;
+            keys[j] = u;
+            h[(u - lo) >>> shift]++;
+        }
+        // from the top bin down until r are covered: 8 bins at a time, then the bin inside the block
+        int bin = (hi - 1 - lo) >>> shift;
+        int covered = 0;
+        while (bin >= 7) {
+            int s = h[bin] + h[bin - 1] + h[bin - 2] + h[bin - 3] + h[bin - 4] + h[bin - 5] + h[bin - 6] + h[bin - 7];
+            if (covered + s >= r) {
+                break;
+            }
+            covered += s;
+            bin -= 8;
+        }
+        while (covered + h[bin] < r) {
+            covered += h[bin];
+            bin--;
+        }
+        int inBin = h[bin];
+        Arrays.fill(h, 0, ((hi - 1 - lo) >>> shift) + 1, 0);
+        int edge = lo + (bin << shift);
+        if (covered + inBin == r) {
+            return edge - 1;
+        }
+        int[] p = pool;
+        if (p.length < inBin + 1) {
+            p = pool = new int[Math.max(inBin + 1, p.length + (p.length >> 1))];
+        }
+        int c = 0;
+        for (int j = 0; j < w; j++) {
+            int u = keys[j];
+            p[c] = u;
+            c += ((u - lo) >>> shift) == bin ? 1 : 0;
+        }
+        int tau = select.select(p, 0, c, r - covered - 1);
+        int needTies = r - covered - select.greater();
+        return needTies >= select.equal() ? tau - 1 : SAMPLE_TIES;
     }
 
     /** The k largest among the candidates at {@code cp[0, w)} (all {@code |x| >= lo}), emitted in position order. */

@@ -170,12 +170,15 @@ class SelectionTest {
         int[] refPos = new int[n + 1];
         int[] refBits = new int[n + 1];
         int expected = referenceTopK(x, off, n, k, seed, refPos, refBits);
-        Atkf atkf = new Atkf();
-        for (int round = 0; round < 2; round++) { // the second call reuses the scratch
-            int kept = atkf.filter(x, off, n, k, 0.0, seed, pos, bits);
-            assertThat(kept).as("n=%d k=%d", n, k).isEqualTo(expected);
-            assertThat(Arrays.copyOf(pos, kept)).isEqualTo(Arrays.copyOf(refPos, kept));
-            assertThat(Arrays.copyOf(bits, kept)).isEqualTo(Arrays.copyOf(refBits, kept));
+        // the scalar route and the Vector API route (the codec's test JVM adds the module) must both match
+        for (boolean vector : new boolean[] {false, true}) {
+            Atkf atkf = new Atkf(vector);
+            for (int round = 0; round < 2; round++) { // the second call reuses the scratch
+                int kept = atkf.filter(x, off, n, k, 0.0, seed, pos, bits);
+                assertThat(kept).as("n=%d k=%d vector=%s", n, k, vector).isEqualTo(expected);
+                assertThat(Arrays.copyOf(pos, kept)).isEqualTo(Arrays.copyOf(refPos, kept));
+                assertThat(Arrays.copyOf(bits, kept)).isEqualTo(Arrays.copyOf(refBits, kept));
+            }
         }
     }
 
@@ -221,10 +224,15 @@ class SelectionTest {
                     for (double lambda : new double[] {0.0, 0.2}) {
                         for (long k : new long[] {0, 1, n / 4, n}) {
                             NonFiniteInputException e = catchThrowableOfType(
-                                    () -> new Atkf().filter(x, 0, n, k, lambda, 1, new int[n + 1], new int[n + 1]),
+                                    () -> new Atkf(false).filter(x, 0, n, k, lambda, 1, new int[n + 1], new int[n + 1]),
                                     NonFiniteInputException.class);
                             assertThat(e).as("n=%d v=%s k=%d", n, v, k).isNotNull();
                             assertThat(e.index()).isEqualTo(first);
+                            NonFiniteInputException ev = catchThrowableOfType(
+                                    () -> new Atkf(true).filter(x, 0, n, k, lambda, 1, new int[n + 1], new int[n + 1]),
+                                    NonFiniteInputException.class);
+                            assertThat(ev).as("vector n=%d v=%s k=%d", n, v, k).isNotNull();
+                            assertThat(ev.index()).isEqualTo(first);
                         }
                     }
                 }
