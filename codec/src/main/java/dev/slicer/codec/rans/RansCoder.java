@@ -73,8 +73,9 @@ public final class RansCoder {
     private final int[] freqs = new int[256];
     private final int[] used = new int[256];
     // encoder symbol tables
-    // per symbol s at 4 s: renormalisation bound, reciprocal, bias | (2^scaleBits - freq) << 32, reciprocal shift
-    private final long[] enc = new long[256 * 4];
+    // per symbol s at 8 s: renormalisation bound - 1, reciprocal, bias, 2^scaleBits - freq, reciprocal shift (one
+    // slot per field: the encoder loop then loads them instead of unpacking, three slots spare for the stride)
+    private final long[] enc = new long[256 * 8];
     // decoder: slot -> (freq-1) << 20 | (slot-start) << 8 | symbol
     private final int[] slots = new int[1 << MAX_SCALE_BITS];
     // encoder output cursor for the tail helper
@@ -102,7 +103,7 @@ public final class RansCoder {
         for (int i = srcOff, end = srcOff + n; i < end; i++) {
             c[src[i] & 0xFF]++;
         }
-        return encodeCounted(src, srcOff, n, dst, dstOff);
+        return encodeCounted(src, srcOff, n, 256, dst, dstOff);
     }
 
     /**
@@ -113,8 +114,7 @@ public final class RansCoder {
     public int encode(byte[] src, int srcOff, int n, int[] hist, int bins, byte[] dst, int dstOff) {
         checkEncodeArgs(src, srcOff, n, dst, dstOff);
         System.arraycopy(hist, 0, counts, 0, bins);
-        java.util.Arrays.fill(counts, bins, 256, 0);
-        return encodeCounted(src, srcOff, n, dst, dstOff);
+        return encodeCounted(src, srcOff, n, bins, dst, dstOff);
     }
 
     private static void checkEncodeArgs(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
@@ -125,8 +125,8 @@ public final class RansCoder {
         }
     }
 
-    /** Encodes with the symbol counts already in {@link #counts}. */
-    private int encodeCounted(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
+    /** Encodes with the symbol counts already in {@link #counts}, all symbols below {@code bins}. */
+    private int encodeCounted(byte[] src, int srcOff, int n, int bins, byte[] dst, int dstOff) {
         if (n == 0) {
             dst[dstOff] = MODE_STORED;
             return 1;
@@ -134,7 +134,7 @@ public final class RansCoder {
         int[] c = counts;
         int k = 0;
         int largest = 0;
-        for (int s = 0; s < 256; s++) {
+        for (int s = 0; s < bins; s++) {
             if (c[s] != 0) {
                 used[k++] = s;
                 if (c[s] > c[largest]) {
@@ -240,13 +240,13 @@ public final class RansCoder {
                 dst[p++] = (byte) (0x80 | (v & 0x7F));
                 dst[p++] = (byte) (v >>> 7);
             }
-            int e = s << 2;
-            enc[e] = ((RANS_L >>> scaleBits) << 32) * f;
-            long cmpl = (long) (total - f) << 32;
+            int e = s << 3;
+            enc[e] = ((RANS_L >>> scaleBits) << 32) * f - 1;
+            enc[e + 3] = total - f;
             if (f < 2) {
                 enc[e + 1] = -1L;
-                enc[e + 2] = (start + total - 1) | cmpl;
-                enc[e + 3] = 0;
+                enc[e + 2] = start + total - 1;
+                enc[e + 4] = 0;
             } else {
                 int shift = 32 - Integer.numberOfLeadingZeros(f - 1);
                 // ceil(2^(shift+63) / f), computed in two 32-bit halves (ryg_rans rans64.h)
@@ -254,8 +254,8 @@ public final class RansCoder {
                 long t1 = x1 / f;
                 long t0 = ((f - 1) + ((x1 % f) << 32)) / f;
                 enc[e + 1] = t0 + (t1 << 32);
-                enc[e + 2] = start | cmpl;
-                enc[e + 3] = shift - 1;
+                enc[e + 2] = start;
+                enc[e + 4] = shift - 1;
             }
             start += f;
         }
@@ -295,40 +295,40 @@ public final class RansCoder {
         // fast loop while four more words surely fit above lim: the renormalisation is branch-free (the word is
         // always stored at p - 4 and p moves only when it is part of the output; a word stored without moving
         // p lies below the final output and is overwritten or left outside it), which avoids a branch that
-        // mispredicts on a large share of symbols
+        // mispredicts on a large share of symbols; sh is 32 when x > bound - 1, else 0
         final int fastLim = lim + 16;
         for (; i >= srcOff && p >= fastLim; i -= 4) {
-            int s = (src[i + 3] & 0xFF) << 2;
-            long r = 1 - ((x3 - t[s]) >>> 63);
+            int e = (src[i + 3] & 0xFF) << 3;
+            long sh = ((t[e] - x3) >> 63) & 32;
             INT_LE.set(dst, p - 4, (int) x3);
-            p -= (int) r << 2;
-            x3 >>>= (int) r << 5;
-            x3 += step(x3, t, s);
+            p -= (int) sh >>> 3;
+            x3 >>>= sh;
+            x3 += step(x3, t, e);
 
-            s = (src[i + 2] & 0xFF) << 2;
-            r = 1 - ((x2 - t[s]) >>> 63);
+            e = (src[i + 2] & 0xFF) << 3;
+            sh = ((t[e] - x2) >> 63) & 32;
             INT_LE.set(dst, p - 4, (int) x2);
-            p -= (int) r << 2;
-            x2 >>>= (int) r << 5;
-            x2 += step(x2, t, s);
+            p -= (int) sh >>> 3;
+            x2 >>>= sh;
+            x2 += step(x2, t, e);
 
-            s = (src[i + 1] & 0xFF) << 2;
-            r = 1 - ((x1 - t[s]) >>> 63);
+            e = (src[i + 1] & 0xFF) << 3;
+            sh = ((t[e] - x1) >> 63) & 32;
             INT_LE.set(dst, p - 4, (int) x1);
-            p -= (int) r << 2;
-            x1 >>>= (int) r << 5;
-            x1 += step(x1, t, s);
+            p -= (int) sh >>> 3;
+            x1 >>>= sh;
+            x1 += step(x1, t, e);
 
-            s = (src[i] & 0xFF) << 2;
-            r = 1 - ((x0 - t[s]) >>> 63);
+            e = (src[i] & 0xFF) << 3;
+            sh = ((t[e] - x0) >> 63) & 32;
             INT_LE.set(dst, p - 4, (int) x0);
-            p -= (int) r << 2;
-            x0 >>>= (int) r << 5;
-            x0 += step(x0, t, s);
+            p -= (int) sh >>> 3;
+            x0 >>>= sh;
+            x0 += step(x0, t, e);
         }
         for (; i >= srcOff; i -= 4) {
-            int s = (src[i + 3] & 0xFF) << 2;
-            if (x3 >= t[s]) {
+            int e = (src[i + 3] & 0xFF) << 3;
+            if (x3 > t[e]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -336,10 +336,10 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x3);
                 x3 >>>= 32;
             }
-            x3 += step(x3, t, s);
+            x3 += step(x3, t, e);
 
-            s = (src[i + 2] & 0xFF) << 2;
-            if (x2 >= t[s]) {
+            e = (src[i + 2] & 0xFF) << 3;
+            if (x2 > t[e]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -347,10 +347,10 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x2);
                 x2 >>>= 32;
             }
-            x2 += step(x2, t, s);
+            x2 += step(x2, t, e);
 
-            s = (src[i + 1] & 0xFF) << 2;
-            if (x1 >= t[s]) {
+            e = (src[i + 1] & 0xFF) << 3;
+            if (x1 > t[e]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -358,10 +358,10 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x1);
                 x1 >>>= 32;
             }
-            x1 += step(x1, t, s);
+            x1 += step(x1, t, e);
 
-            s = (src[i] & 0xFF) << 2;
-            if (x0 >= t[s]) {
+            e = (src[i] & 0xFF) << 3;
+            if (x0 > t[e]) {
                 if (p < lim4) {
                     return -1;
                 }
@@ -369,7 +369,7 @@ public final class RansCoder {
                 INT_LE.set(dst, p, (int) x0);
                 x0 >>>= 32;
             }
-            x0 += step(x0, t, s);
+            x0 += step(x0, t, e);
         }
         LONG_LE.set(dst, statesAt, x0);
         LONG_LE.set(dst, statesAt + 8, x1);
@@ -380,15 +380,10 @@ public final class RansCoder {
         return lim + payload - dstOff;
     }
 
-    /** High 64 bits of {@code x * y}, {@code x >= 0}, {@code y} unsigned. */
-    private static long mulHi(long x, long y) {
-        return Math.multiplyHigh(x, y) + ((y >> 63) & x);
-    }
-
     /** One encoder step for the tail; returns the new state or -1 when the output would reach {@link #limit}. */
     private long put(long x, int s, byte[] dst) {
-        s <<= 2;
-        if (x >= enc[s]) {
+        int e = s << 3;
+        if (x > enc[e]) {
             if (pos - 4 < limit) {
                 return -1;
             }
@@ -396,13 +391,16 @@ public final class RansCoder {
             INT_LE.set(dst, pos, (int) x);
             x >>>= 32;
         }
-        return x + step(x, enc, s);
+        return x + step(x, enc, e);
     }
 
-    /** The state increase for symbol entry {@code e}: {@code bias + floor(x / freq) (2^scaleBits - freq)}. */
+    /**
+     * The state increase for symbol entry {@code e}: {@code bias + floor(x / freq) (2^scaleBits - freq)}, with {@code
+     * floor(x / freq)} as the high half of {@code x} times the reciprocal (whose top bit is always set, hence the
+     * {@code + x}), shifted.
+     */
     private static long step(long x, long[] t, int e) {
-        long w = t[e + 2];
-        return (int) w + (mulHi(x, t[e + 1]) >>> (int) t[e + 3]) * (w >>> 32);
+        return t[e + 2] + ((Math.multiplyHigh(x, t[e + 1]) + x) >>> t[e + 4]) * t[e + 3];
     }
 
     /**
