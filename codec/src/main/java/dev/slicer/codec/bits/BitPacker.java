@@ -16,21 +16,18 @@ public final class BitPacker {
         int p = dstOff;
         int i = 0;
         if (bits >= 1 && bits <= 8) {
-            // eight codes make exactly `bits` whole bytes: build them in a register and store one 8-byte word
-            // while that word stays inside the output (its bytes past the group are zero and rewritten next)
+            // eight codes make exactly `bits` whole bytes: build them in a register (pairs, then quads of at most
+            // 32 bits, then the word) and store one 8-byte word while that word stays inside the output (its
+            // bytes past the group are zero and rewritten next)
             long room = Math.min(packedBytes(count, bits), dst.length - (long) dstOff);
             int stop = room < 8 ? 0 : (int) Math.min(count >>> 3, (room - 8) / bits + 1) << 3;
+            int two = 2 * bits;
+            int four = 4 * bits;
             for (; i < stop; i += 8) {
                 int o = off + i;
-                long w = (codes[o] & 0xFFFFFFFFL)
-                        | (codes[o + 1] & 0xFFFFFFFFL) << bits
-                        | (codes[o + 2] & 0xFFFFFFFFL) << 2 * bits
-                        | (codes[o + 3] & 0xFFFFFFFFL) << 3 * bits
-                        | (codes[o + 4] & 0xFFFFFFFFL) << 4 * bits
-                        | (codes[o + 5] & 0xFFFFFFFFL) << 5 * bits
-                        | (codes[o + 6] & 0xFFFFFFFFL) << 6 * bits
-                        | (codes[o + 7] & 0xFFFFFFFFL) << 7 * bits;
-                ByteIo.putLong(dst, p, w);
+                int q0 = codes[o] | codes[o + 1] << bits | (codes[o + 2] | codes[o + 3] << bits) << two;
+                int q1 = codes[o + 4] | codes[o + 5] << bits | (codes[o + 6] | codes[o + 7] << bits) << two;
+                ByteIo.putLong(dst, p, (q0 & 0xFFFFFFFFL) | (long) q1 << four);
                 p += bits;
             }
         }
