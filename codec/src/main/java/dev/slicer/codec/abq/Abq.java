@@ -1,5 +1,8 @@
 package dev.slicer.codec.abq;
 
+import dev.slicer.codec.simd.QuantCodes;
+import dev.slicer.codec.simd.Simd;
+
 /**
  * Adaptive bit quantization of one block of magnitudes (asymmetric: {@code v ~ min + code * scale}, codes in
  * {@code [0, 2^q - 1]}, scale {@code (max - min) / (2^q - 1)}).
@@ -21,6 +24,8 @@ package dev.slicer.codec.abq;
  * {@code DS <= 1 / (2 L(q))} is within {@code delta} passes without a look.
  *
  * <p>A block whose values are all equal gets {@code q = 0} (no code bits; every value is {@code min}).
+ *
+ * <p>With the Vector API ({@link Simd#enabled()}) the codes come from {@link QuantCodes}, which gives the same codes.
  */
 public final class Abq {
     /** Largest qbit for the mismatch tables ({@code 2^qbit} longs per top candidate, built once per qbit). */
@@ -33,6 +38,17 @@ public final class Abq {
     private final long[] sums = new long[LANES];
     private int[] hist = new int[0];
     private int[] t0 = new int[0];
+    private final boolean vector;
+
+    /** Uses the Vector API codes when {@link Simd#enabled()}. */
+    public Abq() {
+        this(Simd.enabled());
+    }
+
+    /** @param vector whether to use {@link QuantCodes} (requires {@link Simd#available()}) */
+    Abq(boolean vector) {
+        this.vector = vector;
+    }
 
     /** Bits for {@code vals[off, off+n)} with magnitudes in {@code [lo, hi]}: the DS rule, 0 for a constant block. */
     public int chooseBits(float[] vals, int off, int n, float lo, float hi, int qbit, double delta) {
@@ -144,11 +160,7 @@ public final class Abq {
             t0 = new int[Math.max(n, t0.length + (t0.length >> 1))];
         }
         int[] t = t0;
-        double dlo = lo;
-        for (int i = 0; i < n; i++) {
-            // vals >= lo, so the product is >= 0 and truncation of (y + 0.5) rounds half up
-            t[i] = Math.min((int) ((vals[off + i] - dlo) * inv + 0.5), l0);
-        }
+        codes(vals, off, n, lo, inv, l0, t, 0);
         if (toHist) {
             if (hist.length < l0 + 1) {
                 hist = new int[l0 + 1];
@@ -205,16 +217,24 @@ public final class Abq {
      * all zeros when {@code scale == 0}. The reconstruction {@code lo + code * scale} is within {@code scale / 2} (plus
      * float rounding) of {@code v}.
      */
-    public static void quantize(float[] vals, int off, int n, float lo, float scale, int q, int[] codes, int codeOff) {
+    public void quantize(float[] vals, int off, int n, float lo, float scale, int q, int[] codes, int codeOff) {
         if (scale == 0f || q == 0) {
             java.util.Arrays.fill(codes, codeOff, codeOff + n, 0);
             return;
         }
-        int lq = (1 << q) - 1;
-        double inv = 1.0 / scale;
+        codes(vals, off, n, lo, 1.0 / scale, (1 << q) - 1, codes, codeOff);
+    }
+
+    /** {@code min((int) ((v - lo) * inv + 0.5), lq)} for {@code vals[off, off+n)} (all {@code >= lo}). */
+    private void codes(float[] vals, int off, int n, float lo, double inv, int lq, int[] out, int outOff) {
+        if (vector && QuantCodes.serves(inv, lq)) {
+            QuantCodes.codes(vals, off, n, lo, inv, lq, out, outOff);
+            return;
+        }
         double dlo = lo;
         for (int i = 0; i < n; i++) {
-            codes[codeOff + i] = Math.min((int) ((vals[off + i] - dlo) * inv + 0.5), lq);
+            // vals >= lo, so the product is >= 0 and truncation of (y + 0.5) rounds half up
+            out[outOff + i] = Math.min((int) ((vals[off + i] - dlo) * inv + 0.5), lq);
         }
     }
 }

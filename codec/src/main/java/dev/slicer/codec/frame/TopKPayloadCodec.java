@@ -203,7 +203,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
             qbits[b] = q;
             lo[b] = l;
             scale[b] = sc;
-            Abq.quantize(v, start[b], c, l, sc, q, codes, start[b]);
+            abq.quantize(v, start[b], c, l, sc, q, codes, start[b]);
         }
         long t3 = profile ? System.nanoTime() : 0;
 

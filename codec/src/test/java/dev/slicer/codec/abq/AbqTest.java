@@ -191,4 +191,30 @@ class AbqTest {
             }
         }
     }
+
+    /** The Vector API route ({@code QuantCodes}) picks the same bits and writes the same codes as the scalar one. */
+    @Property(tries = 200)
+    void vectorAndScalarRoutesAgree(
+            @ForAll @IntRange(min = 0, max = 600) int n,
+            @ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 2) int shape,
+            @ForAll @IntRange(min = 1, max = 16) int qbit) {
+        float[] v = block(n, seed, shape);
+        float lo = n == 0 ? 1f : min(v);
+        float hi = n == 0 ? 1f : max(v);
+        Abq vector = new Abq(true);
+        Abq scalar = new Abq(false);
+        for (double d : new double[] {0, 1e-3, 0.01, 0.05, 0.3}) {
+            assertThat(vector.chooseBits(v, 0, n, lo, hi, qbit, d))
+                    .isEqualTo(scalar.chooseBits(v, 0, n, lo, hi, qbit, d));
+        }
+        int[] a = new int[n + 1];
+        int[] b = new int[n + 1];
+        for (int q = 0; q <= qbit; q++) {
+            float sc = Abq.scaleFor(lo, hi, q);
+            vector.quantize(v, 0, n, lo, sc, q, a, 1);
+            scalar.quantize(v, 0, n, lo, sc, q, b, 1);
+            assertThat(a).as("q=%d", q).isEqualTo(b);
+        }
+    }
 }
