@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * result cannot differ from the double one: {@code y} is off by at most {@code 3 * 2^-24 y} (float subtraction,
  * {@code (float) inv}, product) and the double value by far less, so a lane whose {@code y} lies more than
  * {@code (lq + 2) 2^-20} from a half-integer rounds the same in both. An eight-lane group with a lane closer than
- * that (about one in a thousand on real data) is redone with the scalar rule.
+ * that (about one in 250 at {@code lq = 255}) is redone with the scalar rule after the pass.
  *
  * <p>Load this class only when {@link Simd#available()}: it links against {@code jdk.incubator.vector}.
  */
@@ -45,19 +45,35 @@ public final class QuantCodes {
         float invF = (float) inv;
         float cap = lq + 2f;
         float unsafe = 0.5f - (lq + 2) * 0x1p-20f; // exact: a multiple of 2^-20 below 2^-1
-        double dlo = lo;
+        // a lane is near a half-integer when the bits of |y - round(y)| reach those of `unsafe` (both are
+        // non-negative floats): the sign of (unsafe bits - 1) - (|d| bits), ORed over the block, says if any was;
+        // cheaper than a test and branch per group
+        IntVector below = IntVector.broadcast(I, Float.floatToRawIntBits(unsafe) - 1);
+        IntVector near = IntVector.zero(I);
         int i = 0;
-        for (int end = F.loopBound(n); i < end; i += LANES) {
+        int end = F.loopBound(n);
+        for (; i < end; i += LANES) {
             // min: a value above the range clamps to lq in both rules, and keeps the sum below 2^24
             FloatVector y =
                     FloatVector.fromArray(F, vals, off + i).sub(lo).mul(invF).min(cap);
             FloatVector m = y.add(MAGIC);
-            IntVector t = m.reinterpretAsInts().sub(MAGIC_BITS).min(lq);
-            t.intoArray(out, outOff + i);
+            m.reinterpretAsInts().sub(MAGIC_BITS).min(lq).intoArray(out, outOff + i);
             // y - round(y) is exact (Sterbenz, or y itself when it rounds to 0)
-            if (y.sub(m.sub(MAGIC)).abs().compare(VectorOperators.GE, unsafe).anyTrue()) {
-                for (int j = i; j < i + LANES; j++) {
-                    out[outOff + j] = Math.min((int) ((vals[off + j] - dlo) * inv + 0.5), lq);
+            near = near.or(below.sub(y.sub(m.sub(MAGIC)).abs().reinterpretAsInts()));
+        }
+        double dlo = lo;
+        if (near.reduceLanes(VectorOperators.OR) < 0) {
+            // rare: find those groups again and redo them with the scalar rule
+            for (int g = 0; g < end; g += LANES) {
+                FloatVector y = FloatVector.fromArray(F, vals, off + g)
+                        .sub(lo)
+                        .mul(invF)
+                        .min(cap);
+                FloatVector d = y.sub(y.add(MAGIC).sub(MAGIC)).abs();
+                if (d.compare(VectorOperators.GE, unsafe).anyTrue()) {
+                    for (int j = g; j < g + LANES; j++) {
+                        out[outOff + j] = Math.min((int) ((vals[off + j] - dlo) * inv + 0.5), lq);
+                    }
                 }
             }
         }
