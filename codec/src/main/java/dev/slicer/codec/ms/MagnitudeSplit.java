@@ -1,6 +1,8 @@
 package dev.slicer.codec.ms;
 
 import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.simd.Simd;
+import dev.slicer.codec.simd.SplitRange;
 import java.util.Arrays;
 
 /**
@@ -11,21 +13,20 @@ import java.util.Arrays;
  * magnitudes first), then {@code M+..M+ + M- - 1} for the negative side. The sign is the sign bit, so {@code -0.0}
  * counts as negative.
  *
- * <p>Instead of sorting, one histogram pass over narrow magnitude-bit bins (which also measures the range) locates
- * the bins holding each block's smallest and largest magnitude; only those few bins are gathered and sorted to get
- * the exact values. Every other bin lies wholly inside one block, so the assignment pass maps a survivor to its block
- * by a table lookup, plus one comparison with the threshold of a bin holding a block boundary.
+ * <p>Instead of sorting: a first pass measures each side's magnitude range, a histogram pass over narrow
+ * magnitude-bit bins spanning that range locates the bins holding the block boundaries, and only those few bins are
+ * gathered and sorted to get the exact thresholds. With at most three blocks per side and no ties straddling a
+ * boundary, a survivor's block then follows from comparing its magnitude with its side's (at most two) thresholds;
+ * otherwise every bin wholly inside one block maps to it by a table lookup and only boundary bins are resolved
+ * exactly.
  */
 public final class MagnitudeSplit {
     /** Histogram bins per sign: a few survivors per boundary bin at the reference point, so gathering stays cheap. */
     static final int LOG_BINS = 10;
 
-    /** Bin width (log2, in magnitude bits): 2^(23 - SHIFT) bins per octave; BINS cover 2^(LOG_BINS + SHIFT - 23) octaves. */
-    static final int SHIFT = 16;
-
     private static final int BINS = 1 << LOG_BINS;
     private static final int MAG = 0x7FFFFFFF;
-    /** {@link #blockOfBin} entry of a boundary bin when ties or shared bins need the exact, quota-aware path. */
+    /** {@link #blockOfBin} entry of a boundary bin, resolved exactly. */
     private static final byte EXACT = -1;
 
     /** Blocks of both signs. */
@@ -35,29 +36,38 @@ public final class MagnitudeSplit {
     private final int[] hist = new int[2 * BINS];
     /** Bins whose magnitudes are gathered (1) or not (0); all-zero between calls. */
     private final byte[] gatherBin = new byte[2 * BINS];
-    /** Block of the survivors in a bin (of those at or above the threshold, in a boundary bin), or {@link #EXACT}. */
+    /** Block of the survivors in a bin, or {@link #EXACT} for a boundary bin (exact path only). */
     private final byte[] blockOfBin = new byte[2 * BINS];
 
-    /** Bin geometry of the current call: magnitude {@code u} falls in logical bin {@code (u - origin) >>> shift}. */
+    /** Whether the range pass runs the Vector API kernel {@link SplitRange}. */
+    private final boolean vectorScans;
+
+    /** Smallest and largest magnitude of the positive side, then of the negative side, then the negative count. */
+    private final int[] range = new int[5];
+
+    /** Bin geometry of the current call: magnitude {@code u} falls in bin {@code (u - origin) >>> shift}. */
     private int shift;
 
     private int origin;
-    /** Physical index of logical bin 0. */
-    private int base;
-
-    /** Logical bin of the largest magnitude. */
+    /** Bin of the largest magnitude. */
     private int top;
 
-    private char[] keys = new char[0];
+    /** Per survivor: bin key, then (threshold path) block. */
+    private int[] keys = new int[0];
+
+    private int[] blocks = new int[0];
     private int[] gathered = new int[0];
-    /** Per block: smallest magnitude (boundary threshold), survivors equal to it the block takes, write cursor. */
+    /** Per block: smallest magnitude (boundary threshold), survivors equal to it the block takes, threshold's bin. */
     private final int[] thr = new int[MAX_BLOCKS];
 
     private final int[] quota = new int[MAX_BLOCKS];
+    private final int[] thrBin = new int[MAX_BLOCKS];
+    /** Per block: write cursor of the grouped output. */
     private final int[] next = new int[MAX_BLOCKS];
-    /** Write cursors of the simple assignment path. */
+    /** Write cursors of the threshold path. */
     private final long[] cursor = new long[MAX_BLOCKS];
-    /** Per block: index of its smallest / largest magnitude in the order-statistic arrays below. */
+    /** Per block: index of its smallest / largest magnitude in the order-statistic arrays below, or -1 when that is
+     * the side's smallest / largest magnitude (known from the range pass). */
     private final int[] loQ = new int[MAX_BLOCKS];
 
     private final int[] hiQ = new int[MAX_BLOCKS];
@@ -69,15 +79,18 @@ public final class MagnitudeSplit {
     private final int[] needValue = new int[2 * MAX_BLOCKS];
     private final int[] needEqualAbove = new int[2 * MAX_BLOCKS];
     private final boolean[] needTieBelow = new boolean[2 * MAX_BLOCKS];
-    /** Threshold of each boundary bin (the bin's block applies at or above it, the next block below); else 0. */
-    private final int[] binThr = new int[2 * BINS];
-    /** Boundary bins of this call (physical keys) and their thresholds. */
-    private final int[] boundaryKey = new int[MAX_BLOCKS];
-
-    private final int[] boundaryThr = new int[MAX_BLOCKS];
-    private int boundaries;
-    /** Whether every boundary bin holds one threshold whose ties all stay in its block, with no empty blocks. */
+    /** Whether every threshold's ties all stay in its block, with no empty blocks. */
     private boolean simple;
+
+    /** Uses the Vector API range pass when {@link Simd#enabled()}. */
+    public MagnitudeSplit() {
+        this(Simd.enabled());
+    }
+
+    /** @param vectorScans whether to use {@link SplitRange} (requires {@link Simd#available()}) */
+    MagnitudeSplit(boolean vectorScans) {
+        this.vectorScans = vectorScans;
+    }
 
     /**
      * Assigns blocks to {@code bits[0..n)} (raw float bits).
@@ -107,99 +120,95 @@ public final class MagnitudeSplit {
             return;
         }
         if (keys.length < n) {
-            keys = new char[Math.max(n, keys.length + (keys.length >> 1))];
+            keys = new int[Math.max(n, keys.length + (keys.length >> 1))];
+            blocks = new int[keys.length];
+            gathered = new int[keys.length];
         }
-        int nNeg = histogram(bits, n);
+        int[] r = range;
+        if (vectorScans) {
+            SplitRange.range(bits, n, r);
+        } else {
+            scanRange(bits, n, r);
+        }
+        int nNeg = r[4];
         int nPos = n - nNeg;
+        int lo = Math.min(r[0], r[2]);
+        int hi = Math.max(r[1], r[3]);
+        // the narrowest bins that cover the range
+        shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(hi - lo) - LOG_BINS);
+        origin = lo;
+        top = (hi - lo) >>> shift;
+        histogram(bits, n);
         int needPos = locate(nPos, mPos, 0, 0);
         int needNeg = locate(nNeg, mNeg, mPos, needPos);
-        fillCircular(hist, 0, 0, top + 1, 0);
-        fillCircular(hist, BINS, 0, top + 1, 0);
+        Arrays.fill(hist, 0, top + 1, 0);
+        Arrays.fill(hist, BINS, BINS + top + 1, 0);
         int m = gather(bits, n);
         resolve(m, needPos, needPos + needNeg);
-        boundaries = 0;
         simple = true;
-        blocks(nPos, mPos, 0, counts, minMag, maxMag);
-        blocks(nNeg, mNeg, mPos, counts, minMag, maxMag);
+        blocks(nPos, mPos, 0, r[0], r[1], counts, minMag, maxMag);
+        blocks(nNeg, mNeg, mPos, r[2], r[3], counts, minMag, maxMag);
         int total = mPos + mNeg;
         int acc = 0;
         for (int b = 0; b < total; b++) {
             next[b] = acc;
             acc += counts[b];
         }
-        assign(bits, n, mPos, total, blockOf, grouped);
+        if (simple && mPos <= 3 && mNeg <= 3) {
+            assignByThresholds(bits, n, mPos, mNeg, blockOf, grouped);
+        } else {
+            assignExact(bits, n, mPos, mNeg, blockOf, grouped);
+        }
     }
 
-    /**
-     * Counts the survivors per bin (keeping each one's bin key) and sets the bin geometry; returns the number of
-     * negative survivors. Bins are {@code 2^SHIFT} magnitude-bit values wide and indexed modulo {@link #BINS}, which
-     * needs no magnitude range up front: the range is measured in the same pass, and only if it spans more than
-     * {@link #BINS} bins is the histogram recounted with wider bins starting at the smallest magnitude.
-     */
-    private int histogram(int[] bits, int n) {
-        char[] kk = keys;
-        int[] h = hist;
-        int lo = MAG;
-        int hi = 0;
+    /** Scalar route of {@link SplitRange#range}. */
+    static void scanRange(int[] bits, int n, int[] r) {
+        // as signed ints, negative values (sign bit set) order below the others and by magnitude among themselves;
+        // flipping the sign bit swaps the two sides
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        int minFlip = Integer.MAX_VALUE;
+        int maxFlip = Integer.MIN_VALUE;
         int neg = 0;
         for (int i = 0; i < n; i++) {
             int v = bits[i];
-            int u = v & MAG;
-            int s = v >> 31;
-            int key = ((u >>> SHIFT) & (BINS - 1)) | (s & BINS);
-            kk[i] = (char) key;
-            h[key]++;
-            lo = Math.min(lo, u);
-            hi = Math.max(hi, u);
-            neg -= s;
+            int f = v ^ Integer.MIN_VALUE;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            minFlip = Math.min(minFlip, f);
+            maxFlip = Math.max(maxFlip, f);
+            neg += v >>> 31;
         }
-        if ((hi >>> SHIFT) - (lo >>> SHIFT) < BINS) {
-            shift = SHIFT;
-            origin = (lo >>> SHIFT) << SHIFT;
-            base = (lo >>> SHIFT) & (BINS - 1);
-            top = (hi - origin) >>> shift;
-            return neg;
-        }
-        Arrays.fill(h, 0);
-        shift = 32 - Integer.numberOfLeadingZeros(hi - lo) - LOG_BINS;
-        origin = lo;
-        base = 0;
-        top = (hi - origin) >>> shift;
+        r[0] = minFlip < 0 ? minFlip & MAG : MAG;
+        r[1] = Math.max(max, 0);
+        r[2] = min < 0 ? min & MAG : MAG;
+        r[3] = Math.max(maxFlip, 0);
+        r[4] = neg;
+    }
+
+    /** Bin key of raw bits {@code v}: the magnitude's bin, plus {@link #BINS} for negative values. */
+    private static int key(int v, int origin, int shift) {
+        return (((v & MAG) - origin) >>> shift) | ((v >> 31) & BINS);
+    }
+
+    /** Stores the survivors' bin keys (a loop the compiler vectorises) and counts them per bin. */
+    private void histogram(int[] bits, int n) {
+        int[] kk = keys;
+        int o = origin;
+        int sh = shift;
         for (int i = 0; i < n; i++) {
-            int v = bits[i];
-            int key = (((v & MAG) - lo) >>> shift) | ((v >> 31) & BINS);
-            kk[i] = (char) key;
-            h[key]++;
+            kk[i] = key(bits[i], o, sh);
         }
-        return neg;
-    }
-
-    /** Physical index of logical bin {@code bin} (bins in ascending magnitude order from the smallest). */
-    private int phys(int bin) {
-        return (bin + base) & (BINS - 1);
-    }
-
-    /** Fills logical bins {@code [from, to)} of the side at {@code off}. */
-    private void fillCircular(int[] a, int off, int from, int to, int value) {
-        int p = phys(from);
-        int len = to - from;
-        int head = Math.min(len, BINS - p);
-        Arrays.fill(a, off + p, off + p + head, value);
-        Arrays.fill(a, off, off + len - head, value);
-    }
-
-    private void fillCircular(byte[] a, int off, int from, int to, byte value) {
-        int p = phys(from);
-        int len = to - from;
-        int head = Math.min(len, BINS - p);
-        Arrays.fill(a, off + p, off + p + head, value);
-        Arrays.fill(a, off, off + len - head, value);
+        int[] h = hist;
+        for (int i = 0; i < n; i++) {
+            h[kk[i]]++;
+        }
     }
 
     /**
      * Lists the order statistics one side needs (each nonempty block's smallest and largest magnitude, by ascending
-     * index within the side), finds their bins and marks those for gathering. Returns the count stored from {@code
-     * at}.
+     * index within the side, except the side's extremes, which the range pass measured), finds their bins and marks
+     * those for gathering. Returns the count stored from {@code at}.
      */
     private int locate(int ns, int m, int first, int at) {
         int q = at;
@@ -207,60 +216,57 @@ public final class MagnitudeSplit {
             int start = (int) ((long) j * ns / m);
             int end = (int) ((long) (j + 1) * ns / m);
             if (start != end) {
-                loQ[first + j] = q;
-                need[q++] = ns - end;
-                hiQ[first + j] = q;
-                need[q++] = ns - 1 - start;
+                if (end == ns) {
+                    loQ[first + j] = -1;
+                } else {
+                    loQ[first + j] = q;
+                    need[q++] = ns - end;
+                }
+                if (start == 0) {
+                    hiQ[first + j] = -1;
+                } else {
+                    hiQ[first + j] = q;
+                    need[q++] = ns - 1 - start;
+                }
             }
         }
         int off = first == 0 ? 0 : BINS;
         int[] h = hist;
+        int last = top;
         int bin = 0;
         int below = 0;
         for (int i = at; i < q; i++) {
             int idx = need[i];
-            if (idx == ns - 1) {
-                // the side's largest: scan down from the top rather than up through the sparse large bins
-                bin = top;
-                while (h[off + phys(bin)] == 0) {
-                    bin--;
-                }
-                below = ns - h[off + phys(bin)];
-            } else {
-                // four bins at a time while they stay below the top and do not wrap around the array
-                while (true) {
-                    int p = off + phys(bin);
-                    if (bin + 3 <= top && p + 3 < off + BINS) {
-                        int four = h[p] + h[p + 1] + h[p + 2] + h[p + 3];
-                        if (below + four <= idx) {
-                            below += four;
-                            bin += 4;
-                            continue;
-                        }
+            while (true) {
+                int p = off + bin;
+                // four bins at a time while they stay at or below the top
+                if (bin + 3 <= last) {
+                    int four = h[p] + h[p + 1] + h[p + 2] + h[p + 3];
+                    if (below + four <= idx) {
+                        below += four;
+                        bin += 4;
+                        continue;
                     }
-                    int c = h[p];
-                    if (below + c > idx) {
-                        break;
-                    }
-                    below += c;
-                    bin++;
                 }
+                int c = h[p];
+                if (below + c > idx) {
+                    break;
+                }
+                below += c;
+                bin++;
             }
             needBin[i] = bin;
             needBelow[i] = below;
-            gatherBin[off + phys(bin)] = 1;
+            gatherBin[off + bin] = 1;
         }
         return q - at;
     }
 
     /** Copies the raw bits of the survivors in marked bins to {@link #gathered}; returns their count. */
     private int gather(int[] bits, int n) {
-        if (gathered.length < n) {
-            gathered = new int[Math.max(n, gathered.length + (gathered.length >> 1))];
-        }
         int[] g = gathered;
         byte[] gt = gatherBin;
-        char[] kk = keys;
+        int[] kk = keys;
         int m = 0;
         for (int i = 0; i < n; i++) {
             if (gt[kk[i]] != 0) {
@@ -278,7 +284,7 @@ public final class MagnitudeSplit {
         for (int q = 0; q < count; q++) {
             int side = q < countPos ? 0 : 1;
             int bin = needBin[q];
-            gatherBin[side * BINS + phys(bin)] = 0;
+            gatherBin[side * BINS + bin] = 0;
             int first = lowerBound(g, m, (side << 31) | (origin + (bin << shift)));
             int at = first + need[q] - needBelow[q];
             int v = g[at];
@@ -293,24 +299,22 @@ public final class MagnitudeSplit {
     }
 
     /**
-     * Block sizes, minima, maxima, boundary thresholds and tie quotas of one side, and its bin-to-block table.
-     * Threshold {@code thr[b]} is block {@code b}'s smallest magnitude; {@code quota[b]} how many survivors equal to
-     * it block {@code b} takes (the earlier ones in position order go to earlier blocks with the same threshold).
-     * Empty blocks repeat the previous threshold, so thresholds stay non-increasing.
+     * Block sizes, minima, maxima, boundary thresholds and tie quotas of one side. Threshold {@code thr[b]} is block
+     * {@code b}'s smallest magnitude; {@code quota[b]} how many survivors equal to it block {@code b} takes (the
+     * earlier ones in position order go to earlier blocks with the same threshold). Empty blocks repeat the previous
+     * threshold, so thresholds stay non-increasing.
      */
-    private void blocks(int ns, int m, int first, int[] counts, int[] minMag, int[] maxMag) {
+    private void blocks(int ns, int m, int first, int sideLo, int sideHi, int[] counts, int[] minMag, int[] maxMag) {
         int start = 0;
         int prevThr = Integer.MAX_VALUE;
-        byte[] tab = blockOfBin;
-        int off = first == 0 ? 0 : BINS;
-        // bins [0, upper) still need a table entry
-        int upper = top + 1;
+        int prevBin = top + 1;
         simple &= ns >= m;
         for (int j = 0; j < m; j++) {
             int end = (int) ((long) (j + 1) * ns / m);
             int b = first + j;
             counts[b] = end - start;
             thr[b] = prevThr;
+            thrBin[b] = prevBin;
             quota[b] = 0;
             if (end == start) {
                 minMag[b] = Integer.MAX_VALUE;
@@ -318,67 +322,69 @@ public final class MagnitudeSplit {
                 continue;
             }
             int lq = loQ[b];
-            int t = needValue[lq];
-            minMag[b] = t;
-            maxMag[b] = needValue[hiQ[b]];
+            int hq = hiQ[b];
+            minMag[b] = lq < 0 ? sideLo : needValue[lq];
+            maxMag[b] = hq < 0 ? sideHi : needValue[hq];
             if (j < m - 1) {
+                int t = needValue[lq];
                 int greater = end - 1 - needEqualAbove[lq];
                 thr[b] = t;
                 quota[b] = end - Math.max(start, greater);
-                prevThr = t;
-                // bins between this threshold's bin and the previous one's hold only this block
+                // a threshold sharing the previous one's bin, or tied with a survivor in the next block, needs the
+                // exact path
                 int tb = needBin[lq];
-                simple &= tb < upper && !needTieBelow[lq];
-                if (tb + 1 < upper) {
-                    fillCircular(tab, off, tb + 1, upper, (byte) b);
-                }
-                int key = off + phys(tb);
-                tab[key] = (byte) b;
-                boundaryKey[boundaries] = key;
-                boundaryThr[boundaries++] = t;
-                upper = Math.min(upper, tb);
+                simple &= tb < prevBin && !needTieBelow[lq];
+                thrBin[b] = tb;
+                prevThr = t;
+                prevBin = Math.min(prevBin, tb);
             }
             start = end;
-        }
-        if (upper > 0) {
-            fillCircular(tab, off, 0, upper, (byte) (first + m - 1));
         }
     }
 
     /**
-     * Block of each survivor and the grouped magnitudes. In the simple case a boundary bin's survivors below its
-     * threshold belong to the next block, found branch-free; otherwise boundary bins are resolved exactly.
+     * Simple case with at most three blocks per side: a survivor's block is its side's first block plus the number of
+     * its side's thresholds above its magnitude, found branch-free.
      */
-    private void assign(int[] bits, int n, int mPos, int total, byte[] blockOf, float[] grouped) {
+    private void assignByThresholds(int[] bits, int n, int mPos, int mNeg, byte[] blockOf, float[] grouped) {
+        // missing thresholds are 0, which no magnitude is below
+        int p0 = mPos > 1 ? thr[0] : 0;
+        int p1 = mPos > 2 ? thr[1] : 0;
+        int d0 = p0 ^ (mNeg > 1 ? thr[mPos] : 0);
+        int d1 = p1 ^ (mNeg > 2 ? thr[mPos + 1] : 0);
+        // pure int arithmetic into an int[]: the compiler vectorises this loop
+        int[] bl = blocks;
+        for (int i = 0; i < n; i++) {
+            int v = bits[i];
+            int u = v & MAG;
+            int s = v >> 31;
+            // magnitudes and thresholds are non-negative ints, so the sign of the difference is the comparison
+            bl[i] = (s & mPos) + ((u - (p0 ^ (s & d0))) >>> 31) + ((u - (p1 ^ (s & d1))) >>> 31);
+        }
+        // cursors in a long[]: unlike an int[] they cannot alias the int[] inputs, so the compiler needs no reloads
+        // around the cursor stores
+        long[] cur = cursor;
+        for (int b = 0; b < mPos + mNeg; b++) {
+            cur[b] = next[b];
+        }
+        for (int i = 0; i < n; i++) {
+            int b = bl[i];
+            blockOf[i] = (byte) b;
+            grouped[(int) cur[b]++] = Float.intBitsToFloat(bits[i] & MAG);
+        }
+    }
+
+    /**
+     * General case: every bin wholly inside one block maps to it by a table lookup; survivors in a boundary bin are
+     * resolved exactly.
+     */
+    private void assignExact(int[] bits, int n, int mPos, int mNeg, byte[] blockOf, float[] grouped) {
+        fillTable(mPos, 0);
+        fillTable(mNeg, mPos);
         byte[] tab = blockOfBin;
-        char[] kk = keys;
         int[] nx = next;
-        int[] bt = binThr;
-        if (simple) {
-            for (int q = 0; q < boundaries; q++) {
-                bt[boundaryKey[q]] = boundaryThr[q];
-            }
-            // cursors in a long[]: unlike an int[] they cannot alias the int[] inputs, so the compiler needs no
-            // reloads around the cursor stores (measurably faster)
-            long[] cur = cursor;
-            for (int b = 0; b < total; b++) {
-                cur[b] = nx[b];
-            }
-            for (int i = 0; i < n; i++) {
-                int u = bits[i] & MAG;
-                int k = kk[i];
-                int b = tab[k] + (u < bt[k] ? 1 : 0);
-                blockOf[i] = (byte) b;
-                grouped[(int) cur[b]++] = Float.intBitsToFloat(u);
-            }
-            for (int q = 0; q < boundaries; q++) {
-                bt[boundaryKey[q]] = 0;
-            }
-            return;
-        }
-        for (int q = 0; q < boundaries; q++) {
-            tab[boundaryKey[q]] = EXACT;
-        }
+        int[] kk = keys;
+        int total = mPos + mNeg;
         for (int i = 0; i < n; i++) {
             int v = bits[i];
             int u = v & MAG;
@@ -389,6 +395,23 @@ public final class MagnitudeSplit {
             blockOf[i] = (byte) b;
             grouped[nx[b]++] = Float.intBitsToFloat(u);
         }
+    }
+
+    /** Bin-to-block table of one side: bins between two thresholds' bins hold only one block. */
+    private void fillTable(int m, int first) {
+        byte[] tab = blockOfBin;
+        int off = first == 0 ? 0 : BINS;
+        int upper = top + 1;
+        for (int j = 0; j < m - 1; j++) {
+            int b = first + j;
+            int tb = thrBin[b];
+            if (tb < upper) {
+                Arrays.fill(tab, off + tb + 1, off + upper, (byte) b);
+                tab[off + tb] = EXACT;
+                upper = tb;
+            }
+        }
+        Arrays.fill(tab, off, off + upper, (byte) (first + m - 1));
     }
 
     /** Block of magnitude {@code u} in a boundary bin: thresholds above it, then tie quotas in position order. */

@@ -2,6 +2,7 @@ package dev.slicer.codec.ms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slicer.codec.simd.SplitRange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -80,6 +81,12 @@ class MagnitudeSplitTest {
         assertThat(Arrays.copyOf(grouped, n)).isEqualTo(e.grouped());
     }
 
+    /** Both routes (scalar range pass, Vector API range pass) against the reference. */
+    private static void checkBothRoutes(int[] bits, int mPos, int mNeg) {
+        check(new MagnitudeSplit(false), bits, mPos, mNeg);
+        check(new MagnitudeSplit(true), bits, mPos, mNeg);
+    }
+
     private static int[] sample(SplittableRandom r, int n, int kind, int signs) {
         int[] bits = new int[n];
         // survivors-like magnitudes at any scale: the histogram's bins wrap around at different places
@@ -119,7 +126,7 @@ class MagnitudeSplitTest {
             @ForAll @IntRange(min = 0, max = 6) int kind,
             @ForAll @IntRange(min = 0, max = 2) int signs,
             @ForAll long seed) {
-        check(new MagnitudeSplit(), sample(new SplittableRandom(seed), n, kind, signs), mPos, mNeg);
+        checkBothRoutes(sample(new SplittableRandom(seed), n, kind, signs), mPos, mNeg);
     }
 
     @Property(tries = 300)
@@ -130,33 +137,96 @@ class MagnitudeSplitTest {
             @ForAll @IntRange(min = 0, max = 6) int kind,
             @ForAll @IntRange(min = 0, max = 2) int signs,
             @ForAll long seed) {
-        check(new MagnitudeSplit(), sample(new SplittableRandom(seed), n, kind, signs), mPos, mNeg);
+        checkBothRoutes(sample(new SplittableRandom(seed), n, kind, signs), mPos, mNeg);
     }
 
     @Property(tries = 50)
     void reusedInstanceMatchesFreshOne(@ForAll long seed) {
         // scratch state (histograms, tables, tie quotas) must not leak from one call into the next
         SplittableRandom r = new SplittableRandom(seed);
-        MagnitudeSplit reused = new MagnitudeSplit();
+        MagnitudeSplit reused = new MagnitudeSplit(false);
+        MagnitudeSplit reusedVector = new MagnitudeSplit(true);
         for (int call = 0; call < 20; call++) {
             int n = r.nextInt(2500);
             int[] bits = sample(r, n, r.nextInt(7), r.nextInt(3));
-            check(reused, bits, 1 + r.nextInt(r.nextBoolean() ? 4 : 64), 1 + r.nextInt(r.nextBoolean() ? 4 : 64));
+            int mPos = 1 + r.nextInt(r.nextBoolean() ? 4 : 64);
+            int mNeg = 1 + r.nextInt(r.nextBoolean() ? 4 : 64);
+            check(reused, bits, mPos, mNeg);
+            check(reusedVector, bits, mPos, mNeg);
         }
     }
 
     @Example
     void edgeCases() {
-        MagnitudeSplit s = new MagnitudeSplit();
-        check(s, new int[0], 3, 3);
-        check(s, new int[] {Float.floatToRawIntBits(-0f)}, 3, 3);
-        check(s, new int[] {Float.floatToRawIntBits(0f), Float.floatToRawIntBits(-0f)}, 1, 1);
-        check(s, new int[] {Float.floatToRawIntBits(2f), Float.floatToRawIntBits(1f)}, 3, 2);
-        check(s, new int[] {Float.floatToRawIntBits(Float.MAX_VALUE), Float.floatToRawIntBits(Float.MIN_VALUE)}, 2, 2);
-        int[] same = new int[10];
-        Arrays.fill(same, Float.floatToRawIntBits(-3f));
-        check(s, same, 3, 3);
-        check(s, same, 64, 64);
+        for (boolean vector : new boolean[] {false, true}) {
+            MagnitudeSplit s = new MagnitudeSplit(vector);
+            check(s, new int[0], 3, 3);
+            check(s, new int[] {Float.floatToRawIntBits(-0f)}, 3, 3);
+            check(s, new int[] {Float.floatToRawIntBits(0f), Float.floatToRawIntBits(-0f)}, 1, 1);
+            check(s, new int[] {Float.floatToRawIntBits(2f), Float.floatToRawIntBits(1f)}, 3, 2);
+            check(
+                    s,
+                    new int[] {Float.floatToRawIntBits(Float.MAX_VALUE), Float.floatToRawIntBits(Float.MIN_VALUE)},
+                    2,
+                    2);
+            // the widest magnitude range: zero to the largest NaN bits
+            check(s, new int[] {0, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x3F800000, 0xBF800000}, 3, 3);
+            int[] same = new int[10];
+            Arrays.fill(same, Float.floatToRawIntBits(-3f));
+            check(s, same, 3, 3);
+            check(s, same, 64, 64);
+        }
+    }
+
+    @Example
+    void thresholdPathHandlesTiesAtABoundary() {
+        // 3 blocks of 4 per side; each boundary falls inside a run of equal magnitudes, so the ties straddle it
+        float[] v = {5, 4, 4, 4, 4, 3, 3, 3, 3, 3, 1, 0.5f};
+        int[] bits = new int[2 * v.length];
+        for (int i = 0; i < v.length; i++) {
+            bits[2 * i] = Float.floatToRawIntBits(v[i]);
+            bits[2 * i + 1] = Float.floatToRawIntBits(-v[v.length - 1 - i]);
+        }
+        checkBothRoutes(bits, 3, 3);
+        // distinct values: every boundary sits between two different magnitudes
+        for (int i = 0; i < v.length; i++) {
+            bits[2 * i] = Float.floatToRawIntBits(i + 1f);
+            bits[2 * i + 1] = Float.floatToRawIntBits(-(i + 1f));
+        }
+        checkBothRoutes(bits, 3, 3);
+        checkBothRoutes(bits, 2, 1);
+        checkBothRoutes(bits, 1, 3);
+    }
+
+    @Property(tries = 300)
+    void vectorRangeMatchesScalarRange(@ForAll @IntRange(min = 0, max = 70) int n, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] bits = new int[n];
+        int signs = r.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            int u =
+                    switch (r.nextInt(4)) {
+                        case 0 -> 0;
+                        case 1 -> 0x7FFFFFFF;
+                        case 2 -> Float.floatToRawIntBits(1f);
+                        default -> r.nextInt() & 0x7FFFFFFF;
+                    };
+            boolean neg = signs == 2 ? r.nextBoolean() : signs == 1;
+            bits[i] = u | (neg ? 0x80000000 : 0);
+        }
+        int[] expected = {0x7FFFFFFF, 0, 0x7FFFFFFF, 0, 0};
+        for (int v : bits) {
+            int side = v < 0 ? 2 : 0;
+            expected[side] = Math.min(expected[side], v & 0x7FFFFFFF);
+            expected[side + 1] = Math.max(expected[side + 1], v & 0x7FFFFFFF);
+            expected[4] += v >>> 31;
+        }
+        int[] scalar = new int[5];
+        MagnitudeSplit.scanRange(bits, n, scalar);
+        int[] vector = new int[5];
+        SplitRange.range(bits, n, vector);
+        assertThat(scalar).isEqualTo(expected);
+        assertThat(vector).isEqualTo(expected);
     }
 
     @Example
