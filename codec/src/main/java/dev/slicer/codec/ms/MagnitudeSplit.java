@@ -52,7 +52,7 @@ public final class MagnitudeSplit {
     /** Bin of the largest magnitude. */
     private int top;
 
-    /** Per survivor: bin key, then (threshold path) block. */
+    /** Per survivor: bin key; block (threshold path). Gathered raw bits of the boundary bins. */
     private int[] keys = new int[0];
 
     private int[] blocks = new int[0];
