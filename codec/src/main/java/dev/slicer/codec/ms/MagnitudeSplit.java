@@ -52,10 +52,10 @@ public final class MagnitudeSplit {
     /** Bin of the largest magnitude. */
     private int top;
 
-    /** Per survivor: bin key; block (threshold path). Gathered raw bits of the boundary bins. */
+    /** Per survivor: bin key, overwritten by the block on the threshold path (one scratch array instead of two).
+     * Gathered raw bits of the boundary bins. */
     private int[] keys = new int[0];
 
-    private int[] blocks = new int[0];
     private int[] gathered = new int[0];
     /** Per block: smallest magnitude (boundary threshold), survivors equal to it the block takes, threshold's bin. */
     private final int[] thr = new int[MAX_BLOCKS];
@@ -121,7 +121,6 @@ public final class MagnitudeSplit {
         }
         if (keys.length < n) {
             keys = new int[Math.max(n, keys.length + (keys.length >> 1))];
-            blocks = new int[keys.length];
             gathered = new int[keys.length];
         }
         int[] r = range;
@@ -353,7 +352,7 @@ public final class MagnitudeSplit {
         int d0 = p0 ^ (mNeg > 1 ? thr[mPos] : 0);
         int d1 = p1 ^ (mNeg > 2 ? thr[mPos + 1] : 0);
         // pure int arithmetic into an int[]: the compiler vectorises this loop
-        int[] bl = blocks;
+        int[] bl = keys;
         for (int i = 0; i < n; i++) {
             int v = bits[i];
             int u = v & MAG;
