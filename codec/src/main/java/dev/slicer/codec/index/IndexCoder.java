@@ -6,6 +6,8 @@ import dev.slicer.codec.bits.BitWriter;
 import dev.slicer.codec.bits.ByteIo;
 import dev.slicer.codec.bits.Entropy;
 import dev.slicer.codec.rans.RansCoder;
+import dev.slicer.codec.simd.IndexGaps;
+import dev.slicer.codec.simd.Simd;
 
 /**
  * Codes the sorted survivor positions of a flattened tensor, choosing per frame the smallest of:
@@ -39,6 +41,10 @@ public final class IndexCoder {
     private byte[] packed = new byte[0];
     /** Rice values {@code pos[i] - pos[i-1] - 1} ({@code pos[-1] = -1}). */
     private int[] gaps = new int[0];
+    /** Their sums {@code >>> r} for the three Rice parameters tried. */
+    private final int[] riceSums = new int[3];
+    /** Whether the gaps come from {@link IndexGaps} (the Vector API) rather than the scalar loops. */
+    private final boolean vectorGaps;
 
     /**
      * {@link #bestCsrRow} and {@link #bestRiceBoundParam} per (elements, survivors), direct-mapped: the frames of a
@@ -57,8 +63,15 @@ public final class IndexCoder {
         this.forced = mode;
     }
 
+    /** Uses the Vector API kernel when {@link Simd#enabled()}. */
     public IndexCoder(RansCoder rans) {
+        this(rans, Simd.enabled());
+    }
+
+    /** @param vectorGaps whether to use {@link IndexGaps} (requires {@link Simd#available()}) */
+    IndexCoder(RansCoder rans, boolean vectorGaps) {
         this.rans = rans;
+        this.vectorGaps = vectorGaps;
     }
 
     /** Bits needed for values {@code 0..maxValue}. */
@@ -151,25 +164,17 @@ public final class IndexCoder {
         if (gaps.length < n) {
             gaps = new int[Math.max(n, gaps.length + (gaps.length >> 1))];
         }
-        int[] gp = gaps;
-        gp[0] = pos[0];
-        for (int i = 1; i < n; i++) {
-            gp[i] = pos[i] - pos[i - 1] - 1;
-        }
-        // the gaps sum to less than elements, so the sums fit an int; this loop vectorizes
-        int s0 = 0;
-        int s1 = 0;
-        int s2 = 0;
-        for (int i = 0; i < n; i++) {
-            int g = gp[i];
-            s0 += g >>> r0;
-            s1 += g >>> r1;
-            s2 += g >>> r2;
+        // the gaps sum to less than elements, so the sums fit an int
+        int[] sums = riceSums;
+        if (vectorGaps) {
+            IndexGaps.gaps(pos, n, gaps, r0, r1, r2, sums);
+        } else {
+            scalarGaps(pos, n, r0, r1, r2);
         }
         int rBest = r0;
-        long riceBest = s0 + (long) n * (1 + r0);
-        long b1 = s1 + (long) n * (1 + r1);
-        long b2 = s2 + (long) n * (1 + r2);
+        long riceBest = sums[0] + (long) n * (1 + r0);
+        long b1 = sums[1] + (long) n * (1 + r1);
+        long b2 = sums[2] + (long) n * (1 + r2);
         if (b1 < riceBest) {
             riceBest = b1;
             rBest = r1;
@@ -271,6 +276,27 @@ public final class IndexCoder {
             }
         }
         return p - off;
+    }
+
+    /** As {@link IndexGaps#gaps} into {@link #gaps} and {@link #riceSums}. */
+    private void scalarGaps(int[] pos, int n, int r0, int r1, int r2) {
+        int[] gp = gaps;
+        gp[0] = pos[0];
+        for (int i = 1; i < n; i++) {
+            gp[i] = pos[i] - pos[i - 1] - 1;
+        }
+        int s0 = 0;
+        int s1 = 0;
+        int s2 = 0;
+        for (int i = 0; i < n; i++) {
+            int g = gp[i];
+            s0 += g >>> r0;
+            s1 += g >>> r1;
+            s2 += g >>> r2;
+        }
+        riceSums[0] = s0;
+        riceSums[1] = s1;
+        riceSums[2] = s2;
     }
 
     private int encodeBitmapRans(int bb) {

@@ -55,6 +55,24 @@ class IndexCoderTest {
         }
     }
 
+    /** The Vector API gap kernel and the scalar loops choose and write the same bytes. */
+    @Property(tries = 80)
+    void vectorAndScalarGapsCodeTheSameBytes(
+            @ForAll @IntRange(min = 1, max = 20000) int t,
+            @ForAll @IntRange(min = 0, max = 1000) int permille,
+            @ForAll long seed,
+            @ForAll boolean entropy) {
+        int[] nn = new int[1];
+        int[] pos = positions(t, permille / 1000.0, seed, nn);
+        int n = nn[0];
+        int cap = (int) Math.max(IndexCoder.maxSectionBytes(t, n), (t + 7) / 8 + 16) + 16;
+        byte[] a = new byte[cap];
+        byte[] b = new byte[cap];
+        int la = new IndexCoder(new RansCoder(), true).encode(pos, n, t, entropy, a, 0);
+        int lb = new IndexCoder(new RansCoder(), false).encode(pos, n, t, entropy, b, 0);
+        assertThat(java.util.Arrays.copyOf(a, la)).isEqualTo(java.util.Arrays.copyOf(b, lb));
+    }
+
     /** One coder over frames of many shapes (memo slots collide and refill) codes each as a fresh coder does. */
     @Property(tries = 20)
     void reusedCoderMatchesAFreshOne(@ForAll long seed, @ForAll boolean entropy) {
