@@ -18,7 +18,15 @@ final class PositionBitmap {
         }
     }
 
-    private long[] words = new long[0];
+    /**
+     * Gathers the low bits of 8 mask bytes (each 0 or 1, little-endian) into one byte: the partial products
+     * {@code b_k 2^(8k) * 2^(56-7m)} land on distinct bits, and those with {@code k = m} fill bits 56..63.
+     */
+    private static final long GATHER = 0x0102040810204080L;
+
+    /** One byte per element, 1 at the positions: stores without a dependency between positions. */
+    private byte[] mask = new byte[0];
+
     private byte[] bytes = new byte[0];
     /** Four interleaved sub-histograms (bins repeat, so one would chain stores through memory). */
     private final int[] sub = new int[4 * 256];
@@ -31,60 +39,49 @@ final class PositionBitmap {
 
     /** Builds the bitmap of {@code pos[0..n)} (strictly ascending, {@code < 8 * len}) as {@code len} bytes. */
     void build(int[] pos, int n, int len) {
-        int count = (len + 7) >>> 3;
-        if (words.length < count) {
-            words = new long[Math.max(count, words.length + (words.length >> 1))];
+        int size = len << 3;
+        if (mask.length < size) {
+            mask = new byte[Math.max(size, mask.length + (mask.length >> 1))];
         }
-        long[] w = words;
-        java.util.Arrays.fill(w, 0, count, 0);
-        // each position stores the whole running word (stores only, no read-modify-write through memory); the
-        // word restarts from zero, without a branch, when the position enters a new word
-        long acc = 0;
-        int cur = Integer.MAX_VALUE;
+        byte[] m = mask;
+        java.util.Arrays.fill(m, 0, size, (byte) 0);
         for (int i = 0; i < n; i++) {
-            int q = pos[i];
-            int wi = q >>> 6;
-            long keep = ((wi ^ cur) - 1) >> 31;
-            acc = (acc & keep) | (1L << q);
-            w[wi] = acc;
-            cur = wi;
+            m[pos[i]] = 1;
         }
+    }
+
+    /** Bitmap byte {@code j} of the last {@link #build}. */
+    private static int gather(byte[] m, int j) {
+        return (int) ((ByteIo.getLong(m, j << 3) * GATHER) >>> 56);
     }
 
     /** The bitmap bytes of the last {@link #build} ({@code len} of them, as given there). */
     byte[] bytes(int len) {
-        int count = (len + 7) >>> 3;
-        if (bytes.length < count << 3) {
-            bytes = new byte[Math.max(count << 3, bytes.length + (bytes.length >> 1))];
+        if (bytes.length < len) {
+            bytes = new byte[Math.max(len, bytes.length + (bytes.length >> 1))];
         }
-        for (int j = 0; j < count; j++) {
-            ByteIo.putLong(bytes, j << 3, words[j]);
+        byte[] m = mask;
+        byte[] b = bytes;
+        for (int j = 0; j < len; j++) {
+            b[j] = (byte) gather(m, j);
         }
-        return bytes;
+        return b;
     }
 
     /** Histogram of the {@code len} bitmap bytes into {@code histogram()}; returns its nonzero bins. */
     int countBytes(int len) {
         int[] s = sub;
         java.util.Arrays.fill(s, 0);
-        long[] w = words;
-        int whole = len >>> 3;
-        for (int j = 0; j < whole; j++) {
-            long v = w[j];
-            s[(int) v & 0xFF]++;
-            s[256 + ((int) (v >>> 8) & 0xFF)]++;
-            s[512 + ((int) (v >>> 16) & 0xFF)]++;
-            s[768 + ((int) (v >>> 24) & 0xFF)]++;
-            s[(int) (v >>> 32) & 0xFF]++;
-            s[256 + ((int) (v >>> 40) & 0xFF)]++;
-            s[512 + ((int) (v >>> 48) & 0xFF)]++;
-            s[768 + (int) (v >>> 56)]++;
+        byte[] m = mask;
+        int j = 0;
+        for (; j + 3 < len; j += 4) {
+            s[gather(m, j)]++;
+            s[256 + gather(m, j + 1)]++;
+            s[512 + gather(m, j + 2)]++;
+            s[768 + gather(m, j + 3)]++;
         }
-        if ((len & 7) != 0) {
-            long v = w[whole];
-            for (int k = 0; k < (len & 7); k++) {
-                s[(int) (v >>> (k << 3)) & 0xFF]++;
-            }
+        for (; j < len; j++) {
+            s[gather(m, j)]++;
         }
         int[] h = hist;
         int used = 0;
