@@ -65,22 +65,39 @@ public final class BitWriter {
     }
 
     /**
-     * Golomb-Rice codes (parameter {@code r}, 0..30) of {@code v[0..n)} (non-negative). Two small values are coded
-     * together by one table entry (four by two entries), and the writer state stays in registers: a fraction of the
-     * work of {@link #rice} per value.
+     * Golomb-Rice codes (parameter {@code r}, 0..30) of {@code v[0..n)} (non-negative). Four small values are coded
+     * together by two table entries, with the writer state in locals: a fraction of the work of {@link #rice} per
+     * value. A quad with a value past the table or longer than {@link #MAX_BITS} goes through {@link #rice}.
      */
     public void riceAll(int[] v, int n, int r) {
         long[] t = pairTable(r);
         int pairGaps = pairGaps(r);
+        int i = 0;
+        while (n - i >= 4) {
+            // a run of quads whose 8-byte stores surely stay below end: a quad advances at most 7 bytes
+            int stop = Math.min(n - 3, i + 4 * ((end - 8 - pos) / 7));
+            if (stop <= i) {
+                break;
+            }
+            i = quads(v, i, stop, t, pairGaps);
+            if (i < stop) {
+                riceEach(v, i, i + 4, r);
+                i += 4;
+            }
+        }
+        riceEach(v, i, n, r);
+    }
+
+    /**
+     * Codes the quads of {@code v[i, stop)} while they fit the table and {@link #MAX_BITS}; returns where it stopped.
+     * Kept apart from the general path, so that the loop state stays in registers.
+     */
+    private int quads(int[] v, int i, int stop, long[] t, int pairGaps) {
         byte[] b = buf;
-        int p = this.pos;
-        int fastEnd = end - 8;
+        int p = pos;
         long a = acc;
         int f = filled;
-        int i = 0;
-        // four values per step from two table entries; the general path takes any pair with a large value, and
-        // the rare four whose codes exceed MAX_BITS together
-        for (; i + 3 < n; i += 4) {
+        for (; i < stop; i += 4) {
             int g0 = v[i];
             int g1 = v[i + 1];
             int g2 = v[i + 2];
@@ -89,55 +106,25 @@ public final class BitWriter {
             long e1 = t[(g2 | g3 << 5) & 1023];
             int l0 = (int) e0 & 63;
             int len = l0 + ((int) e1 & 63);
-            if (((g0 | g1 | g2 | g3) >= pairGaps) | (p > fastEnd) | (len > MAX_BITS)) {
-                this.pos = p;
-                acc = a;
-                filled = f;
-                rice(g0 >>> r, g0, r);
-                rice(g1 >>> r, g1, r);
-                rice(g2 >>> r, g2, r);
-                rice(g3 >>> r, g3, r);
-                p = this.pos;
-                a = acc;
-                f = filled;
-                continue;
+            if (((g0 | g1 | g2 | g3) >= pairGaps) | (len > MAX_BITS)) {
+                break;
             }
             a |= ((e0 >>> 6) | (e1 >>> 6) << l0) << f;
             f += len;
             ByteIo.putLong(b, p, a);
-            int whole = f >>> 3;
-            p += whole;
-            a >>>= whole << 3;
+            p += f >>> 3;
+            a >>>= f & 56;
             f &= 7;
         }
-        for (; i + 1 < n; i += 2) {
-            int g0 = v[i];
-            int g1 = v[i + 1];
-            if ((g0 | g1) >= pairGaps || p > fastEnd) {
-                this.pos = p;
-                acc = a;
-                filled = f;
-                rice(g0 >>> r, g0, r);
-                rice(g1 >>> r, g1, r);
-                p = this.pos;
-                a = acc;
-                f = filled;
-                continue;
-            }
-            long e = t[g0 | g1 << 5];
-            a |= (e >>> 6) << f;
-            f += (int) e & 63;
-            ByteIo.putLong(b, p, a);
-            int whole = f >>> 3;
-            p += whole;
-            a >>>= whole << 3;
-            f &= 7;
-        }
-        this.pos = p;
+        pos = p;
         acc = a;
         filled = f;
-        if (i < n) {
-            rice(v[i] >>> r, v[i], r);
+        return i;
+    }
+
+    private void riceEach(int[] v, int from, int to, int r) {
+        for (int k = from; k < to; k++) {
+            rice(v[k] >>> r, v[k], r);
         }
     }
 
