@@ -124,11 +124,36 @@ public final class IndexCoder {
         return best;
     }
 
+    /** A {@link #maxSectionBytes} result; immutable, so a slot read racing a write sees a whole entry. */
+    private record Bound(long elements, long k, long bytes) {}
+
+    /**
+     * {@link #maxSectionBytes} per (elements, k), shared by all coders, two ways per set (a miss moves the set's
+     * first entry to its second slot): the frame size bound is taken per frame, and the CSR search costs a division
+     * per candidate row length.
+     */
+    private static final Bound[] BOUNDS = new Bound[MEMO_SLOTS];
+
     /** Upper bound of the index section for at most {@code k} survivors among {@code elements}. */
     public static long maxSectionBytes(long elements, long k) {
         if (k <= 0) {
             return 2;
         }
+        int slot = (int) (((elements << 32 ^ k) * 0x9E3779B97F4A7C15L) >>> 59) << 1;
+        Bound b = BOUNDS[slot];
+        if (b == null || b.elements != elements || b.k != k) {
+            Bound other = BOUNDS[slot + 1];
+            if (other != null && other.elements == elements && other.k == k) {
+                return other.bytes;
+            }
+            BOUNDS[slot + 1] = b;
+            b = new Bound(elements, k, sectionBound(elements, k));
+            BOUNDS[slot] = b;
+        }
+        return b.bytes;
+    }
+
+    static long sectionBound(long elements, long k) {
         long bitmapBytes = (elements + 7) >>> 3;
         long csrBytes = (csrBits(elements, k, bestCsrRow(elements, k)) + 7) / 8 + ByteIo.varintSize(elements);
         long riceBytes = (riceBound(elements, k, bestRiceBoundParam(elements, k)) + 7) / 8 + 1;

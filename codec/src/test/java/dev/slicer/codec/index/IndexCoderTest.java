@@ -73,6 +73,19 @@ class IndexCoderTest {
         assertThat(java.util.Arrays.copyOf(a, la)).isEqualTo(java.util.Arrays.copyOf(b, lb));
     }
 
+    /** The shared bound memo returns the computed bound, whatever shapes came before (slots collide and refill). */
+    @Property(tries = 20)
+    void memoizedSectionBoundEqualsTheComputedOne(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < 500; i++) {
+            long t = 1 + r.nextLong(r.nextBoolean() ? 100 : 1L << 33);
+            long k = r.nextInt(8) == 0 ? r.nextLong(-2, 2) : 1 + r.nextLong(t);
+            long want = k <= 0 ? 2 : IndexCoder.sectionBound(t, k);
+            assertThat(IndexCoder.maxSectionBytes(t, k)).as("t=%d k=%d", t, k).isEqualTo(want);
+            assertThat(IndexCoder.maxSectionBytes(t, k)).isEqualTo(want);
+        }
+    }
+
     /** One coder over frames of many shapes (memo slots collide and refill) codes each as a fresh coder does. */
     @Property(tries = 20)
     void reusedCoderMatchesAFreshOne(@ForAll long seed, @ForAll boolean entropy) {
