@@ -46,16 +46,6 @@ public final class IndexCoder {
     /** Whether the gaps come from {@link IndexGaps} (the Vector API) rather than the scalar loops. */
     private final boolean vectorGaps;
 
-    /**
-     * {@link #bestCsrRow} and {@link #bestRiceBoundParam} per (elements, survivors), direct-mapped: the frames of a
-     * stream cycle through a few tensor shapes, and the CSR search costs a division per candidate row length.
-     */
-    private final long[] memoKey = new long[MEMO_SLOTS];
-
-    private final long[] memoRow = new long[MEMO_SLOTS];
-    private final int[] memoRiceParam = new int[MEMO_SLOTS];
-    private static final int MEMO_SLOTS = 64;
-
     /** Mode forced by tests (-1: choose the smallest). */
     private int forced = -1;
 
@@ -124,39 +114,53 @@ public final class IndexCoder {
         return best;
     }
 
-    /** A {@link #maxSectionBytes} result; immutable, so a slot read racing a write sees a whole entry. */
-    private record Bound(long elements, long k, long bytes) {}
+    /**
+     * The size parameters of (elements, survivors): the best CSR row length, the Rice bound's parameter and the
+     * section bound. Immutable, so a slot read racing a write sees a whole entry.
+     */
+    private record Sizing(long elements, long k, long csrRow, int riceParam, long sectionBytes) {}
+
+    private static final int MEMO_SETS = 32;
 
     /**
-     * {@link #maxSectionBytes} per (elements, k), shared by all coders, two ways per set (a miss moves the set's
-     * first entry to its second slot): the frame size bound is taken per frame, and the CSR search costs a division
-     * per candidate row length.
+     * {@link Sizing} per (elements, survivors), shared by all coders, two ways per set (a miss moves the set's first
+     * entry to its second slot): the frames of a stream cycle through a few shapes, the size bound and the encoder both
+     * ask per frame, and the CSR search costs a division per candidate row length.
      */
-    private static final Bound[] BOUNDS = new Bound[MEMO_SLOTS];
+    private static final Sizing[] SIZINGS = new Sizing[2 * MEMO_SETS];
+
+    private static Sizing sizing(long elements, long k) {
+        int slot = (int) (((elements << 32 ^ k) * 0x9E3779B97F4A7C15L) >>> 59) << 1;
+        Sizing first = SIZINGS[slot];
+        if (first != null && first.elements == elements && first.k == k) {
+            return first;
+        }
+        Sizing second = SIZINGS[slot + 1];
+        if (second != null && second.elements == elements && second.k == k) {
+            return second;
+        }
+        long row = bestCsrRow(elements, k);
+        int riceParam = bestRiceBoundParam(elements, k);
+        Sizing fresh = new Sizing(elements, k, row, riceParam, sectionBound(elements, k, row, riceParam));
+        SIZINGS[slot + 1] = first;
+        SIZINGS[slot] = fresh;
+        return fresh;
+    }
 
     /** Upper bound of the index section for at most {@code k} survivors among {@code elements}. */
     public static long maxSectionBytes(long elements, long k) {
-        if (k <= 0) {
-            return 2;
-        }
-        int slot = (int) (((elements << 32 ^ k) * 0x9E3779B97F4A7C15L) >>> 59) << 1;
-        Bound b = BOUNDS[slot];
-        if (b == null || b.elements != elements || b.k != k) {
-            Bound other = BOUNDS[slot + 1];
-            if (other != null && other.elements == elements && other.k == k) {
-                return other.bytes;
-            }
-            BOUNDS[slot + 1] = b;
-            b = new Bound(elements, k, sectionBound(elements, k));
-            BOUNDS[slot] = b;
-        }
-        return b.bytes;
+        return k <= 0 ? 2 : sizing(elements, k).sectionBytes;
     }
 
+    /** {@link #maxSectionBytes} computed afresh ({@code k >= 1}). */
     static long sectionBound(long elements, long k) {
+        return sectionBound(elements, k, bestCsrRow(elements, k), bestRiceBoundParam(elements, k));
+    }
+
+    private static long sectionBound(long elements, long k, long csrRow, int riceParam) {
         long bitmapBytes = (elements + 7) >>> 3;
-        long csrBytes = (csrBits(elements, k, bestCsrRow(elements, k)) + 7) / 8 + ByteIo.varintSize(elements);
-        long riceBytes = (riceBound(elements, k, bestRiceBoundParam(elements, k)) + 7) / 8 + 1;
+        long csrBytes = (csrBits(elements, k, csrRow) + 7) / 8 + ByteIo.varintSize(elements);
+        long riceBytes = (riceBound(elements, k, riceParam) + 7) / 8 + 1;
         long body = Math.min(bitmapBytes, Math.min(csrBytes, riceBytes));
         return 1 + ByteIo.varintSize(body) + body;
     }
@@ -172,18 +176,11 @@ public final class IndexCoder {
             return 2;
         }
         long bitmapBytes = (elements + 7L) >>> 3;
-        // key 0 (elements = n = 0) never gets here, so the zeroed slots are empty
-        long key = (long) elements << 32 | n;
-        int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 58);
-        if (memoKey[slot] != key) {
-            memoRow[slot] = bestCsrRow(elements, n);
-            memoRiceParam[slot] = bestRiceBoundParam(elements, n);
-            memoKey[slot] = key;
-        }
-        long row = memoRow[slot];
+        Sizing sz = sizing(elements, n);
+        long row = sz.csrRow;
         long csrBytes = (csrBits(elements, n, row) + 7) / 8 + ByteIo.varintSize(row);
         // Rice: exact sizes for parameters around the bound's optimum (which guarantees the bound)
-        int r0 = Math.max(0, memoRiceParam[slot] - 1);
+        int r0 = Math.max(0, sz.riceParam - 1);
         int r1 = Math.min(30, r0 + 1);
         int r2 = Math.min(30, r0 + 2);
         if (gaps.length < n) {

@@ -52,10 +52,10 @@ public final class MagnitudeSplit {
     /** Bin of the largest magnitude. */
     private int top;
 
-    /** Per survivor: bin key, overwritten by the block on the threshold path (one scratch array instead of two).
-     * Gathered raw bits of the boundary bins. */
+    /** Per survivor: bin key, overwritten by the block on the threshold path (one scratch array instead of two). */
     private int[] keys = new int[0];
 
+    /** Raw bits of the survivors in boundary bins. */
     private int[] gathered = new int[0];
     /** Per block: smallest magnitude (boundary threshold), survivors equal to it the block takes, threshold's bin. */
     private final int[] thr = new int[MAX_BLOCKS];
