@@ -105,6 +105,32 @@ final class SampledTopK {
         return kept;
     }
 
+    /** The count above the bin {@link #cutBin} returned. */
+    private int aboveCut;
+
+    /**
+     * Scanning down from bin {@code from} with {@code above} counted beyond it: the first bin where the count reaches
+     * past rank {@code r} (which the bins must hold), 8 bins at a time, then inside the block. Leaves the count above
+     * that bin in {@link #aboveCut}.
+     */
+    private int cutBin(int[] h, int from, int above, int r) {
+        int b = from;
+        while (b >= 7) {
+            int s = h[b] + h[b - 1] + h[b - 2] + h[b - 3] + h[b - 4] + h[b - 5] + h[b - 6] + h[b - 7];
+            if (above + s > r) {
+                break;
+            }
+            above += s;
+            b -= 8;
+        }
+        while (above + h[b] <= r) {
+            above += h[b];
+            b--;
+        }
+        aboveCut = above;
+        return b;
+    }
+
     /**
      * With tau exact, a finite tau keeps every non-finite element (all above it) and a non-finite tau keeps only
      * non-finite ones, so checking the kept elements finds any.
@@ -164,21 +190,8 @@ final class SampledTopK {
             keys[j] = u;
             h[(u - lo) >>> shift]++;
         }
-        // from the top bin down until r are covered: 8 bins at a time, then the bin inside the block
-        int bin = (hi - 1 - lo) >>> shift;
-        int covered = 0;
-        while (bin >= 7) {
-            int s = h[bin] + h[bin - 1] + h[bin - 2] + h[bin - 3] + h[bin - 4] + h[bin - 5] + h[bin - 6] + h[bin - 7];
-            if (covered + s >= r) {
-                break;
-            }
-            covered += s;
-            bin -= 8;
-        }
-        while (covered + h[bin] < r) {
-            covered += h[bin];
-            bin--;
-        }
+        int bin = cutBin(h, (hi - 1 - lo) >>> shift, 0, r - 1);
+        int covered = aboveCut;
         int inBin = h[bin];
         Arrays.fill(h, 0, ((hi - 1 - lo) >>> shift) + 1, 0);
         int edge = lo + (bin << shift);
@@ -218,21 +231,9 @@ final class SampledTopK {
         int r = k - 1;
         int bin = -1;
         if (above <= r) {
-            // 8 bins at a time, then the bin inside the block; the w >= k candidates all lie in the bins
-            int b = BINS;
-            while (true) {
-                int s = h[b - 1] + h[b - 2] + h[b - 3] + h[b - 4] + h[b - 5] + h[b - 6] + h[b - 7] + h[b - 8];
-                if (above + s > r) {
-                    break;
-                }
-                above += s;
-                b -= 8;
-            }
-            bin = b - 1;
-            while (above + h[bin] <= r) {
-                above += h[bin];
-                bin--;
-            }
+            // the w >= k candidates all lie in the bins
+            bin = cutBin(h, BINS - 1, above, r);
+            above = aboveCut;
         }
         int inBin = bin >= 0 ? h[bin] : 0;
         Arrays.fill(h, 0);
