@@ -33,11 +33,10 @@ public final class JmhCommand implements Callable<Integer> {
                             .toString());
         }
         String[] jmhArgs = args.toArray(String[]::new);
-        // forked benchmark JVMs get the data directory too, and the codec's Vector API kernels like the launcher's JVM
+        // forked benchmark JVMs get the data directory too
         String[] withJvmArg = new String[jmhArgs.length + 2];
         withJvmArg[0] = "-jvmArgsAppend";
-        withJvmArg[1] = "--add-modules jdk.incubator.vector -D" + DataStore.DIR_PROPERTY + "="
-                + System.getProperty(DataStore.DIR_PROPERTY);
+        withJvmArg[1] = "-D" + DataStore.DIR_PROPERTY + "=" + System.getProperty(DataStore.DIR_PROPERTY);
         System.arraycopy(jmhArgs, 0, withJvmArg, 2, jmhArgs.length);
         org.openjdk.jmh.Main.main(withJvmArg);
         return 0;

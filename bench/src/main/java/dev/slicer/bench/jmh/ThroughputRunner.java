@@ -15,6 +15,11 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /** Runs {@link CodecBenchmark} programmatically for one method and data set and converts ops/s to MB/s. */
 public final class ThroughputRunner {
+    /**
+     * Module that turns on the codec's Vector API kernels. Forks inherit the launcher JVM's flags, but the codec
+     * figures must not depend on how the benchmark was started, so every fork gets it explicitly.
+     */
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     private static final String INCLUDE = "^" + Pattern.quote(CodecBenchmark.class.getName()) + "\\.(encode|decode)$";
 
@@ -44,10 +49,9 @@ public final class ThroughputRunner {
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
         if (config.forks() > 0) {
-            // every method's fork gets the same flags; the module turns on the codec's Vector API kernels
             options.jvmArgsAppend(
                     "--add-modules",
-                    "jdk.incubator.vector",
+                    VECTOR_MODULE,
                     "-D" + DataStore.DIR_PROPERTY + "=" + dataDir,
                     "-Djava.awt.headless=true");
         }
