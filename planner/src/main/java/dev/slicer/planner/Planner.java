@@ -94,6 +94,7 @@ public final class Planner {
         RateChoice r = b.rate();
         String name =
                 switch (s.kind()) {
+                    case UNAVAILABLE -> "unavailable";
                     case CLOUD_ONLY -> "cloud";
                     case LOCAL_ONLY -> "local";
                     case SPLIT -> costs.profile().candidates().get(s.split()).name();
@@ -112,6 +113,7 @@ public final class Planner {
                 s.kind() == RowKind.SPLIT ? costs.grid().get(s.setting()) : null,
                 s.bytes(),
                 s.latencySeconds(),
-                s.fidelity());
+                s.fidelity(),
+                s.reason());
     }
 }

@@ -108,6 +108,18 @@ public final class ConstraintEvaluator {
                 + zeta(rows * c.hiddenSize(), t);
     }
 
+    boolean localFitsMemory() {
+        return b.ar() == null
+                ? p.fullMemoryBytes() <= b.memoryBytes()
+                : p.compressedFullMemoryBytes() + b.ar().arMemoryBytes() <= b.memoryBytes();
+    }
+
+    double localSeconds() {
+        return b.ar() == null
+                ? p.fullSeconds() * dc.computeScale()
+                : b.ar().tokens() * p.compressedFullSeconds() * dc.computeScale();
+    }
+
     boolean localFeasible(double factor) {
         if (b.ar() == null) {
             return p.fullMemoryBytes() <= b.memoryBytes()
@@ -131,10 +143,25 @@ public final class ConstraintEvaluator {
         }
         double rate = row.rateBitsPerSecond();
         int cands = p.candidates().size();
+        boolean fitsLocally = localFitsMemory();
+        double localSeconds = localSeconds();
+        double cloud = n == 0 ? Double.POSITIVE_INFINITY : p.inputBytes() * 8.0 * n / rate;
+        boolean fallback = row.kind() != RowKind.SPLIT && !localFeasible(STRICT);
+        if (row.predictedLatencySeconds() == null || !Double.isFinite(row.predictedLatencySeconds())) {
+            bad.add("latency is not finite: " + row.predictedLatencySeconds());
+        }
+        if (row.reason() == null || row.reason().isBlank()) {
+            bad.add("row has no reason");
+        }
         switch (row.kind()) {
             case LOCAL_ONLY -> {
-                if (row.split() != cands || !localFeasible(LENIENT)) {
-                    bad.add("local-only row is not feasible locally");
+                if (row.split() != cands) {
+                    bad.add("local-only row with split " + row.split());
+                }
+                boolean fallbackOk = fitsLocally
+                        && (n == 0 || (cloud > b.offloadLatencySeconds() * STRICT && localSeconds <= cloud * LENIENT));
+                if (!localFeasible(LENIENT) && !fallbackOk) {
+                    bad.add("local-only row is neither feasible nor the right fallback");
                 }
             }
             case SPLIT -> {
@@ -157,12 +184,32 @@ public final class ConstraintEvaluator {
                 if (row.split() != -1) {
                     bad.add("cloud-only row with split " + row.split());
                 }
+                if (n == 0) {
+                    bad.add("cloud-only row on a link that cannot deliver");
+                }
+                if (fallback
+                        && cloud > b.offloadLatencySeconds() * LENIENT
+                        && fitsLocally
+                        && localSeconds < cloud * STRICT) {
+                    bad.add("cloud-only misses D although local-only fits M and is faster");
+                }
                 if (localFeasible(STRICT)) {
                     bad.add("local-only was feasible");
                 }
             }
+            case UNAVAILABLE -> {
+                if (n != 0 || fitsLocally) {
+                    bad.add("unavailable row although the link delivers or the model fits M");
+                }
+                if (row.predictedLatencySeconds() == null || row.predictedLatencySeconds() != b.latencySeconds()) {
+                    bad.add("unavailable row must report D as its latency");
+                }
+            }
         }
-        if (row.kind() != RowKind.LOCAL_ONLY) {
+        if (fallback && row.predictedFidelity() < 1) {
+            bad.add("fallback row below fidelity 1");
+        }
+        if (row.kind() != RowKind.LOCAL_ONLY || !localFeasible(STRICT)) {
             deeperInfeasible(row, rate, n, bad);
         }
         return bad;
@@ -171,7 +218,7 @@ public final class ConstraintEvaluator {
     private void deeperInfeasible(PlanRow row, double rate, long n, List<String> bad) {
         int cands = p.candidates().size();
         if (b.ar() == null) {
-            int from = row.kind() == RowKind.CLOUD_ONLY ? 0 : row.split() + 1;
+            int from = row.kind() == RowKind.SPLIT ? row.split() + 1 : 0;
             for (int l = from; l < cands; l++) {
                 for (Theta t : grid) {
                     if (fits(singleLatency(l, t, rate, n), STRICT)) {
@@ -184,7 +231,7 @@ public final class ConstraintEvaluator {
         }
         for (int w = 1; w <= b.ar().tokens(); w++) {
             for (int l = 0; l < cands; l++) {
-                boolean deeper = row.kind() == RowKind.CLOUD_ONLY || w > row.w() || (w == row.w() && l > row.split());
+                boolean deeper = row.kind() != RowKind.SPLIT || w > row.w() || (w == row.w() && l > row.split());
                 if (!deeper) {
                     continue;
                 }

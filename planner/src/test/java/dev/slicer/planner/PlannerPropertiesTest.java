@@ -70,6 +70,10 @@ class PlannerPropertiesTest {
     void aWorseLinkNeverGivesADeeperSplit(@ForAll("seeds") long seed, @ForAll boolean ar) {
         Case c = scenario(seed, ar);
         List<PlanRow> rows = Planner.planDeviceClass(c.costs, c.dc).rows();
+        List<PlanRow> kept = rows.stream()
+                .filter(r -> meetsBudgets(r.kind(), r.transmissions(), r.predictedLatencySeconds(), c.dc.budgets()))
+                .toList();
+        rows = kept;
         List<Selection> sel =
                 rows.stream().map(PlannerPropertiesTest::selectionOf).toList();
         for (int i = 1; i < sel.size(); i++) {
@@ -89,6 +93,9 @@ class PlannerPropertiesTest {
         LinkSpec link = LinkSpec.outage(w, -5, 30, 8, 1e-3);
         Selection worse = select(c.costs, c.dc.budgets(), c.dc.computeScale(), link.rateAt(lo));
         Selection better = select(c.costs, c.dc.budgets(), c.dc.computeScale(), link.rateAt(hi));
+        if (!meetsBudgets(worse, link.rateAt(lo), c.dc.budgets())) {
+            return;
+        }
         assertThat(Selection.compareDepth(worse, better)).isLessThanOrEqualTo(0);
     }
 
@@ -106,6 +113,9 @@ class PlannerPropertiesTest {
             Selection base = select(c.costs, b, c.dc.computeScale(), bucket.rate());
             for (Budgets t : tighter) {
                 Selection s = select(c.costs, t, c.dc.computeScale(), bucket.rate());
+                if (!meetsBudgets(s, bucket.rate(), t)) {
+                    continue;
+                }
                 assertThat(Selection.compareDepth(s, base)).as("%s vs %s", t, b).isLessThanOrEqualTo(0);
             }
         }
@@ -150,6 +160,23 @@ class PlannerPropertiesTest {
     }
 
     static Selection selectionOf(PlanRow row) {
-        return new Selection(row.kind(), row.split(), row.w(), -1, row.predictedBytes(), 0.0, 1);
+        return new Selection(row.kind(), row.split(), row.w(), -1, row.predictedBytes(), 0.0, 1, row.reason());
+    }
+
+    /**
+     * Depth is monotone only among rows that meet their budgets: fallbacks that miss D (local-only when cloud-only
+     * is slower, rows without a usable link) trade depth for latency and are left out of the ordering properties.
+     */
+    static boolean meetsBudgets(Selection s, RateChoice rate, Budgets b) {
+        return meetsBudgets(s.kind(), rate.usable() ? 1 : 0, s.latencySeconds(), b);
+    }
+
+    private static boolean meetsBudgets(
+            dev.slicer.planner.split.RowKind kind, long transmissions, Double latency, Budgets b) {
+        return switch (kind) {
+            case UNAVAILABLE -> false;
+            case LOCAL_ONLY -> transmissions != 0 && latency <= b.latencySeconds();
+            case SPLIT, CLOUD_ONLY -> true;
+        };
     }
 }

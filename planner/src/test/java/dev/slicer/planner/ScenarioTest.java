@@ -110,4 +110,52 @@ class ScenarioTest {
         assertThat(s.split()).isEqualTo(3);
         assertThat(costs.grid().get(s.setting())).isEqualTo(grid.get(1));
     }
+
+    @Test
+    void noSplitAboveTheFloorFallsBackToCloudOnlyAndSaysWhy() {
+        List<Theta> grid = List.of(Theta.lossless(), Theta.topK(0.875, 1, 1, 0, 8, 0.02, false));
+        DistortionTable table =
+                new DistortionTable("output-cosine-mean", 2, Map.of(grid.get(1).id(), List.of(0.80, 0.82, 0.84, 0.86)));
+        CostTable costs = CostTable.build(decoder(table, grid), KnobGrid.of(grid), Fixtures.SIZE, FAST, null);
+        // 10 ms at 2 Mbit/s: lossless (16 KiB) is too slow, top-K fits D but measures below 0.98
+        Budgets floor = new Budgets(0.02, 45_000_000L, 0, Budgets.DEFAULT_MIN_FIDELITY, null);
+        Selection s = SingleShotSelector.select(costs, floor, 1.0, RateChoice.goodput(2e6));
+        assertThat(s.kind()).isEqualTo(RowKind.CLOUD_ONLY);
+        assertThat(s.fidelity()).isEqualTo(1.0);
+        assertThat(s.reason()).contains("fidelity floor 0.98").contains("raw input meets D");
+        Selection noFloor = SingleShotSelector.select(costs, floor.withMinFidelity(0), 1.0, RateChoice.goodput(2e6));
+        assertThat(noFloor.kind()).isEqualTo(RowKind.SPLIT);
+        assertThat(noFloor.fidelity()).isLessThan(0.9);
+    }
+
+    @Test
+    void withoutALinkTheEdgeRunsLocallyIfItFitsElseTheRowIsUnavailableWithAFiniteLatency() {
+        CostTable costs = CostTable.build(decoder(null, List.of()), Fixtures.SIZE);
+        // the whole model (50 MB, 5 ms) fits but misses D = 2 ms: no link, so local-only anyway
+        Selection local =
+                SingleShotSelector.select(costs, new Budgets(0.002, 60_000_000L, 0, 0.98, null), 1.0, RateChoice.NONE);
+        assertThat(local.kind()).isEqualTo(RowKind.LOCAL_ONLY);
+        assertThat(local.latencySeconds()).isEqualTo(5e-3);
+        assertThat(local.reason()).contains("no usable link");
+        Selection none =
+                SingleShotSelector.select(costs, new Budgets(0.002, 30_000_000L, 0, 0.98, null), 1.0, RateChoice.NONE);
+        assertThat(none.kind()).isEqualTo(RowKind.UNAVAILABLE);
+        assertThat(none.latencySeconds()).isEqualTo(0.002);
+        assertThat(none.bytes()).isZero();
+    }
+
+    @Test
+    void theRowBelowTheSnrRangeIsPlannedWithoutALink() {
+        SplitProfile p = decoder(null, List.of());
+        var dc = new dev.slicer.planner.plan.DeviceClass(
+                "radio",
+                new Budgets(0.05, 30_000_000L, 0, 0.98, null),
+                dev.slicer.planner.link.LinkSpec.outage(20e6, -5, 30, 7, 1e-3),
+                1.0);
+        var row0 = Planner.planDeviceClass(CostTable.build(p, Fixtures.SIZE), dc)
+                .rows()
+                .get(0);
+        assertThat(row0.kind()).isEqualTo(RowKind.UNAVAILABLE);
+        assertThat(row0.predictedLatencySeconds()).isFinite().isEqualTo(0.05);
+    }
 }

@@ -117,8 +117,9 @@ public final class PlanCli implements Callable<Integer> {
 
     @Option(
             names = "--min-fidelity",
-            defaultValue = "0",
-            description = "never choose knobs below this fidelity (default ${DEFAULT-VALUE})")
+            defaultValue = "0.98",
+            description = "fidelity floor: never choose knobs whose predicted output cosine is below this; rows where"
+                    + " no split meets it fall back to cloud-only or local-only (default ${DEFAULT-VALUE}, 0 = none)")
     double minFidelity;
 
     @Option(

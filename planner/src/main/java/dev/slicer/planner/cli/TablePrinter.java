@@ -39,9 +39,7 @@ final class TablePrinter {
                         b.ar().promptTokens(),
                         Units.formatBytes(b.ar().arMemoryBytes())));
             }
-            if (b.minFidelity() > 0) {
-                h.append(" min-fidelity=").append(b.minFidelity());
-            }
+            h.append(" min-fidelity=").append(b.minFidelity());
             out.println(h);
             boolean snr = t.deviceClass().link().axis() == LinkAxis.SNR_DB;
             if (snr) {
@@ -55,7 +53,7 @@ final class TablePrinter {
             }
             out.printf(
                     Locale.ROOT,
-                    "%-3s %-19s %-8s %-4s %-10s %-22s %-3s %-40s %-9s %-10s %s%n",
+                    "%-3s %-19s %-8s %-4s %-11s %-22s %-3s %-40s %-9s %-10s %-8s %s%n",
                     "#",
                     snr ? "SNR dB [lo, hi)" : "rate [lo, hi)",
                     "R",
@@ -66,14 +64,15 @@ final class TablePrinter {
                     "knobs",
                     "bytes",
                     "latency",
-                    "fidelity");
+                    "fidelity",
+                    "reason");
             for (PlanRow r : t.rows()) {
                 String range = snr
                         ? String.format(Locale.ROOT, "[%.1f, %.1f)", r.lower(), r.upper())
                         : "[" + Units.formatBits(r.lower()) + ", " + Units.formatBits(r.upper()) + ")";
                 out.printf(
                         Locale.ROOT,
-                        "%-3d %-19s %-8s %-4d %-10s %-22s %-3d %-40s %-9s %-10s %.4f%n",
+                        "%-3d %-19s %-8s %-4d %-11s %-22s %-3d %-40s %-9s %-10s %-8.4f %s%n",
                         r.bucket(),
                         range,
                         Units.formatBits(r.rateBitsPerSecond()),
@@ -84,7 +83,8 @@ final class TablePrinter {
                         knobs(r.theta()),
                         Units.formatBytes(r.predictedBytes()),
                         Units.formatSeconds(r.predictedLatencySeconds()),
-                        r.predictedFidelity());
+                        r.predictedFidelity(),
+                        r.reason() == null ? "" : r.reason());
             }
         }
     }

@@ -12,8 +12,8 @@ import java.util.List;
  * bit/s (default 32 from 64 kbit/s to 1 Gbit/s). {@link LinkAxis#SNR_DB}: {@code buckets} buckets evenly spaced
  * in dB (geometric in linear SNR) from {@code min} to {@code max} dB, for a channel of {@code bandwidthHz} and
  * outage target {@code epsilon}. Either way bucket 0 is a catch-all below {@code min} (goodput {@code [0, min)};
- * SNR {@code [min - 300 dB, min)}), planned like any other bucket at its lower end, which in practice leaves only
- * local-only or cloud-only.
+ * SNR {@code [min - 300 dB, min)}). Bucket 0 promises no rate at all, so it is planned as a link that cannot
+ * deliver ({@link RateChoice#NONE}): local-only when the model fits, else unavailable.
  *
  * @param axis what the edge measures
  * @param min lower end of the nominal range
@@ -84,7 +84,7 @@ public record LinkSpec(LinkAxis axis, double min, double max, int buckets, doubl
     public List<LinkBucket> bucketList() {
         List<LinkBucket> out = new ArrayList<>(buckets + 1);
         double belowRange = axis == LinkAxis.GOODPUT_BITS_PER_SECOND ? 0 : min - BELOW_RANGE_DB;
-        out.add(new LinkBucket(0, belowRange, edge(0), rateAt(belowRange)));
+        out.add(new LinkBucket(0, belowRange, edge(0), RateChoice.NONE));
         for (int i = 0; i < buckets; i++) {
             double lo = edge(i);
             out.add(new LinkBucket(i + 1, lo, edge(i + 1), rateAt(lo)));

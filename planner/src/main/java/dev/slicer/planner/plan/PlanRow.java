@@ -13,14 +13,16 @@ import dev.slicer.planner.split.RowKind;
  * @param rateBitsPerSecond transmission rate R the row assumes (the goodput, or the eq. 1 optimal rate)
  * @param transmissions {@code ceil(ln eps / ln Po(R))} (1 for goodput links; 0 when the link cannot deliver)
  * @param effectiveRateBitsPerSecond {@code R / transmissions}
- * @param kind SPLIT, LOCAL_ONLY or CLOUD_ONLY
- * @param split candidate index; -1 for cloud-only, the candidate count for local-only
- * @param splitName candidate name, {@code cloud} or {@code local}
+ * @param kind SPLIT, LOCAL_ONLY, CLOUD_ONLY or UNAVAILABLE
+ * @param split candidate index; -1 for cloud-only and unavailable, the candidate count for local-only
+ * @param splitName candidate name, {@code cloud}, {@code local} or {@code unavailable}
  * @param w AR hand-off step (1-based); 1 for single-shot offloading rows, 0 for local-only
  * @param theta codec knobs; null when nothing is coded
  * @param predictedBytes predicted upload bytes per request (hand-off frame for AR)
- * @param predictedLatencySeconds predicted latency (eq. 2 / eq. 5 / local compute); null when unbounded
+ * @param predictedLatencySeconds predicted latency (eq. 2 / eq. 5 / local compute; D for UNAVAILABLE rows);
+ *     always finite (null only in plans written before rows got a reason)
  * @param predictedFidelity predicted output fidelity of the chosen knobs
+ * @param reason why the row is what it is (which budget binds; for fallbacks, what is given up)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record PlanRow(
@@ -37,4 +39,5 @@ public record PlanRow(
         Theta theta,
         long predictedBytes,
         Double predictedLatencySeconds,
-        double predictedFidelity) {}
+        double predictedFidelity,
+        String reason) {}

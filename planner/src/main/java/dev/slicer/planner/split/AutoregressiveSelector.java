@@ -42,11 +42,38 @@ public final class AutoregressiveSelector {
         double step = p.compressedFullSeconds() * computeScale;
         boolean fullFits = p.compressedFullMemoryBytes() + arMemory <= memory;
         if (fullFits && tokens * step <= budgets.latencySeconds()) {
-            return new Selection(RowKind.LOCAL_ONLY, n, 0, -1, 0, tokens * step, 1.0);
+            return new Selection(
+                    RowKind.LOCAL_ONLY,
+                    n,
+                    0,
+                    -1,
+                    0,
+                    tokens * step,
+                    1.0,
+                    "the int8 network and M_ar fit M and all tokens meet D on the edge");
         }
+        Selection split = deepest(costs, budgets, computeScale, rate, budgets.minFidelity());
+        if (split != null) {
+            return split;
+        }
+        boolean floorBinds =
+                budgets.minFidelity() > 0 && rate.usable() && deepest(costs, budgets, computeScale, rate, 0) != null;
+        return Fallback.choose(
+                p, budgets, rate, fullFits, tokens * step, Fallback.noSplit(floorBinds, budgets.minFidelity()));
+    }
+
+    private static Selection deepest(
+            CostTable costs, Budgets budgets, double computeScale, RateChoice rate, double minFidelity) {
         if (!rate.usable()) {
-            return SingleShotSelector.cloudOnly(p, rate);
+            return null;
         }
+        SplitProfile p = costs.profile();
+        int n = costs.candidates();
+        int tokens = budgets.ar().tokens();
+        long memory = budgets.memoryBytes();
+        long arMemory = budgets.ar().arMemoryBytes();
+        double step = p.compressedFullSeconds() * computeScale;
+        boolean fullFits = p.compressedFullMemoryBytes() + arMemory <= memory;
         int wCap = fullFits ? tokens : 1;
         int bestW = 0;
         int bestL = -1;
@@ -55,7 +82,7 @@ public final class AutoregressiveSelector {
             if (c.compressedMemoryBytes() + arMemory > memory) {
                 continue;
             }
-            Feasibility f = new Feasibility(costs, budgets, computeScale, rate, l, step);
+            Feasibility f = new Feasibility(costs, budgets, minFidelity, computeScale, rate, l, step);
             for (int t = 0; t < costs.settings() && bestW < wCap; t++) {
                 if (!f.test(t, bestW + 1)) {
                     continue;
@@ -75,15 +102,23 @@ public final class AutoregressiveSelector {
             }
         }
         if (bestL < 0) {
-            return SingleShotSelector.cloudOnly(p, rate);
+            return null;
         }
         final int w = bestW;
         final int l = bestL;
-        Feasibility f = new Feasibility(costs, budgets, computeScale, rate, l, step);
+        Feasibility f = new Feasibility(costs, budgets, minFidelity, computeScale, rate, l, step);
         int t = SlicerSearch.choose(
                 costs.grid(), s -> f.test(s, w), s -> costs.fidelity(l, s), s -> costs.handoffBytes(l, s, w));
         long bytes = costs.handoffBytes(l, t, w);
-        return new Selection(RowKind.SPLIT, l, w, t, bytes, f.latency(t, w), costs.fidelity(l, t));
+        return new Selection(
+                RowKind.SPLIT,
+                l,
+                w,
+                t,
+                bytes,
+                f.latency(t, w),
+                costs.fidelity(l, t),
+                "latest hand-off, then deepest split, meeting D - queue, M, M_ar and the fidelity floor");
     }
 
     private static boolean sameShape(ArBudget a, ArBudget b) {
@@ -102,9 +137,16 @@ public final class AutoregressiveSelector {
         private final double step;
         private final double front;
 
-        Feasibility(CostTable costs, Budgets budgets, double scale, RateChoice rate, int l, double step) {
+        Feasibility(
+                CostTable costs,
+                Budgets budgets,
+                double minFidelity,
+                double scale,
+                RateChoice rate,
+                int l,
+                double step) {
             this.costs = costs;
-            this.minFidelity = budgets.minFidelity();
+            this.minFidelity = minFidelity;
             this.arMemory = budgets.ar().arMemoryBytes();
             this.deadline = budgets.offloadLatencySeconds();
             this.scale = scale;

@@ -13,12 +13,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param memoryBytes M, the edge's memory budget
  * @param queueDelaySeconds the back-end's reported queueing delay; every offloading option must meet {@code D -
  *     queue}, local-only must meet D
- * @param minFidelity settings whose (measured or prior) fidelity is below this are never chosen; 0 = no floor
+ * @param minFidelity the fidelity floor: settings whose (measured or prior) fidelity is below this are never chosen;
+ *     0 = no floor (see {@link #DEFAULT_MIN_FIDELITY})
  * @param ar autoregressive budget, or null for single-shot inference
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Budgets(
         double latencySeconds, long memoryBytes, double queueDelaySeconds, double minFidelity, ArBudget ar) {
+
+    /**
+     * The default floor, 0.98 mean output cosine of the split model against the unsplit one. Measured on MiniLM and
+     * the tiny Llama it admits lossless and TS/TAB-Q at 6-8 bits (0.99+) and the mildest top-K settings, and
+     * excludes top-K at s >= 0.75 on dense transformer states (0.79-0.85, enough to reorder retrieval neighbours
+     * and change greedy tokens); 0.98 keeps the error near the paper's 0-3 pp task-quality band while leaving the
+     * search a choice below lossless.
+     */
+    public static final double DEFAULT_MIN_FIDELITY = 0.98;
 
     public Budgets {
         positive(latencySeconds, "latency budget D (s)");
@@ -48,6 +58,10 @@ public record Budgets(
 
     public Budgets withMemory(long bytes) {
         return new Budgets(latencySeconds, bytes, queueDelaySeconds, minFidelity, ar);
+    }
+
+    public Budgets withMinFidelity(double floor) {
+        return new Budgets(latencySeconds, memoryBytes, queueDelaySeconds, floor, ar);
     }
 
     public Budgets withQueueDelay(double seconds) {

@@ -9,15 +9,23 @@ package dev.slicer.planner.split;
  *     0 for local-only (never hands off)
  * @param setting index into the knob grid, -1 when no frame is coded
  * @param bytes predicted upload bytes (frame bound plus side tensors; raw input for cloud-only)
- * @param latencySeconds predicted latency (eq. 2 / eq. 5; local compute for local-only); null when the link
- *     cannot deliver at all (cloud-only on a dead link)
+ * @param latencySeconds predicted latency (eq. 2 / eq. 5; local compute for local-only; D for unavailable rows);
+ *     always finite
  * @param fidelity predicted fidelity of the chosen setting (1 when nothing is coded)
+ * @param reason why the row is what it is, in words (which budget binds, what the fallback gives up)
  */
 public record Selection(
-        RowKind kind, int split, int w, int setting, long bytes, Double latencySeconds, double fidelity) {
+        RowKind kind,
+        int split,
+        int w,
+        int setting,
+        long bytes,
+        Double latencySeconds,
+        double fidelity,
+        String reason) {
 
     /**
-     * Depth order: cloud-only &lt; any split &lt; local-only; splits compare by (w, l) lexicographically. Used by the
+     * Depth order: unavailable &lt; cloud-only &lt; any split &lt; local-only; splits compare by (w, l) lexicographically. Used by the
      * monotonicity properties ("a worse link never yields a deeper split").
      */
     public static int compareDepth(Selection a, Selection b) {

@@ -16,7 +16,8 @@ import dev.slicer.planner.search.SlicerSearch;
  *   fidelity(l, theta) >= minFidelity
  * </pre>
  *
- * with latencies scaled by the device class's compute scale; otherwise cloud-only.
+ * with latencies scaled by the device class's compute scale; otherwise the {@link Fallback} (cloud-only,
+ * local-only or unavailable, with the reason in the row).
  */
 public final class SingleShotSelector {
     private SingleShotSelector() {}
@@ -24,14 +25,28 @@ public final class SingleShotSelector {
     public static Selection select(CostTable costs, Budgets budgets, double computeScale, RateChoice rate) {
         SplitProfile p = costs.profile();
         int n = costs.candidates();
-        if (p.fullMemoryBytes() <= budgets.memoryBytes()
-                && p.fullSeconds() * computeScale <= budgets.latencySeconds()) {
-            return new Selection(RowKind.LOCAL_ONLY, n, 0, -1, 0, p.fullSeconds() * computeScale, 1.0);
+        boolean fits = p.fullMemoryBytes() <= budgets.memoryBytes();
+        double local = p.fullSeconds() * computeScale;
+        if (fits && local <= budgets.latencySeconds()) {
+            return new Selection(
+                    RowKind.LOCAL_ONLY, n, 0, -1, 0, local, 1.0, "the whole model fits M and meets D on the edge");
         }
+        Selection split = deepestSplit(costs, budgets, computeScale, rate, budgets.minFidelity());
+        if (split != null) {
+            return split;
+        }
+        boolean floorBinds = budgets.minFidelity() > 0
+                && rate.usable()
+                && deepestSplit(costs, budgets, computeScale, rate, 0) != null;
+        return Fallback.choose(p, budgets, rate, fits, local, Fallback.noSplit(floorBinds, budgets.minFidelity()));
+    }
+
+    private static Selection deepestSplit(
+            CostTable costs, Budgets budgets, double computeScale, RateChoice rate, double minFidelity) {
+        SplitProfile p = costs.profile();
         double deadline = budgets.offloadLatencySeconds();
         long memory = budgets.memoryBytes();
-        double minFidelity = budgets.minFidelity();
-        for (int l = n - 1; l >= 0 && rate.usable(); l--) {
+        for (int l = costs.candidates() - 1; l >= 0 && rate.usable(); l--) {
             SplitCandidate c = p.candidates().get(l);
             long memBase = c.memoryBytes() + c.codedBytes();
             double front = c.frontSeconds() * computeScale;
@@ -51,14 +66,17 @@ public final class SingleShotSelector {
             if (t >= 0) {
                 long bytes = costs.frameBytes(l, t);
                 double latency = CostFormulas.singleShot(front, rate, bytes, costs.zeta(l, t) * computeScale);
-                return new Selection(RowKind.SPLIT, l, 1, t, bytes, latency, costs.fidelity(l, t));
+                return new Selection(
+                        RowKind.SPLIT,
+                        l,
+                        1,
+                        t,
+                        bytes,
+                        latency,
+                        costs.fidelity(l, t),
+                        "deepest split meeting D - queue, M and the fidelity floor");
             }
         }
-        return cloudOnly(p, rate);
-    }
-
-    static Selection cloudOnly(SplitProfile p, RateChoice rate) {
-        Double latency = rate.usable() ? rate.transferSeconds(p.inputBytes() * 8.0) : null;
-        return new Selection(RowKind.CLOUD_ONLY, -1, 1, -1, p.inputBytes(), latency, 1.0);
+        return null;
     }
 }
