@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.slicer.crds.v1alpha1.Patterns;
 import dev.slicer.crds.v1alpha1.schema.LabelSelectorSchema;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /** A group of edge devices with the same hardware and budgets. */
@@ -36,6 +38,15 @@ public class DeviceClassSpec {
     @JsonPropertyDescription("Per-step offload buffer budget M_ar for AUTOREGRESSIVE models, as a quantity (e.g. 4Mi):"
             + " the compressed hidden states sent at the offload step must fit. Required in AUTOREGRESSIVE mode.")
     private String arBuffer;
+
+    @Default("1.0")
+    @ValidationRule(
+            value = "self > 0.0 && self <= 1000.0",
+            message = "computeScale must be > 0 and at most 1000 (times slower than the profiling machine)")
+    @JsonPropertyDescription("Compute speed of this class relative to the machine that profiled the model: its front"
+            + " layers and encoder take computeScale times as long (2 = twice as slow, 0.5 = twice as fast). Used"
+            + " until edges of the class report measured front latencies.")
+    private Double computeScale = 1.0;
 
     public String getName() {
         return name;
@@ -67,5 +78,13 @@ public class DeviceClassSpec {
 
     public void setArBuffer(String arBuffer) {
         this.arBuffer = arBuffer;
+    }
+
+    public Double getComputeScale() {
+        return computeScale;
+    }
+
+    public void setComputeScale(Double computeScale) {
+        this.computeScale = computeScale;
     }
 }
