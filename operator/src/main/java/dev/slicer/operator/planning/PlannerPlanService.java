@@ -30,7 +30,8 @@ import java.util.List;
  * {@link PlanService} backed by the planner module. Maps the resource's spec and the observed metrics to planner
  * inputs: the latency budget D and outage eps from the SLO, M and M_ar per device class, the AR shape (tokens
  * generated and prompt length, from the model spec), the back-end queueing delay (offloading rows must meet D minus
- * it), the link axis (measured goodput or W/SNR) and, for FIXED compression, the single knob setting to use.
+ * it), the fidelity floor ({@code slo.minFidelity}), each class's compute scale, the link axis (measured goodput or
+ * W/SNR) and, for FIXED compression, the single knob setting to use.
  */
 @ApplicationScoped
 public class PlannerPlanService implements PlanService {
@@ -85,8 +86,19 @@ public class PlannerPlanService implements PlanService {
         ArBudget ar = spec.getModel().getMode() == ModelSpec.Mode.AUTOREGRESSIVE
                 ? arBudget(spec.getModel(), bytes(dc.getArBuffer()))
                 : null;
-        Budgets budgets = new Budgets(latency, memory, queue, 0, ar);
-        return new DeviceClass(dc.getName(), budgets, link(spec), 1.0);
+        Budgets budgets = new Budgets(latency, memory, queue, minFidelity(spec), ar);
+        return new DeviceClass(dc.getName(), budgets, link(spec), computeScale(dc));
+    }
+
+    /** {@code slo.minFidelity}; the schema default when a resource was never defaulted by an API server. */
+    static double minFidelity(SplitInferenceSpec spec) {
+        Double floor = spec.getSlo().getMinFidelity();
+        return floor == null ? Budgets.DEFAULT_MIN_FIDELITY : floor;
+    }
+
+    /** The class's {@code computeScale} (1 when unset): its front and encode times relative to the profiler. */
+    static double computeScale(DeviceClassSpec dc) {
+        return dc.getComputeScale() == null ? 1.0 : dc.getComputeScale();
     }
 
     /** The AR shape from {@code spec.model} (maxNewTokens, promptTokens; schema defaults when unset) and M_ar. */
@@ -119,7 +131,7 @@ public class PlannerPlanService implements PlanService {
     private static ClassPlan classPlan(DeviceClass dc, PlanRow row, SplitProfile profile, SplitInferenceSpec spec) {
         double tail =
                 switch (row.kind()) {
-                    case LOCAL_ONLY -> 0;
+                    case LOCAL_ONLY, UNAVAILABLE -> 0;
                     case CLOUD_ONLY -> profile.fullSeconds();
                     case SPLIT ->
                         Math.max(
@@ -131,7 +143,7 @@ public class PlannerPlanService implements PlanService {
         return new ClassPlan(
                 dc.name(),
                 row.splitName(),
-                row.kind() == RowKind.SPLIT ? row.split() + 1 : row.kind() == RowKind.CLOUD_ONLY ? 0 : -1,
+                row.kind() == RowKind.SPLIT ? row.split() + 1 : row.kind() == RowKind.LOCAL_ONLY ? -1 : 0,
                 ar ? row.w() : null,
                 row.effectiveRateBitsPerSecond() / 8,
                 row.predictedBytes(),

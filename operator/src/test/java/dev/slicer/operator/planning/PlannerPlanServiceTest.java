@@ -65,4 +65,22 @@ class PlannerPlanServiceTest {
         model.setPromptTokens(20);
         assertThat(plan(0.01, 1e6).planJson()).contains("\"tokens\":48", "\"promptTokens\":20");
     }
+
+    @Test
+    void theFidelityFloorAndComputeScaleComeFromTheSpec() throws Exception {
+        var metrics = new FleetMetrics(Map.of("phone", 1e6), Map.of(), 0.01, null, null);
+        var spec = si.getSpec();
+        var phone = spec.getEdges().getDeviceClasses().get(0);
+        var dc = PlannerPlanService.deviceClass(spec, phone, metrics);
+        assertThat(dc.budgets().minFidelity()).isEqualTo(0.98);
+        assertThat(dc.computeScale()).isEqualTo(1.0);
+        assertThat(plan(0.01, 1e6).planJson()).contains("\"minFidelity\":0.98", "\"reason\":");
+
+        spec.getSlo().setMinFidelity(0.5);
+        phone.setComputeScale(2.5);
+        dc = PlannerPlanService.deviceClass(spec, phone, metrics);
+        assertThat(dc.budgets().minFidelity()).isEqualTo(0.5);
+        assertThat(dc.computeScale()).isEqualTo(2.5);
+        assertThat(plan(0.01, 1e6).planJson()).contains("\"minFidelity\":0.5", "\"computeScale\":2.5");
+    }
 }
