@@ -20,6 +20,9 @@ public final class FrameDecoder {
     private final LosslessPayloadCodec lossless = new LosslessPayloadCodec();
     private final TopKPayloadCodec topk = new TopKPayloadCodec();
     private PayloadCodec tabq;
+    /** Widened-output scratch (floats) kept after a rejected frame; more is dropped. */
+    private static final int SCRATCH_KEEP = 1 << 16;
+
     private final CRC32C crc = new CRC32C();
     private float[] widened = new float[0];
 
@@ -80,14 +83,32 @@ public final class FrameDecoder {
     /** Decodes into {@code header.elementCount()} floats at {@code dst[dstOff..]}; returns the header. */
     public FrameHeader decode(byte[] src, int off, int len, float[] dst, int dstOff) {
         FrameHeader h = checked(src, off, len, dst.length, dstOff);
-        int p = off + h.headerBytes();
-        int pl = h.payloadBytes();
-        switch (h.mode()) {
-            case LOSSLESS -> lossless.decode(src, p, pl, h.elementCount(), h.dtype(), dst, dstOff);
-            case TOPK -> topk.decode(src, p, pl, h.shape(), h.settings(), dst, dstOff);
-            case TS_TABQ -> tabq().decode(src, p, pl, h.shape(), h.settings(), dst, dstOff);
-        }
+        payload(h, src, off + h.headerBytes(), dst, dstOff);
         return h;
+    }
+
+    /** Decodes the payload of a checked frame; after a rejection, scratch beyond a small size is dropped. */
+    private void payload(FrameHeader h, byte[] src, int p, float[] dst, int dstOff) {
+        int pl = h.payloadBytes();
+        PayloadCodec codec =
+                switch (h.mode()) {
+                    case LOSSLESS -> lossless;
+                    case TOPK -> topk;
+                    case TS_TABQ -> tabq();
+                };
+        try {
+            if (h.mode() == CodecMode.LOSSLESS) {
+                lossless.decode(src, p, pl, h.elementCount(), h.dtype(), dst, dstOff);
+            } else {
+                codec.decode(src, p, pl, h.shape(), h.settings(), dst, dstOff);
+            }
+        } catch (MalformedFrameException e) {
+            codec.releaseScratch();
+            if (widened.length > SCRATCH_KEEP) {
+                widened = new float[0];
+            }
+            throw e;
+        }
     }
 
     /** Decodes into IEEE fp16 bit patterns. */
@@ -107,18 +128,19 @@ public final class FrameDecoder {
         int t = h.elementCount();
         int p = off + h.headerBytes();
         if (h.mode() == CodecMode.LOSSLESS) {
-            lossless.decodeHalf(src, p, h.payloadBytes(), t, h.dtype(), out, dst, dstOff);
+            try {
+                lossless.decodeHalf(src, p, h.payloadBytes(), t, h.dtype(), out, dst, dstOff);
+            } catch (MalformedFrameException e) {
+                lossless.releaseScratch();
+                throw e;
+            }
             return h;
         }
         if (widened.length < t) {
             widened = new float[t];
         }
         float[] w = widened;
-        if (h.mode() == CodecMode.TOPK) {
-            topk.decode(src, p, h.payloadBytes(), h.shape(), h.settings(), w, 0);
-        } else {
-            tabq().decode(src, p, h.payloadBytes(), h.shape(), h.settings(), w, 0);
-        }
+        payload(h, src, p, w, 0);
         for (int i = 0; i < t; i++) {
             dst[dstOff + i] = HalfFloats.fromFloat(out, w[i]);
         }

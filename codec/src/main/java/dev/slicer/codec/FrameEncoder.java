@@ -120,14 +120,6 @@ public final class FrameEncoder {
         return lastBound;
     }
 
-    private static void requireFinite(float[] f, int off, int n) {
-        for (int i = 0; i < n; i++) {
-            if (!Float.isFinite(f[off + i])) {
-                throw new NonFiniteInputException(i, f[off + i]);
-            }
-        }
-    }
-
     private int write(
             float[] f, int fOff, short[] h, TensorShape shape, CodecSettings s, DType dtype, byte[] dst, int off) {
         int header = FrameFormat.writeHeader(dst, off, dtype, shape, s);
@@ -139,10 +131,7 @@ public final class FrameEncoder {
                                 ? lossless.encodeHalf(h, fOff, shape.elementCount(), s.entropy(), dst, p)
                                 : lossless.encode(f, fOff, shape, s, dst, p);
                     case TOPK -> topk.encode(f, fOff, shape, s, dst, p);
-                    case TS_TABQ -> {
-                        requireFinite(f, fOff, shape.elementCount());
-                        yield tabq().encode(f, fOff, shape, s, dst, p);
-                    }
+                    case TS_TABQ -> tabq().encode(f, fOff, shape, s, dst, p);
                 };
         FrameFormat.setPayloadLength(dst, off, header, payload);
         int end = p + payload;

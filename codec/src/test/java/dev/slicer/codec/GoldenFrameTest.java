@@ -43,6 +43,8 @@ class GoldenFrameTest {
                         TensorShape.of(2, 3, 16),
                         CodecSettings.topK(0.6, 2, 2, 0, 8, 0.01, false).withFixedBits(List.of(8, 4, 2, 1))),
                 Arguments.of("topk-sparse", TensorShape.of(8, 12), CodecSettings.topK(0.97, 1, 1, 0, 16, 0, false)),
+                Arguments.of("tabq", TensorShape.of(4, 24), CodecSettings.tsTabq(0.05, 8, 0.01, false)),
+                Arguments.of("tabq-rans-q12", TensorShape.of(4, 24), CodecSettings.tsTabq(0.05, 12, 0.002, true)),
                 Arguments.of("lossless", TensorShape.of(3, 8), CodecSettings.lossless()),
                 Arguments.of(
                         "lossless-rans",

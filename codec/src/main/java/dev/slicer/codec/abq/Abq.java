@@ -36,6 +36,7 @@ public final class Abq {
 
     private final long[][][] laneTables = new long[TABLE_MAX_QBIT + 1][][];
     private final long[] sums = new long[LANES];
+    private final java.util.Map<Long, int[]> levelTables = new java.util.HashMap<>();
     private int[] hist = new int[0];
     private int[] t0 = new int[0];
     private final boolean vector;
@@ -99,6 +100,64 @@ public final class Abq {
     }
 
     /**
+     * The DS rule over level counts that need not be powers of two: with {@code L(q)} read as {@code levels - 1},
+     * {@code DS(levels) = mean | T0 - round(T0 (levels-1) / L(qbit)) L(qbit) / (levels-1) | / L(qbit)}, the same
+     * definition as {@link #chooseBits}. Starts at {@code 2^qbit} and steps down through the smaller entries of
+     * {@code ladder} (ascending level counts {@code >= 2}, containing {@code 2^qbit}) while {@code DS <= delta};
+     * with the powers of two as the ladder it gives {@code 2^chooseBits} (at least 2). 2 for a constant block.
+     */
+    public int chooseLevels(float[] vals, int off, int n, float lo, float hi, int qbit, double delta, int[] ladder) {
+        int j = java.util.Arrays.binarySearch(ladder, 1 << qbit);
+        if (j < 0) {
+            throw new IllegalArgumentException("ladder lacks 2^" + qbit);
+        }
+        if (n == 0 || !(hi > lo) || scaleFor(lo, hi, 1) == 0f) {
+            return 2;
+        }
+        int l0 = (1 << qbit) - 1;
+        double maxSum = (double) n * (l0 >> 1);
+        boolean ready = false;
+        int levels = ladder[j];
+        while (j > 0) {
+            int lq = ladder[j - 1] - 1;
+            double limit = delta * n * (double) lq * l0;
+            if (!(maxSum <= limit)) {
+                if (!ready) {
+                    referenceCodes(vals, off, n, lo, hi, l0, false);
+                    ready = true;
+                }
+                long sum = qbit <= TABLE_MAX_QBIT ? tableSum(qbit, lq, n) : mismatch(t0, n, l0, lq);
+                if (sum > limit) {
+                    break;
+                }
+            }
+            j--;
+            levels = lq + 1;
+        }
+        return levels;
+    }
+
+    /** {@code sum |T0 lq - Tq l0|} over {@link #t0} from a table cached per (qbit, lq). */
+    private long tableSum(int qbit, int lq, int n) {
+        long key = (long) qbit << 32 | lq;
+        int[] tab = levelTables.get(key);
+        if (tab == null) {
+            int l0 = (1 << qbit) - 1;
+            tab = new int[l0 + 1];
+            for (int c = 0; c <= l0; c++) {
+                tab[c] = (int) mismatchOf(c, l0, lq);
+            }
+            levelTables.put(key, tab);
+        }
+        int[] t = t0;
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += tab[t[i]];
+        }
+        return sum;
+    }
+
+    /**
      * Entry {@code c} ({@code c <= l0 = 2^qbit - 1}): in lane {@code j} (16 bits each) the mismatch {@code |c lq -
      * Tq l0|} of candidate {@code top - j} ({@code lq = 2^(top-j) - 1}, {@code Tq = round(c lq / l0)} half up; 0
      * for candidates below 1). Built once per (qbit, top).
@@ -116,8 +175,7 @@ public final class Abq {
             for (int j = 0; j < LANES && top - j >= 1; j++) {
                 long lq = (1L << (top - j)) - 1;
                 for (int c = 0; c <= l0; c++) {
-                    long tq = (2 * c * lq + l0) / (2 * l0);
-                    tab[c] |= Math.abs(c * lq - tq * l0) << (16 * j);
+                    tab[c] |= mismatchOf(c, l0, lq) << (16 * j);
                 }
             }
             byTop[top] = tab;
@@ -172,13 +230,20 @@ public final class Abq {
         }
     }
 
+    /**
+     * The DS rule's per-element mismatch, the one definition every route (tables, lanes, histogram walk) follows:
+     * {@code |c lq - Tq l0|} with {@code Tq = round(c lq / l0)} (half up), i.e. {@code |T0 - Tq L(qbit)/L(q)|} in
+     * units of {@code 1 / L(q)}.
+     */
+    static long mismatchOf(long c, long l0, long lq) {
+        long tq = (2 * c * lq + l0) / (2 * l0);
+        return Math.abs(c * lq - tq * l0);
+    }
+
     private static long mismatch(int[] t, int n, int l0, int lq) {
         long sum = 0;
-        long twoL0 = 2L * l0;
         for (int i = 0; i < n; i++) {
-            long c = t[i];
-            long tq = (2 * c * lq + l0) / twoL0;
-            sum += Math.abs(c * lq - tq * l0);
+            sum += mismatchOf(t[i], l0, lq);
         }
         return sum;
     }

@@ -11,20 +11,30 @@ import dev.slicer.codec.rans.RansCoder;
 /**
  * LOSSLESS payload: the raw value bits, bit-exact (NaN payloads, -0.0, infinities). Layout: {@code u8 layout}; layout
  * {@code RAW} (0) is followed by {@code T * width} little-endian bytes; layout {@code PLANES} (1, entropy stage on and
- * smaller) by one section per byte plane (byte {@code j} of every value), each {@code u8 coding (0 raw, 1 rANS),
- * varint length, bytes}. Exponent planes of real activations compress well; mantissa planes go raw.
+ * smaller) by one {@link SymbolStream} byte block per plane (byte {@code j} of every value): {@code u8 coding (0
+ * raw, 1 rANS), varint length, bytes}. Exponent planes of real activations compress well; mantissa planes go raw.
  */
 public final class LosslessPayloadCodec implements PayloadCodec {
     static final int RAW = 0;
     static final int PLANES = 1;
+    /** Scratch bytes kept after a rejected payload. */
+    private static final int SCRATCH_KEEP = 1 << 18;
 
-    private final RansCoder rans = new RansCoder();
+    private final SymbolStream stream = new SymbolStream(new RansCoder());
     private byte[] img = new byte[0];
     private byte[] plane = new byte[0];
-    private byte[] rbuf = new byte[0];
 
     private static byte[] grow(byte[] a, int n) {
         return a.length >= n ? a : new byte[Math.max(n, a.length + (a.length >> 1))];
+    }
+
+    @Override
+    public void releaseScratch() {
+        if (img.length > SCRATCH_KEEP || plane.length > SCRATCH_KEEP) {
+            img = new byte[0];
+            plane = new byte[0];
+        }
+        stream.trimScratch(SCRATCH_KEEP);
     }
 
     /** Payload bound for {@code elements} values of {@code width} bytes. */
@@ -74,40 +84,27 @@ public final class LosslessPayloadCodec implements PayloadCodec {
         }
     }
 
-    /** Chooses RAW or PLANES for the little-endian image in {@code img}. */
+    /** Chooses RAW or PLANES (one {@link SymbolStream} byte block per plane) for the image in {@code img}. */
     private int finish(int t, int w, byte[] dst, int dstOff) {
         plane = grow(plane, t);
-        rbuf = grow(rbuf, RansCoder.maxEncodedLength(t));
         int p = dstOff + 1;
         long raw = (long) t * w;
         long total = 1;
-        dst[dstOff] = PLANES;
-        boolean planes = true;
-        for (int j = 0; j < w && planes; j++) {
+        for (int j = 0; j < w; j++) {
             byte[] im = img;
             byte[] pl = plane;
             for (int i = 0; i < t; i++) {
                 pl[i] = im[i * w + j];
             }
-            int len = rans.encode(pl, 0, t, rbuf, 0);
-            boolean useRans = len < t;
-            int body = useRans ? len : t;
-            int head = 1 + ByteIo.varintSize(body);
-            total += head + body;
+            total += stream.prepareByteBlock(pl, 0, t, true);
             if (total >= 1 + raw) {
-                planes = false;
-                break;
+                dst[dstOff] = RAW;
+                System.arraycopy(img, 0, dst, dstOff + 1, (int) raw);
+                return 1 + (int) raw;
             }
-            dst[p] = (byte) (useRans ? 1 : 0);
-            ByteIo.putVarint(dst, p + 1, body);
-            System.arraycopy(useRans ? rbuf : pl, 0, dst, p + head, body);
-            p += head + body;
+            p += stream.putByteBlock(dst, p);
         }
-        if (!planes) {
-            dst[dstOff] = RAW;
-            System.arraycopy(img, 0, dst, dstOff + 1, (int) raw);
-            return 1 + (int) raw;
-        }
+        dst[dstOff] = PLANES;
         return p - dstOff;
     }
 
@@ -163,27 +160,15 @@ public final class LosslessPayloadCodec implements PayloadCodec {
         if (!(layout == PLANES)) {
             throw new MalformedFrameException(off, "unknown lossless layout " + layout);
         }
+        MalformedFrameException.verify(t > 0, in.offset(), "byte planes of an empty tensor");
         img = grow(img, (int) raw);
         plane = grow(plane, t);
         for (int j = 0; j < w; j++) {
-            long at = in.offset();
-            int cod = in.u8("plane coding");
-            int body = in.varintUpTo(in.remaining(), "plane length");
-            int p = in.take(body, "plane");
-            byte[] pl;
-            int po;
-            if (cod == 1) {
-                rans.decode(src, p, body, plane, 0, t);
-                pl = plane;
-                po = 0;
-            } else {
-                MalformedFrameException.verify(cod == 0 && body == t, at, "bad plane coding or length");
-                pl = src;
-                po = p;
-            }
+            stream.readByteBlock(in, t, plane, 0);
             byte[] im = img;
+            byte[] pl = plane;
             for (int i = 0; i < t; i++) {
-                im[i * w + j] = pl[po + i];
+                im[i * w + j] = pl[i];
             }
         }
         MalformedFrameException.verify(in.remaining() == 0, in.offset(), "trailing bytes in lossless payload");

@@ -22,4 +22,10 @@ public interface PayloadCodec {
      * @throws dev.slicer.codec.MalformedFrameException on any inconsistency, never a wrong tensor
      */
     void decode(byte[] src, int off, int len, TensorShape shape, CodecSettings settings, float[] dst, int dstOff);
+
+    /**
+     * Drops scratch grown beyond a small size. The decoder calls it after a rejected payload, so a hostile frame
+     * cannot leave memory behind that valid frames would not need; the next valid frame grows it again.
+     */
+    default void releaseScratch() {}
 }

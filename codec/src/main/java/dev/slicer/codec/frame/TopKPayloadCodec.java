@@ -7,7 +7,6 @@ import dev.slicer.codec.abq.Abq;
 import dev.slicer.codec.atkf.Atkf;
 import dev.slicer.codec.bits.BitPacker;
 import dev.slicer.codec.bits.ByteIo;
-import dev.slicer.codec.bits.Entropy;
 import dev.slicer.codec.index.IndexCoder;
 import dev.slicer.codec.index.Membership;
 import dev.slicer.codec.ms.MagnitudeSplit;
@@ -21,12 +20,6 @@ import java.util.List;
  * u8 coding, f32 min, f32 scale, varint streamLength}), index section, membership section, value streams.
  */
 public final class TopKPayloadCodec implements PayloadCodec {
-    /** Value stream codings. */
-    static final int PACKED = 0;
-
-    static final int RANS8 = 1;
-    static final int RANS16 = 2;
-
     /** Stage indices of {@link #stageNanos()}. */
     public static final int STAGE_SELECT = 0;
 
@@ -40,6 +33,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
     private static final int TABLE_ENTRY_MAX = 5 + 1 + 1 + 4 + 4 + 5;
 
     private final RansCoder rans = new RansCoder();
+    private final SymbolStream stream = new SymbolStream(rans);
     private final Atkf atkf = new Atkf();
     private final MagnitudeSplit split = new MagnitudeSplit();
     private final Abq abq = new Abq();
@@ -51,13 +45,9 @@ public final class TopKPayloadCodec implements PayloadCodec {
     private byte[] blockOf = new byte[0];
     private float[] vals = new float[0];
     private int[] codes = new int[0];
-    private byte[] sym = new byte[0];
     private byte[] vbuf = new byte[0];
-    private byte[] rbuf = new byte[0];
 
     private final int[] counts = new int[MAX_BLOCKS];
-    private final int[] hist = new int[256];
-    private final int[] hist2 = new int[256]; // high code bytes (q > 8)
 
     private final int[] tally = new int[MAX_BLOCKS];
     private final int[] minMag = new int[MAX_BLOCKS];
@@ -111,6 +101,20 @@ public final class TopKPayloadCodec implements PayloadCodec {
     /** Nonzero survivors of the last encode or decode. */
     public int lastSurvivors() {
         return lastSurvivors;
+    }
+
+    /** Scratch elements kept after a rejected payload. */
+    private static final int SCRATCH_KEEP = 1 << 16;
+
+    @Override
+    public void releaseScratch() {
+        if (pos.length > SCRATCH_KEEP || codes.length > SCRATCH_KEEP || blockOf.length > SCRATCH_KEEP) {
+            pos = new int[0];
+            bits = new int[0];
+            blockOf = new byte[0];
+            codes = new int[0];
+        }
+        stream.trimScratch(SCRATCH_KEEP);
     }
 
     private static int maxBits(CodecSettings s) {
@@ -246,84 +250,12 @@ public final class TopKPayloadCodec implements PayloadCodec {
         return p - dstOff;
     }
 
-    /** Codes block {@code b}'s codes into {@code vbuf[vp..]}, choosing packed bits or rANS; returns bytes. */
+    /** Codes block {@code b}'s codes into {@code vbuf[vp..]} as a {@link SymbolStream}; returns bytes. */
     private int valueStream(int b, boolean entropy, int vp) {
-        int c = counts[b];
-        int q = qbits[b];
-        int st = start[b];
-        int packed = (int) BitPacker.packedBytes(c, q);
-        coding[b] = PACKED;
-        if (entropy && q > 0 && c > 0) {
-            int[] cd = codes;
-            int[] hs = hist;
-            // counts of the low code bytes: the codes themselves for q <= 8, so only 2^q bins; they go on to rANS
-            int bins = Math.min(256, 1 << q);
-            int[] h2 = hist2;
-            countLowBytes(cd, st, c, bins);
-            double floor = Entropy.bytes(hs, bins, c);
-            // strict lower bound of the rANS stream(s): skip an attempt that cannot beat the packed codes
-            double bound = Entropy.ransLowerBound(floor, Entropy.used(hs, bins), c);
-            if (q > 8) {
-                java.util.Arrays.fill(h2, 0);
-                for (int i = 0; i < c; i++) {
-                    h2[cd[st + i] >>> 8]++;
-                }
-                double hiFloor = Entropy.bytes(h2, 256, c);
-                floor += hiFloor;
-                bound += 1 + Entropy.ransLowerBound(hiFloor, Entropy.used(h2, 256), c);
-            }
-            if (floor >= packed || bound >= packed) {
-                BitPacker.pack(codes, st, c, q, vbuf, vp);
-                streamLen[b] = packed;
-                return packed;
-            }
-            sym = grow(sym, c);
-            byte[] sy = sym;
-            for (int i = 0; i < c; i++) {
-                sy[i] = (byte) cd[st + i];
-            }
-            int total;
-            if (q <= 8) {
-                // straight into vbuf, which has room for the count + 1 bytes rANS may take before losing
-                total = rans.encode(sy, 0, c, hs, bins, vbuf, vp);
-                if (total < packed) {
-                    coding[b] = RANS8;
-                    streamLen[b] = total;
-                    return total;
-                }
-            } else {
-                rbuf = grow(rbuf, 2 * RansCoder.maxEncodedLength(c) + 8);
-                int len = rans.encode(sy, 0, c, hs, bins, rbuf, 8);
-                for (int i = 0; i < c; i++) {
-                    sy[i] = (byte) (cd[st + i] >>> 8);
-                }
-                int hiLen = rans.encode(sy, 0, c, h2, 256, rbuf, 8 + len);
-                int head = ByteIo.varintSize(len);
-                total = head + len + hiLen;
-                if (total < packed) {
-                    ByteIo.putVarint(vbuf, vp, len);
-                    System.arraycopy(rbuf, 8, vbuf, vp + head, len + hiLen);
-                    coding[b] = RANS16;
-                    streamLen[b] = total;
-                    return total;
-                }
-            }
-        }
-        BitPacker.pack(codes, st, c, q, vbuf, vp);
-        streamLen[b] = packed;
-        return packed;
-    }
-
-    /**
-     * Counts the low bytes (each below {@code bins}) of {@code cd[st, st+c)} into {@link #hist}. One histogram: four
-     * interleaved ones (against chained increments of a shared bin) measured slower here, the merge included.
-     */
-    private void countLowBytes(int[] cd, int st, int c, int bins) {
-        int[] hs = hist;
-        Arrays.fill(hs, 0, bins, 0);
-        for (int i = st, end = st + c; i < end; i++) {
-            hs[cd[i] & 0xFF]++;
-        }
+        int len = stream.encodeToScratch(codes, start[b], counts[b], qbits[b], entropy && qbits[b] > 0, vbuf, vp);
+        coding[b] = stream.coding();
+        streamLen[b] = len;
+        return len;
     }
 
     @Override
@@ -335,6 +267,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
         int n = in.varintUpTo(k, "survivor count");
         lastSurvivors = n;
         long sum = 0;
+        long streams = 0;
         for (int b = 0; b < blocks; b++) {
             long at = in.offset();
             int c = in.varintUpTo(n, "block count");
@@ -344,13 +277,12 @@ public final class TopKPayloadCodec implements PayloadCodec {
             int scBits = in.i32("block scale");
             int sl = in.varintUpTo(len, "block stream length");
             sum += c;
+            streams += sl;
             MalformedFrameException.verify(sum <= n, at, "block counts exceed the survivors");
             if (!(q <= CodecSettings.MAX_QBIT)) {
                 throw new MalformedFrameException(at, "block bits " + q);
             }
-            if (!(cod == PACKED || (cod == RANS8 && q >= 1 && q <= 8) || (cod == RANS16 && q > 8))) {
-                throw new MalformedFrameException(at, "block coding " + cod + " with " + q + " bits");
-            }
+            SymbolStream.checkCoding(cod, q, at);
             MalformedFrameException.verify(loBits >= 0 && loBits < 0x7F800000, at, "block min not finite");
             MalformedFrameException.verify(scBits >= 0 && scBits < 0x7F800000, at, "block scale not finite");
             MalformedFrameException.verify(c == 0 || loBits > 0, at, "block min zero");
@@ -366,6 +298,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
             streamLen[b] = sl;
         }
         MalformedFrameException.verify(sum == n, in.offset(), "block counts do not sum to the survivors");
+        MalformedFrameException.verify(streams <= in.remaining(), in.offset(), "value streams exceed the payload");
         pos = grow(pos, n);
         blockOf = grow(blockOf, n);
         codes = grow(codes, n);
@@ -375,48 +308,9 @@ public final class TopKPayloadCodec implements PayloadCodec {
         for (int b = 0; b < blocks; b++) {
             start[b] = acc;
             acc += counts[b];
-            long at = in.offset();
             int sl = streamLen[b];
             int p = in.take(sl, "value stream");
-            int c = counts[b];
-            int q = qbits[b];
-            int st = start[b];
-            switch (coding[b]) {
-                case PACKED -> {
-                    MalformedFrameException.verify(
-                            sl == BitPacker.packedBytes(c, q), at, "value stream length mismatch");
-                    BitPacker.unpack(src, p, sl, c, q, codes, st);
-                }
-                case RANS8 -> {
-                    sym = grow(sym, c);
-                    rans.decode(src, p, sl, sym, 0, c);
-                    int lim = 1 << q;
-                    byte[] sy = sym;
-                    int[] cd = codes;
-                    for (int i = 0; i < c; i++) {
-                        int x = sy[i] & 0xFF;
-                        MalformedFrameException.verify(x < lim, at, "value code out of range");
-                        cd[st + i] = x;
-                    }
-                }
-                default -> {
-                    sym = grow(sym, 2 * c);
-                    ByteIo.Reader sub = new ByteIo.Reader(src, p, sl, 0);
-                    int loLen = sub.varintUpTo(sl, "low stream length");
-                    int lp = sub.take(loLen, "low stream");
-                    int hp = sub.position();
-                    rans.decode(src, lp, loLen, sym, 0, c);
-                    rans.decode(src, hp, p + sl - hp, sym, c, c);
-                    int lim = 1 << q;
-                    byte[] sy = sym;
-                    int[] cd = codes;
-                    for (int i = 0; i < c; i++) {
-                        int x = (sy[i] & 0xFF) | ((sy[c + i] & 0xFF) << 8);
-                        MalformedFrameException.verify(x < lim, at, "value code out of range");
-                        cd[st + i] = x;
-                    }
-                }
-            }
+            stream.decode(src, p, sl, coding[b], counts[b], qbits[b], codes, start[b]);
         }
         MalformedFrameException.verify(in.remaining() == 0, in.offset(), "trailing bytes in TOPK payload");
         scatter(n, s.blocksPos(), blocks, dst, dstOff, t);

@@ -354,6 +354,8 @@ public final class IndexCoder {
             }
             case BITMAP_RANS -> {
                 int bb = (int) ((elements + 7L) >>> 3);
+                MalformedFrameException.verify(
+                        bb <= RansCoder.maxSymbols(buf, start, len), at, "bitmap rANS block too short for the tensor");
                 if (decoded.length < bb) {
                     decoded = new byte[Math.max(bb, decoded.length + (decoded.length >> 1))];
                 }

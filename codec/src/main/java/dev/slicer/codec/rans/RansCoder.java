@@ -404,6 +404,34 @@ public final class RansCoder {
     }
 
     /**
+     * The most symbols a well-formed block {@code src[off, off+len)} can decode to, from its mode byte alone: a
+     * stored block holds {@code len - 1}; a single-symbol block any number; an rANS block at most what its state
+     * and renormalisation bits carry at the smallest cost a symbol can have ({@code -log2(1 - 2^-scaleBits)} bits,
+     * as every one of the {@code >= 2} used symbols has frequency {@code >= 1}), with a twofold margin. Lets a
+     * decoder bound what it sizes for a declared count by the bytes present, before it allocates.
+     */
+    public static long maxSymbols(byte[] src, int off, int len) {
+        if (len < 1) {
+            return 0;
+        }
+        int mode = src[off] & 0xFF;
+        if (mode == MODE_STORED) {
+            return len - 1L;
+        }
+        if (mode == MODE_SINGLE) {
+            return len == 2 ? Long.MAX_VALUE : 0;
+        }
+        int scaleBits = MIN_SCALE_BITS + (mode >>> 4);
+        if ((mode & 0x0F) != MODE_RANS || scaleBits > MAX_SCALE_BITS) {
+            return 0;
+        }
+        // bits carried: the four states above L (32 bits each) and every other byte of the block
+        double bits = 4 * 32 + 8.0 * len;
+        double perSymbol = -Math.log1p(-1.0 / (1 << scaleBits)) / Math.log(2);
+        return 2 * (long) Math.ceil(bits / perSymbol) + 4;
+    }
+
+    /**
      * Decodes exactly {@code n} symbols from exactly {@code src[srcOff, srcOff+srcLen)} into {@code dst[dstOff..]}.
      *
      * @throws MalformedFrameException on any inconsistency of the encoded block

@@ -3,9 +3,12 @@ package dev.slicer.codec.tabq;
 import dev.slicer.codec.CodecException;
 import dev.slicer.codec.CodecSettings;
 import dev.slicer.codec.MalformedFrameException;
+import dev.slicer.codec.NonFiniteInputException;
 import dev.slicer.codec.TensorShape;
-import dev.slicer.codec.bits.BitPacker;
+import dev.slicer.codec.abq.Abq;
+import dev.slicer.codec.bits.ByteIo;
 import dev.slicer.codec.frame.PayloadCodec;
+import dev.slicer.codec.frame.SymbolStream;
 import dev.slicer.codec.rans.RansCoder;
 import java.util.Arrays;
 import java.util.Objects;
@@ -20,33 +23,25 @@ import java.util.Objects;
  *   <li><b>Threshold splitting.</b> Exactly {@code k = floor(outlierFraction * T)} values (the product computed in
  *       {@code double}) of largest {@code |x|} are outliers; ties at the threshold magnitude go to the lowest
  *       row-major index. The threshold is found in linear time by a three-level radix selection over the bits of
- *       {@code |x|} (11 + 10 + 10 bits). Non-finite values order above every finite value, so NaN and infinities
- *       are outliers first and survive exactly; a tensor with more than {@code k} non-finite values is rejected
- *       with a {@link CodecException}. Outlier values are stored as fp16 (round to nearest even) when every one of
- *       them is zero, non-finite or a normal half ({@code 2^-14 <= |x| <= 65504}, relative error {@code <= 2^-11});
+ *       {@code |x|} (11 + 10 + 10 bits). Input must be finite (a {@link NonFiniteInputException} names the
+ *       first element that is not). Outlier values are stored as fp16 (round to nearest even) when every one of
+ *       them is zero or a normal half ({@code 2^-14 <= |x| <= 65504}, relative error {@code <= 2^-11});
  *       otherwise all of them as fp32, bit-exact.
  *   <li><b>Outlier positions</b> are coded in column-major order ({@code p' = col * R + row}), as LEB128 varints of
  *       the gaps {@code p'_i - p'_(i-1) - 1} ({@code p'_0} itself first). Outliers of transformer hidden states sit
  *       in a few fixed channels, so column-major gaps are mostly 0 and the rANS stage codes them in well under a
  *       bit each; scattered positions cost about {@code log2(1/fraction) + 1.5} bits.
  *   <li><b>TAB-Q.</b> Each row's inliers get asymmetric quantization over their own {@code [min, max]} with their
- *       own level count {@code L_r <= 2^qbit}, so bit width {@code q_r = ceil(log2 L_r) <= qbit}, found as in the
- *       paper's ABQ: starting from {@code L = 2^qbit}, step down while the integer mismatch at the next smaller
- *       level count stays {@code <= delta}. With reference codes {@code T0 = round((x - min) / range * M0)},
- *       {@code M0 = 2^qbit - 1}, candidate codes {@code T = round(T0 * (L-1) / M0)}, lifted back
- *       {@code U = round(T * M0 / (L-1))}:
- *       <pre>DS(L) = mean(|T0 - U|) / M0</pre>
- *       i.e. the mean absolute mismatch as a fraction of the row's range, computed on integers only. The paper's
- *       literal form {@code mean(|floor(T0 / 2^(qbit-q)) - T|)} is about 0.5 for every {@code q}, so it cannot
- *       steer; this one is about {@code 1 / (4 (L - 1))} for spread-out rows ({@code L = 8: 0.036, 16: 0.017,
- *       32: 0.008, 64: 0.004}) and smaller for rows whose values sit on few levels. Without entropy coding the
- *       steps are the powers of two (the paper's bit widths). With entropy coding the steps are the quarter-bit
- *       ladder {@code round(2^(j/4))} (2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 16, 19, ...): rANS codes a level count
- *       that is not a power of two at its entropy, so the finer steps buy real rate-distortion points between
- *       the bit widths (on MiniLM-like rows, 11-13 levels sit near cosine 0.99 at about 3.3 bits/element in
- *       total, where 8 levels give 0.982 and 16 give 0.996). Because a larger {@code delta} only relaxes every
- *       test of the descent, it never gives more levels or bits. Rows without inliers or with {@code max == min}
- *       get {@code L = 2}.
+ *       own level count {@code L_r <= 2^qbit}, so bit width {@code q_r = ceil(log2 L_r) <= qbit}, chosen by ABQ's DS
+ *       rule ({@link Abq#chooseLevels}, the same definition TOPK's blocks use, so one {@code delta} means one
+ *       thing): starting from {@code L = 2^qbit}, step down while the mean gap between the reconstructions at the
+ *       next smaller level count and at {@code 2^qbit} levels stays {@code <= delta} of the row's range. Spread-out
+ *       rows give about {@code 1 / (4 (L - 1))} ({@code L = 8: 0.036, 16: 0.017, 32: 0.008, 64: 0.004}). Without
+ *       entropy coding the steps are the powers of two (the paper's bit widths). With entropy coding the steps are
+ *       the quarter-bit ladder {@code round(2^(j/4))} (2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 16, 19, ...): rANS codes a
+ *       level count that is not a power of two at its entropy, so the finer steps buy real rate-distortion points
+ *       between the bit widths. Because a larger {@code delta} only relaxes every test of the descent, it never
+ *       gives more levels or bits. Rows without inliers or with {@code max == min} get {@code L = 2}.
  *   <li><b>Row parameters</b> {@code (min_r, scale_r)}: as fp16, {@code min} rounded down and {@code scale} rounded
  *       up so the grid {@code min + j * scale, j < L} covers the row, when that widens no row's grid by more
  *       than 1/64; otherwise all rows as fp32 ({@code min} exact, {@code scale} rounded up). Codes are
@@ -60,19 +55,19 @@ import java.util.Objects;
  *
  * <h2>Payload layout</h2>
  *
- * <p>A <i>block</i> codes {@code n} symbols of {@code w <= 8} bits, {@code n} known to the decoder: one tag byte
- * ({@code 0} = bit-packed LSB-first by {@link BitPacker}, exactly {@code ceil(n w / 8)} bytes; {@code 1} =
- * {@link RansCoder} output), a varint byte length, the bytes. With {@code settings.entropy()} the encoder writes
- * whichever of the two is shorter, otherwise always packed. A block with {@code n = 0} is omitted entirely. Varints
- * are unsigned LEB128, at most 5 bytes, at most {@code 2^31 - 1}.
+ * <p>A <i>block</i> is a {@link SymbolStream} block of {@code n} symbols of {@code w <= 8} bits, {@code n} known to the
+ * decoder: a coding byte ({@code 0} = bit-packed, exactly {@code ceil(n w / 8)} bytes; {@code 1} = {@link RansCoder}
+ * output), a varint byte length, the bytes. With {@code settings.entropy()} the encoder writes whichever is shorter,
+ * otherwise always packed. A block with {@code n = 0} is omitted entirely. Varints are unsigned LEB128
+ * ({@link ByteIo}). An empty tensor ({@code T = 0}) has the payload {@code 00 00}.
  *
  * <table>
  *   <caption>TS_TABQ payload, in order</caption>
  *   <tr><th>field</th><th>size</th><th>content</th></tr>
  *   <tr><td>flags</td><td>1</td><td>bit 0: outlier values fp32 (else fp16); bit 1: row parameters fp32 (else fp16);
  *       other bits 0</td></tr>
- *   <tr><td>k</td><td>varint</td><td>outlier count, {@code <= T}</td></tr>
- *   <tr><td>row bits</td><td>block</td><td>{@code R} symbols {@code q_r - 1}, 4 bits</td></tr>
+ *   <tr><td>k</td><td>varint</td><td>outlier count, exactly {@code floor(outlierFraction * T)}</td></tr>
+ *   <tr><td>row bits</td><td>block</td><td>{@code R} symbols {@code q_r - 1}, 4 bits; {@code q_r <= qbit}</td></tr>
  *   <tr><td>row parameters</td><td>{@code 4R} or {@code 8R}</td><td>per row {@code min_r}, {@code scale_r}, fp16 or
  *       fp32, little-endian; {@code scale_r >= 0}, both finite</td></tr>
  *   <tr><td>position bytes {@code m}</td><td>varint (if {@code k > 0})</td><td>length of the gap varint stream,
@@ -83,25 +78,29 @@ import java.util.Objects;
  *   <tr><td>codes</td><td>1-2 blocks per used {@code q}</td><td>as above, ascending {@code q}</td></tr>
  * </table>
  *
- * <p>The decoder checks every count, length, position and bit width against the declared shape before it writes,
- * fills every one of the {@code T} output values, and requires the payload to end exactly at {@code off + len};
- * anything else is a {@link MalformedFrameException}. Instances are reusable and not thread-safe (scratch arrays
- * grow on demand and are kept).
+ * <p>The decoder checks every count, length, position, bit width and value before it writes: {@code k} as above,
+ * {@code q_r <= qbit}, outlier values finite, and every row's largest code reconstructing to a finite value, so
+ * every output lies in its row's range {@code [min_r, min_r + (2^q_r - 1) scale_r]} and is finite. It sizes
+ * scratch only for counts the bytes already read can describe (the row parameters are uncompressed; a block's
+ * symbol count is checked against its bytes first), fills every one of the {@code T} output values, and requires
+ * the payload to end exactly at {@code off + len}; anything else is a {@link MalformedFrameException}. Lossy
+ * input must be finite ({@link NonFiniteInputException}). Instances are reusable and not thread-safe (scratch
+ * arrays grow on demand and are kept, except after a rejected payload: {@link #releaseScratch}).
  */
 public final class TsTabqPayloadCodec implements PayloadCodec {
     static final int FLAG_OUTLIERS_FP32 = 1;
     static final int FLAG_PARAMS_FP32 = 2;
-    static final int TAG_PACKED = 0;
-    static final int TAG_RANS = 1;
     private static final int MAX_VARINT = 5;
     private static final int BLOCK_HEADER = 1 + MAX_VARINT;
     /** fp16 row parameters may widen a row's grid by at most this fraction. */
     private static final double FP16_SLACK = 1.0 / 64;
+    /** Scratch (in elements) a decoder keeps after a rejected payload; more is dropped. */
+    private static final int SCRATCH_KEEP = 1 << 16;
 
     /** Level counts a quarter bit apart, {@code round(2^(j/4))} for {@code j = 4..64}, ascending, distinct. */
     static final int[] LADDER;
-    /** {@code LADDER[LADDER_INDEX[q]] == 2^q}. */
-    static final int[] LADDER_INDEX = new int[17];
+    /** The powers of two {@code 2..2^16}: the level counts without entropy coding. */
+    static final int[] POWERS = new int[16];
 
     static {
         int[] l = new int[61];
@@ -111,22 +110,21 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
             if (n == 0 || l[n - 1] != v) {
                 l[n++] = v;
             }
-            if ((j & 3) == 0) {
-                LADDER_INDEX[j >> 2] = n - 1;
-            }
         }
         LADDER = Arrays.copyOf(l, n);
+        for (int q = 1; q <= 16; q++) {
+            POWERS[q - 1] = 1 << q;
+        }
     }
 
-    /** Mismatch tables are cached for {@code qbit} up to this (at most 4096 entries each). */
-    private static final int MISMATCH_TABLE_MAX_QBIT = 12;
-
-    private final RansCoder rans = new RansCoder();
-    private final int[][][] mismatchTables = new int[MISMATCH_TABLE_MAX_QBIT + 1][][];
+    private final SymbolStream stream = new SymbolStream(new RansCoder());
+    private final Abq abq = new Abq();
     private final int[] hist = new int[1 << 11];
     private final int[] groupCount = new int[17];
     private final int[] groupStart = new int[17];
     private final int[] groupFill = new int[17];
+    private final SymbolStream.Span[] lowSpan = new SymbolStream.Span[17];
+    private final SymbolStream.Span[] highSpan = new SymbolStream.Span[17];
 
     private int[] positions = new int[0]; // row-major, ascending
     private int[] columnMajor = new int[0];
@@ -138,13 +136,10 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
     private int[] rowOutStart = new int[0];
     private int[] codes = new int[0];
     private int[] stage = new int[0];
+    private byte[] bytes = new byte[0];
     private float[] vals = new float[0];
-    private int[] ref = new int[0];
-    private byte[] symbols = new byte[0];
-    private byte[] ransOut = new byte[0];
     private int[] valueBits = new int[0];
     private int selectedCount;
-    private int cursor;
 
     public TsTabqPayloadCodec() {}
 
@@ -156,6 +151,9 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
     @Override
     public long maxPayloadBytes(TensorShape shape, CodecSettings settings) {
         long t = shape.elementCount();
+        if (t == 0) {
+            return 2;
+        }
         long r = shape.rows();
         long k = outlierCount(shape.elementCount(), settings.outlierFraction());
         int qbit = settings.qbit();
@@ -170,25 +168,48 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         return bound;
     }
 
+    private static int[] grow(int[] a, long n) {
+        return a.length >= n ? a : new int[(int) n];
+    }
+
+    private static byte[] grow(byte[] a, long n) {
+        return a.length >= n ? a : new byte[(int) n];
+    }
+
+    private static float[] grow(float[] a, long n) {
+        return a.length >= n ? a : new float[(int) n];
+    }
+
     // ------------------------------------------------------------------ encode
 
     @Override
     public int encode(float[] src, int srcOff, TensorShape shape, CodecSettings settings, byte[] dst, int dstOff) {
         final int t = shape.elementCount();
         Objects.checkFromIndexSize(srcOff, t, src.length);
+        final int k = outlierCount(t, settings.outlierFraction());
+        if (t == 0) {
+            // no rows worth the name: a zero-element shape may declare a huge last dimension
+            selectedCount = 0;
+            dst[dstOff] = 0;
+            dst[dstOff + 1] = 0;
+            return 2;
+        }
+        for (int i = 0; i < t; i++) {
+            if (!Float.isFinite(src[srcOff + i])) {
+                throw new NonFiniteInputException(i, src[srcOff + i]);
+            }
+        }
         final int rows = shape.rows();
         final int cols = shape.cols();
         final int qbit = settings.qbit();
         final boolean entropy = settings.entropy();
-        final int k = outlierCount(t, settings.outlierFraction());
         ensureEncode(t, rows, cols, k);
 
         selectOutliers(src, srcOff, t, k);
         boolean outliersFp32 = false;
         for (int i = 0; i < k; i++) {
-            float v = src[srcOff + positions[i]];
-            float a = Math.abs(v);
-            if (Float.isFinite(v) && a != 0 && (a < Half.MIN_NORMAL || a > Half.MAX)) {
+            float a = Math.abs(src[srcOff + positions[i]]);
+            if (a != 0 && (a < Half.MIN_NORMAL || a > Half.MAX)) {
                 outliersFp32 = true;
                 break;
             }
@@ -198,6 +219,7 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         Arrays.fill(groupCount, 0);
         int op = 0;
         boolean paramsFp32 = false;
+        int[] ladder = entropy ? LADDER : POWERS;
         for (int r = 0; r < rows; r++) {
             int n = gatherRow(src, srcOff, r, cols, op);
             op += cols - n;
@@ -205,13 +227,10 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
             float mx = Float.NEGATIVE_INFINITY;
             for (int i = 0; i < n; i++) {
                 float v = vals[i];
-                if (!(Math.abs(v) <= Float.MAX_VALUE)) {
-                    throw new CodecException("TS_TABQ: more non-finite values than the outlier budget " + k);
-                }
                 mn = Math.min(mn, v);
                 mx = Math.max(mx, v);
             }
-            int levels = n == 0 || mx == mn ? 2 : chooseLevels(n, mn, mx, qbit, settings.delta(), entropy);
+            int levels = n == 0 || mx == mn ? 2 : abq.chooseLevels(vals, 0, n, mn, mx, qbit, settings.delta(), ladder);
             if (n == 0) {
                 mn = 0;
                 mx = 0;
@@ -259,9 +278,9 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
             int n = gatherRow(src, srcOff, r, cols, op);
             op += cols - n;
             int q = rowQ[r];
-            int top = rowLevels[r] - 1;
             double mn = rowMin[r];
             double sc = rowScale[r];
+            int top = finiteTop(mn, sc, rowLevels[r] - 1);
             double inv = sc == 0 ? 0 : 1 / sc;
             int w = groupFill[q];
             for (int i = 0; i < n; i++) {
@@ -274,18 +293,20 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         // write
         int p = dstOff;
         dst[p++] = (byte) ((outliersFp32 ? FLAG_OUTLIERS_FP32 : 0) | (paramsFp32 ? FLAG_PARAMS_FP32 : 0));
-        p = writeVarint(dst, p, k);
+        p += ByteIo.putVarint(dst, p, k);
         for (int r = 0; r < rows; r++) {
             stage[r] = rowQ[r] - 1;
         }
-        p = writeBlock(stage, 0, rows, 4, entropy, dst, p);
+        p += stream.writeBlock(stage, 0, rows, 4, entropy, dst, p);
         for (int r = 0; r < rows; r++) {
             if (paramsFp32) {
-                p = putInt(dst, p, Float.floatToRawIntBits(rowMin[r]));
-                p = putInt(dst, p, Float.floatToRawIntBits(rowScale[r]));
+                ByteIo.putInt(dst, p, Float.floatToRawIntBits(rowMin[r]));
+                ByteIo.putInt(dst, p + 4, Float.floatToRawIntBits(rowScale[r]));
+                p += 8;
             } else {
-                p = putShort(dst, p, Half.fromFloat(rowMin[r]));
-                p = putShort(dst, p, Half.fromFloat(rowScale[r]));
+                ByteIo.putShort(dst, p, Half.fromFloat(rowMin[r]));
+                ByteIo.putShort(dst, p + 2, Half.fromFloat(rowScale[r]));
+                p += 4;
             }
         }
         if (k > 0) {
@@ -302,8 +323,8 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
                 }
                 stage[m++] = gap;
             }
-            p = writeVarint(dst, p, m);
-            p = writeBlock(stage, 0, m, 8, entropy, dst, p);
+            p += ByteIo.putVarint(dst, p, m);
+            p += stream.writeBlock(stage, 0, m, 8, entropy, dst, p);
             int width = outliersFp32 ? 4 : 2;
             for (int plane = 0; plane < width; plane++) {
                 int shift = 8 * plane;
@@ -313,7 +334,7 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
                     int bits = outliersFp32 ? Float.floatToRawIntBits(v) : Half.fromFloat(v);
                     stage[i] = bits >>> shift & 0xFF;
                 }
-                p = writeBlock(stage, 0, k, 8, entropy, dst, p);
+                p += stream.writeBlock(stage, 0, k, 8, entropy, dst, p);
             }
         }
         for (int q = 1; q <= 16; q++) {
@@ -323,19 +344,30 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
             }
             int from = groupStart[q];
             if (q <= 8) {
-                p = writeBlock(codes, from, n, q, entropy, dst, p);
+                p += stream.writeBlock(codes, from, n, q, entropy, dst, p);
             } else {
                 for (int i = 0; i < n; i++) {
                     stage[i] = codes[from + i] & 0xFF;
                 }
-                p = writeBlock(stage, 0, n, 8, entropy, dst, p);
+                p += stream.writeBlock(stage, 0, n, 8, entropy, dst, p);
                 for (int i = 0; i < n; i++) {
                     stage[i] = codes[from + i] >>> 8;
                 }
-                p = writeBlock(stage, 0, n, q - 8, entropy, dst, p);
+                p += stream.writeBlock(stage, 0, n, q - 8, entropy, dst, p);
             }
         }
         return p - dstOff;
+    }
+
+    /**
+     * The largest code {@code <= top} whose reconstruction {@code (float) (mn + code * sc)} is finite: a row whose
+     * grid, rounded up, passes {@code Float.MAX_VALUE} leaves its last code unused, so no frame decodes to infinity.
+     */
+    private static int finiteTop(double mn, double sc, int top) {
+        while (top > 0 && !Float.isFinite((float) (mn + top * sc))) {
+            top--;
+        }
+        return top;
     }
 
     private void ensureEncode(int t, int rows, int cols, int k) {
@@ -350,21 +382,11 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
             rowLevels = new int[rows];
             rowOutStart = new int[rows + 1];
         }
-        if (vals.length < cols) {
-            vals = new float[cols];
-            ref = new int[cols];
-        }
-        if (codes.length < t) {
-            codes = new int[t];
-        }
+        vals = grow(vals, cols);
+        codes = grow(codes, t);
         // stage holds row bits (rows), position varint bytes (<= 5k) or one plane (<= t)
-        int st = Math.max(Math.max(rows, t), (int) Math.min(Integer.MAX_VALUE - 8, 5L * k));
-        if (stage.length < st) {
-            stage = new int[st];
-        }
-        if (bucket.length < Math.max(rows, cols) + 1) {
-            bucket = new int[Math.max(rows, cols) + 1];
-        }
+        stage = grow(stage, Math.max(Math.max(rows, t), 5L * k));
+        bucket = grow(bucket, Math.max(rows, cols) + 1L);
     }
 
     /** Copies the inliers of row {@code r} into {@link #vals}; {@code op} indexes its first outlier. */
@@ -444,76 +466,6 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         return Math.max(1, 32 - Integer.numberOfLeadingZeros(levels - 1));
     }
 
-    /**
-     * The ABQ descent on integer mismatch (see the class comment) over level counts: powers of two, and with
-     * entropy coding also the quarter-bit ladder {@link #LADDER}. Returns the level count, {@code <= 2^qbit}.
-     */
-    private int chooseLevels(int n, float mn, float mx, int qbit, double delta, boolean entropy) {
-        int m0 = (1 << qbit) - 1;
-        double inv = m0 / ((double) mx - mn);
-        int[] t0 = ref;
-        for (int i = 0; i < n; i++) {
-            t0[i] = Math.min(m0, (int) ((vals[i] - (double) mn) * inv + 0.5));
-        }
-        double limit = delta * n * m0;
-        int levels = 1 << qbit;
-        int j = LADDER_INDEX[qbit];
-        while (levels > 2) {
-            int idx = entropy ? j - 1 : LADDER_INDEX[bitsFor(levels) - 1];
-            int cand = LADDER[idx];
-            // |T0 - U| <= m0 / (2 (L-1)) + 1/2 for every element, so DS(L) <= 1/(2(L-1)) + 1/(2 m0): when that is
-            // within delta the test passes without looking at the row
-            if (0.5 / (cand - 1) + 0.5 / m0 > delta && mismatch(n, qbit, m0, idx, cand) > limit) {
-                break;
-            }
-            levels = cand;
-            j = idx;
-        }
-        return levels;
-    }
-
-    /** {@code sum |T0 - U|} over the row for level count {@code cand} (ladder index {@code idx}). */
-    private long mismatch(int n, int qbit, int m0, int idx, int cand) {
-        int[] t0 = ref;
-        long sum = 0;
-        if (qbit <= MISMATCH_TABLE_MAX_QBIT) {
-            int[] tab = mismatchTable(qbit, m0, idx, cand);
-            for (int i = 0; i < n; i++) {
-                sum += tab[t0[i]];
-            }
-        } else {
-            long mq = cand - 1;
-            for (int i = 0; i < n; i++) {
-                sum += mismatchOf(t0[i], m0, mq);
-            }
-        }
-        return sum;
-    }
-
-    private static int mismatchOf(long v, long m0, long mq) {
-        long t = (v * mq * 2 + m0) / (2 * m0);
-        long lifted = (t * m0 * 2 + mq) / (2 * mq);
-        return (int) Math.abs(v - lifted);
-    }
-
-    /** Cached {@code |T0 - U|} for every reference code {@code T0 <= m0}; built once per (qbit, level count). */
-    private int[] mismatchTable(int qbit, int m0, int idx, int cand) {
-        int[][] byLevel = mismatchTables[qbit];
-        if (byLevel == null) {
-            byLevel = new int[LADDER.length][];
-            mismatchTables[qbit] = byLevel;
-        }
-        int[] tab = byLevel[idx];
-        if (tab == null) {
-            tab = new int[m0 + 1];
-            for (int v = 0; v <= m0; v++) {
-                tab[v] = mismatchOf(v, m0, cand - 1);
-            }
-            byLevel[idx] = tab;
-        }
-        return tab;
-    }
-
     /** Whether fp16 row parameters lose at most {@link #FP16_SLACK} of this row's grid. */
     private static boolean fp16Fits(float mn, float mx, int levels) {
         float mnS = Half.toFloat(Half.roundDown(mn));
@@ -552,58 +504,6 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         }
     }
 
-    /** Writes one block of {@code n} symbols of {@code bits} bits from {@code v[from..]}. */
-    private int writeBlock(int[] v, int from, int n, int bits, boolean entropy, byte[] dst, int p) {
-        if (n == 0) {
-            return p;
-        }
-        int packed = (int) BitPacker.packedBytes(n, bits);
-        if (entropy) {
-            if (symbols.length < n) {
-                symbols = new byte[n];
-            }
-            if (ransOut.length < n + 1) {
-                ransOut = new byte[n + 1];
-            }
-            for (int i = 0; i < n; i++) {
-                symbols[i] = (byte) v[from + i];
-            }
-            int len = rans.encode(symbols, 0, n, ransOut, 0);
-            if (len < packed) {
-                dst[p++] = TAG_RANS;
-                p = writeVarint(dst, p, len);
-                System.arraycopy(ransOut, 0, dst, p, len);
-                return p + len;
-            }
-        }
-        dst[p++] = TAG_PACKED;
-        p = writeVarint(dst, p, packed);
-        return p + BitPacker.pack(v, from, n, bits, dst, p);
-    }
-
-    private static int writeVarint(byte[] dst, int p, int v) {
-        while ((v & ~0x7F) != 0) {
-            dst[p++] = (byte) (v & 0x7F | 0x80);
-            v >>>= 7;
-        }
-        dst[p++] = (byte) v;
-        return p;
-    }
-
-    private static int putShort(byte[] dst, int p, short v) {
-        dst[p] = (byte) v;
-        dst[p + 1] = (byte) (v >>> 8);
-        return p + 2;
-    }
-
-    private static int putInt(byte[] dst, int p, int v) {
-        dst[p] = (byte) v;
-        dst[p + 1] = (byte) (v >>> 8);
-        dst[p + 2] = (byte) (v >>> 16);
-        dst[p + 3] = (byte) (v >>> 24);
-        return p + 4;
-    }
-
     // the last encode's choices, for tests in this package
 
     int lastRowLevels(int r) {
@@ -634,43 +534,51 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         Objects.checkFromIndexSize(off, len, src.length);
         final int t = shape.elementCount();
         Objects.checkFromIndexSize(dstOff, t, dst.length);
+        ByteIo.Reader in = new ByteIo.Reader(src, off, len, 0);
+        int flags = in.u8("TS_TABQ flags");
+        MalformedFrameException.verify((flags & ~3) == 0, off, "TS_TABQ unknown flags " + flags);
+        long kAt = in.offset();
+        int k = in.varintUpTo(t, "TS_TABQ outlier count");
+        int expected = outlierCount(t, settings.outlierFraction());
+        MalformedFrameException.verify(k == expected, kAt, "TS_TABQ outlier count " + k + ", expected " + expected);
+        if (t == 0) {
+            // nothing to size: the shape's dimensions (one may be huge) play no part
+            MalformedFrameException.verify(
+                    flags == 0 && in.remaining() == 0, in.offset(), "TS_TABQ empty tensor with a body");
+            return;
+        }
         final int rows = shape.rows();
         final int cols = shape.cols();
-        final int end = off + len;
-        cursor = off;
-
-        MalformedFrameException.verify(len >= 1, off, "TS_TABQ payload empty");
-        int flags = src[cursor++] & 0xFF;
-        MalformedFrameException.verify((flags & ~3) == 0, off, "TS_TABQ unknown flags " + flags);
+        final int qbit = settings.qbit();
         boolean outliersFp32 = (flags & FLAG_OUTLIERS_FP32) != 0;
         boolean paramsFp32 = (flags & FLAG_PARAMS_FP32) != 0;
-        int k = readVarint(src, end);
-        MalformedFrameException.verify(k <= t, cursor - 1, "TS_TABQ outlier count " + k + " > elements " + t);
-        // row parameters are stored uncompressed: reject a short payload before allocating per-row scratch
+        int paramBytes = paramsFp32 ? 8 : 4;
+        // row parameters are stored uncompressed: the rows are bounded by the bytes before anything is sized
         MalformedFrameException.verify(
-                (paramsFp32 ? 8L : 4L) * rows <= end - cursor,
-                cursor,
+                (long) paramBytes * rows <= in.remaining(),
+                in.offset(),
                 "TS_TABQ payload too short for " + rows + " rows");
-        ensureDecode(t, rows, cols, k);
+        ensureRows(rows);
 
-        readBlock(src, end, rows, 4, stage, 0);
+        long bitsAt = in.offset();
+        stage = grow(stage, rows);
+        stream.readBlock(in, rows, 4, stage, 0);
         for (int r = 0; r < rows; r++) {
-            rowQ[r] = (byte) (stage[r] + 1);
+            int q = stage[r] + 1;
+            MalformedFrameException.verify(
+                    q <= qbit, bitsAt, "TS_TABQ row " + r + " has " + q + " bits > qbit " + qbit);
+            rowQ[r] = (byte) q;
         }
-        int paramBytes = (paramsFp32 ? 8 : 4) * rows;
-        MalformedFrameException.verify(paramBytes <= end - cursor, cursor, "TS_TABQ row parameters truncated");
         for (int r = 0; r < rows; r++) {
-            int at = cursor;
+            long at = in.offset();
             float mn;
             float sc;
             if (paramsFp32) {
-                mn = Float.intBitsToFloat(getInt(src, cursor));
-                sc = Float.intBitsToFloat(getInt(src, cursor + 4));
-                cursor += 8;
+                mn = in.f32("TS_TABQ row min");
+                sc = in.f32("TS_TABQ row scale");
             } else {
-                mn = Half.toFloat((short) getShort(src, cursor));
-                sc = Half.toFloat((short) getShort(src, cursor + 2));
-                cursor += 4;
+                mn = Half.toFloat((short) (in.u8("TS_TABQ row min") | in.u8("TS_TABQ row min") << 8));
+                sc = Half.toFloat((short) (in.u8("TS_TABQ row scale") | in.u8("TS_TABQ row scale") << 8));
             }
             MalformedFrameException.verify(
                     Float.isFinite(mn) && Float.isFinite(sc) && sc >= 0, at, "TS_TABQ bad row parameters");
@@ -680,79 +588,43 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
 
         Arrays.fill(rowOutStart, 0, rows + 1, 0);
         if (k > 0) {
-            int mAt = cursor;
-            int m = readVarint(src, end);
-            MalformedFrameException.verify(m >= k && m <= 5L * k, mAt, "TS_TABQ position stream length " + m);
-            readBlock(src, end, m, 8, stage, 0);
-            int sp = 0;
-            long prev = -1;
-            for (int i = 0; i < k; i++) {
-                long gap = 0;
-                int shift = 0;
-                while (true) {
-                    MalformedFrameException.verify(sp < m && shift < 35, mAt, "TS_TABQ bad position varint");
-                    int b = stage[sp++];
-                    gap |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                    if (b < 0x80) {
-                        break;
-                    }
-                }
-                long cm = prev + 1 + gap;
-                if (cm >= t) {
-                    throw new MalformedFrameException(mAt, "TS_TABQ outlier position " + cm + " >= elements " + t);
-                }
-                columnMajor[i] = (int) cm;
-                prev = cm;
-                rowOutStart[(int) (cm % rows) + 1]++;
-            }
-            MalformedFrameException.verify(sp == m, mAt, "TS_TABQ position stream has trailing bytes");
-            int width = outliersFp32 ? 4 : 2;
-            Arrays.fill(valueBits, 0, k, 0);
-            for (int plane = 0; plane < width; plane++) {
-                readBlock(src, end, k, 8, stage, 0);
-                int shift = 8 * plane;
-                for (int i = 0; i < k; i++) {
-                    valueBits[i] |= stage[i] << shift;
-                }
-            }
-            // row-major outlier list: stable counting sort of the column-major list by row
-            for (int r = 0; r < rows; r++) {
-                rowOutStart[r + 1] += rowOutStart[r];
-            }
-            System.arraycopy(rowOutStart, 0, bucket, 0, rows);
-            for (int i = 0; i < k; i++) {
-                int cm = columnMajor[i];
-                positions[bucket[cm % rows]++] = (cm % rows) * cols + cm / rows;
-            }
+            readOutliers(in, t, rows, k, outliersFp32);
         }
 
+        // code blocks: every header is checked against its bytes before the codes are sized
         Arrays.fill(groupCount, 0);
         for (int r = 0; r < rows; r++) {
             groupCount[rowQ[r]] += cols - (rowOutStart[r + 1] - rowOutStart[r]);
         }
         int s = 0;
+        int widest = 0;
         for (int q = 1; q <= 16; q++) {
+            int n = groupCount[q];
             groupStart[q] = s;
             groupFill[q] = s;
-            int n = groupCount[q];
             s += n;
-            if (n == 0) {
-                continue;
+            lowSpan[q] = stream.readBlock(in, n, Math.min(q, 8));
+            highSpan[q] = q > 8 ? stream.readBlock(in, n, q - 8) : null;
+            if (q > 8) {
+                widest = Math.max(widest, n);
             }
+        }
+        MalformedFrameException.verify(
+                in.remaining() == 0, in.offset(), "TS_TABQ payload has " + in.remaining() + " trailing bytes");
+        codes = grow(codes, s);
+        stage = grow(stage, widest);
+        for (int q = 1; q <= 16; q++) {
+            int n = groupCount[q];
             int from = groupStart[q];
-            if (q <= 8) {
-                readBlock(src, end, n, q, codes, from);
-            } else {
-                readBlock(src, end, n, 8, codes, from);
-                readBlock(src, end, n, q - 8, stage, 0);
+            stream.decode(src, lowSpan[q], n, Math.min(q, 8), codes, from);
+            if (q > 8) {
+                stream.decode(src, highSpan[q], n, q - 8, stage, 0);
                 for (int i = 0; i < n; i++) {
                     codes[from + i] |= stage[i] << 8;
                 }
             }
         }
-        MalformedFrameException.verify(
-                cursor == end, cursor, "TS_TABQ payload has " + (end - cursor) + " trailing bytes");
+        checkRowRanges(rows, cols, kAt);
 
         // everything is validated: write the output
         for (int i = 0; i < k; i++) {
@@ -761,7 +633,6 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
             dst[dstOff + (cm % rows) * cols + cm / rows] =
                     outliersFp32 ? Float.intBitsToFloat(bits) : Half.toFloat((short) bits);
         }
-
         for (int r = 0; r < rows; r++) {
             int q = rowQ[r];
             double mn = rowMin[r];
@@ -784,85 +655,139 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         }
     }
 
-    private void ensureDecode(int t, int rows, int cols, int k) {
-        if (positions.length < k) {
-            positions = new int[k];
-            columnMajor = new int[k];
+    /**
+     * Positions and values of the {@code k} outliers into {@link #columnMajor}, {@link #positions} (row-major) and
+     * {@link #valueBits}, their per-row counts into {@link #rowOutStart}. The {@code k}-sized arrays are sized only
+     * after the position block has shown it holds at least {@code k} bytes' worth of gaps.
+     */
+    private void readOutliers(ByteIo.Reader in, int t, int rows, int k, boolean fp32) {
+        long mAt = in.offset();
+        int m = in.varintUpTo((long) k * ByteIo.varintSize(t - 1), "TS_TABQ position stream length");
+        MalformedFrameException.verify(m >= k, mAt, "TS_TABQ position stream length " + m + " < " + k);
+        SymbolStream.Span span = stream.readBlock(in, m, 8);
+        bytes = grow(bytes, m);
+        stream.decodeBytes(in.buffer(), span, m, bytes, 0);
+        ensureOutliers(k);
+        ByteIo.Reader gaps = new ByteIo.Reader(bytes, 0, m, mAt);
+        long prev = -1;
+        for (int i = 0; i < k; i++) {
+            long cm = prev + 1 + gaps.varint("TS_TABQ outlier gap");
+            MalformedFrameException.verify(cm < t, mAt, "TS_TABQ outlier position " + cm + " >= elements " + t);
+            columnMajor[i] = (int) cm;
+            prev = cm;
+            rowOutStart[(int) (cm % rows) + 1]++;
         }
-        if (valueBits.length < k) {
-            valueBits = new int[k];
+        MalformedFrameException.verify(gaps.remaining() == 0, mAt, "TS_TABQ position stream has trailing bytes");
+        int width = fp32 ? 4 : 2;
+        Arrays.fill(valueBits, 0, k, 0);
+        bytes = grow(bytes, k);
+        for (int plane = 0; plane < width; plane++) {
+            stream.readByteBlock(in, k, bytes, 0);
+            int shift = 8 * plane;
+            for (int i = 0; i < k; i++) {
+                valueBits[i] |= (bytes[i] & 0xFF) << shift;
+            }
         }
+        for (int i = 0; i < k; i++) {
+            int v = valueBits[i];
+            boolean finite = fp32 ? Float.isFinite(Float.intBitsToFloat(v)) : (v & 0x7C00) != 0x7C00;
+            MalformedFrameException.verify(finite, mAt, "TS_TABQ outlier value " + i + " not finite");
+        }
+        // row-major outlier list: stable counting sort of the column-major list by row
+        for (int r = 0; r < rows; r++) {
+            rowOutStart[r + 1] += rowOutStart[r];
+        }
+        System.arraycopy(rowOutStart, 0, bucket, 0, rows);
+        for (int i = 0; i < k; i++) {
+            int cm = columnMajor[i];
+            positions[bucket[cm % rows]++] = (cm % rows) * (t / rows) + cm / rows;
+        }
+    }
+
+    /**
+     * Checks that every row's largest code reconstructs to a finite value: reconstruction is monotone in the code,
+     * so every output of the row then lies in {@code [min_r, min_r + maxCode * scale_r]} and is finite.
+     */
+    private void checkRowRanges(int rows, int cols, long at) {
+        System.arraycopy(groupStart, 0, groupFill, 0, 17);
+        for (int r = 0; r < rows; r++) {
+            int q = rowQ[r];
+            int n = cols - (rowOutStart[r + 1] - rowOutStart[r]);
+            int w = groupFill[q];
+            int top = 0;
+            for (int i = w; i < w + n; i++) {
+                top = Math.max(top, codes[i]);
+            }
+            groupFill[q] = w + n;
+            MalformedFrameException.verify(
+                    Float.isFinite((float) (rowMin[r] + top * (double) rowScale[r])),
+                    at,
+                    "TS_TABQ row " + r + " reconstructs beyond the float range");
+        }
+        System.arraycopy(groupStart, 0, groupFill, 0, 17);
+    }
+
+    private void ensureRows(int rows) {
         if (rowQ.length < rows) {
             rowQ = new byte[rows];
             rowMin = new float[rows];
             rowScale = new float[rows];
+            rowLevels = new int[rows];
         }
-        if (rowOutStart.length < rows + 1) {
-            rowOutStart = new int[rows + 1];
-        }
-        if (codes.length < t) {
-            codes = new int[t];
-        }
-        int st = Math.max(Math.max(rows, t), (int) Math.min(Integer.MAX_VALUE - 8, 5L * k));
-        if (stage.length < st) {
-            stage = new int[st];
-        }
-        if (bucket.length < Math.max(rows, cols) + 1) {
-            bucket = new int[Math.max(rows, cols) + 1];
-        }
+        rowOutStart = grow(rowOutStart, rows + 1L);
+        bucket = grow(bucket, rows);
     }
 
-    /** Reads one block of {@code n} symbols of {@code bits} bits into {@code out[outOff, outOff+n)}; none if n = 0. */
-    private void readBlock(byte[] src, int end, int n, int bits, int[] out, int outOff) {
-        if (n == 0) {
-            return;
+    private void ensureOutliers(int k) {
+        if (positions.length < k) {
+            positions = new int[k];
+            columnMajor = new int[k];
         }
-        int at = cursor;
-        MalformedFrameException.verify(cursor < end, at, "TS_TABQ block truncated");
-        int tag = src[cursor++];
-        int len = readVarint(src, end);
-        MalformedFrameException.verify(len <= end - cursor, at, "TS_TABQ block length " + len + " exceeds payload");
-        if (tag == TAG_PACKED) {
-            MalformedFrameException.verify(
-                    len == BitPacker.packedBytes(n, bits), at, "TS_TABQ packed block length " + len + " for " + n);
-            BitPacker.unpack(src, cursor, len, n, bits, out, outOff);
-        } else {
-            MalformedFrameException.verify(tag == TAG_RANS, at, "TS_TABQ unknown block tag " + tag);
-            if (symbols.length < n) {
-                symbols = new byte[n];
-            }
-            rans.decode(src, cursor, len, symbols, 0, n);
-            int or = 0;
-            for (int i = 0; i < n; i++) {
-                int v = symbols[i] & 0xFF;
-                or |= v;
-                out[outOff + i] = v;
-            }
-            MalformedFrameException.verify(or >>> bits == 0, at, "TS_TABQ symbol wider than " + bits + " bits");
-        }
-        cursor += len;
+        valueBits = grow(valueBits, k);
     }
 
-    private int readVarint(byte[] src, int end) {
-        int at = cursor;
-        long v = 0;
-        for (int shift = 0; ; shift += 7) {
-            MalformedFrameException.verify(cursor < end && shift < 35, at, "TS_TABQ bad varint");
-            int b = src[cursor++] & 0xFF;
-            v |= (long) (b & 0x7F) << shift;
-            if (b < 0x80) {
-                break;
-            }
+    @Override
+    public void releaseScratch() {
+        if (codes.length > SCRATCH_KEEP
+                || stage.length > SCRATCH_KEEP
+                || positions.length > SCRATCH_KEEP
+                || valueBits.length > SCRATCH_KEEP
+                || bytes.length > SCRATCH_KEEP
+                || rowQ.length > SCRATCH_KEEP
+                || vals.length > SCRATCH_KEEP
+                || bucket.length > SCRATCH_KEEP) {
+            positions = new int[0];
+            columnMajor = new int[0];
+            bucket = new int[0];
+            rowMin = new float[0];
+            rowScale = new float[0];
+            rowLevels = new int[0];
+            rowQ = new byte[0];
+            rowOutStart = new int[0];
+            codes = new int[0];
+            stage = new int[0];
+            bytes = new byte[0];
+            vals = new float[0];
+            valueBits = new int[0];
         }
-        MalformedFrameException.verify(v <= Integer.MAX_VALUE, at, "TS_TABQ varint out of range");
-        return (int) v;
+        stream.trimScratch(SCRATCH_KEEP);
     }
 
-    private static int getShort(byte[] b, int p) {
-        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
-    }
-
-    private static int getInt(byte[] b, int p) {
-        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+    /** Bytes of scratch held now, for tests of the retention rule. */
+    long scratchBytes() {
+        return 4L
+                        * (positions.length
+                                + columnMajor.length
+                                + bucket.length
+                                + rowMin.length
+                                + rowScale.length
+                                + rowLevels.length
+                                + rowOutStart.length
+                                + codes.length
+                                + stage.length
+                                + vals.length
+                                + valueBits.length)
+                + rowQ.length
+                + bytes.length;
     }
 }

@@ -217,4 +217,31 @@ class AbqTest {
             assertThat(a).as("q=%d", q).isEqualTo(b);
         }
     }
+
+    /** One DS rule: level counts over the powers of two give exactly the bits of chooseBits, for any qbit. */
+    @Property(tries = 300)
+    void chooseLevelsOverPowersOfTwoIsChooseBits(
+            @ForAll @IntRange(min = 1, max = 16) int qbit,
+            @ForAll @IntRange(min = 1, max = 400) int n,
+            @ForAll @IntRange(min = 0, max = 60) int deltaMilli,
+            @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        float lo = Float.MAX_VALUE;
+        float hi = -Float.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextInt(4) == 0 ? r.nextInt(5) : Math.abs(r.nextGaussian()) + 0.5);
+            lo = Math.min(lo, v[i]);
+            hi = Math.max(hi, v[i]);
+        }
+        int[] powers = new int[16];
+        for (int q = 1; q <= 16; q++) {
+            powers[q - 1] = 1 << q;
+        }
+        double delta = deltaMilli / 1000.0;
+        Abq abq = new Abq(false);
+        int bits = abq.chooseBits(v, 0, n, lo, hi, qbit, delta);
+        int levels = abq.chooseLevels(v, 0, n, lo, hi, qbit, delta, powers);
+        assertThat(levels).isEqualTo(1 << Math.max(1, bits));
+    }
 }
