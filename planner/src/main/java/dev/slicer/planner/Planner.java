@@ -12,6 +12,7 @@ import dev.slicer.planner.plan.DeviceClass;
 import dev.slicer.planner.plan.DeviceClassTable;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.SlicerSearch;
 import dev.slicer.planner.split.ArBudget;
 import dev.slicer.planner.split.AutoregressiveSelector;
 import dev.slicer.planner.split.RowKind;
@@ -48,7 +49,38 @@ public final class Planner {
             CostTable table = costs.computeIfAbsent(key, k -> CostTable.build(profile, sizeModel, ar));
             tables.add(planDeviceClass(table, dc));
         }
-        return assemble(profile, costs.values().iterator().next().measuredFidelity(), tables);
+        CostTable any = costs.values().iterator().next();
+        Plan plan = assemble(profile, any.measuredFidelity(), tables);
+        List<String> departures = departures(any);
+        if (departures.isEmpty()) {
+            return plan;
+        }
+        List<String> assumptions = new ArrayList<>(plan.assumptions());
+        assumptions.add("the search walks codec levels in measured order where it departs from the paper's (s"
+                + " ascending, qbit descending): at " + departures.size() + " candidate(s), e.g. "
+                + departures.get(0));
+        return new Plan(
+                        plan.format(),
+                        plan.model(),
+                        plan.candidates(),
+                        plan.candidateNames(),
+                        plan.fidelitySource(),
+                        assumptions,
+                        plan.tables(),
+                        null)
+                .sealed();
+    }
+
+    /** Per candidate, where the measured level order departs from the paper's ({@link SlicerSearch#departures}). */
+    public static List<String> departures(CostTable costs) {
+        List<String> out = new ArrayList<>();
+        for (int l = 0; l < costs.candidates(); l++) {
+            final int cand = l;
+            for (String d : SlicerSearch.departures(costs.grid(), t -> costs.fidelity(cand, t))) {
+                out.add(costs.profile().candidates().get(l).name() + " " + d);
+            }
+        }
+        return out;
     }
 
     /** Wraps finished tables into a sealed plan. */

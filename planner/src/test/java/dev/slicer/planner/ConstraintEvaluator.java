@@ -61,7 +61,11 @@ public final class ConstraintEvaluator {
         if (t.mode() == CodecMode.LOSSLESS) {
             return 1;
         }
-        return p.distortion().fidelity().get(t.withEntropy(false).id()).get(l);
+        List<Double> own = p.distortion().fidelity().get(t.id());
+        return (own != null
+                        ? own
+                        : p.distortion().fidelity().get(t.withEntropy(false).id()))
+                .get(l);
     }
 
     long singleFrame(SplitCandidate c, Theta t) {
@@ -245,26 +249,48 @@ public final class ConstraintEvaluator {
         }
     }
 
-    /** Paper order: no feasible setting at a lower level of the chosen family, best fidelity within its level. */
+    /**
+     * Paper order with measured harm: levels of the chosen family are ranked by the best fidelity of their settings
+     * at this candidate (ties: the paper's order); no feasible setting at a better-ranked level, best fidelity within
+     * the chosen level.
+     */
     private void checkKnobOrder(PlanRow row, double rate, long n, List<String> bad) {
         Theta chosen = row.theta();
-        double chosenLevel = level(chosen);
+        int l = row.split();
         for (Theta t : grid) {
             if (t.mode() != chosen.mode()) {
                 continue;
             }
-            double lat = b.ar() == null
-                    ? singleLatency(row.split(), t, rate, n)
-                    : arLatency(row.split(), row.w(), t, rate, n);
+            double lat = b.ar() == null ? singleLatency(l, t, rate, n) : arLatency(l, row.w(), t, rate, n);
             if (!fits(lat, STRICT)) {
                 continue;
             }
-            if (level(t) < chosenLevel) {
-                bad.add("less aggressive level " + t.id() + " was feasible (chosen " + chosen.id() + ")");
-            } else if (level(t) == chosenLevel && fidelity(row.split(), t) > fidelity(row.split(), chosen)) {
+            int rank = compareLevels(l, t, chosen);
+            if (rank < 0) {
+                bad.add("better-ranked level " + t.id() + " was feasible (chosen " + chosen.id() + ")");
+            } else if (rank == 0 && level(t) == level(chosen) && fidelity(l, t) > fidelity(l, chosen)) {
                 bad.add("same-level " + t.id() + " had better fidelity than " + chosen.id());
             }
         }
+    }
+
+    /** Negative when t's level ranks before the chosen one's: higher best fidelity, or equal and paper-earlier. */
+    private int compareLevels(int l, Theta t, Theta chosen) {
+        if (level(t) == level(chosen)) {
+            return 0;
+        }
+        int byFidelity = Double.compare(levelBest(l, chosen), levelBest(l, t));
+        return byFidelity != 0 ? byFidelity : Double.compare(level(t), level(chosen));
+    }
+
+    private double levelBest(int l, Theta of) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (Theta t : grid) {
+            if (t.mode() == of.mode() && level(t) == level(of)) {
+                best = Math.max(best, fidelity(l, t));
+            }
+        }
+        return best;
     }
 
     private static double level(Theta t) {

@@ -76,7 +76,7 @@ public class PlannerPlanService implements PlanService {
                         compression.getQbit(),
                         compression.getDelta(),
                         rans);
-        return profile.withDistortion(List.of(theta), null);
+        return profile.fixedTo(theta);
     }
 
     static DeviceClass deviceClass(SplitInferenceSpec spec, DeviceClassSpec dc, FleetMetrics metrics) {

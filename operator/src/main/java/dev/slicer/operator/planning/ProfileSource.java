@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where the model profile comes from. The operator never downloads or runs a model inside a reconcile: the profile
  * (memory, latency and intermediate-feature size per split candidate, a planner {@link SplitProfile} in JSON) is
- * produced offline by {@code ./slicer model profile} and stored in the ConfigMap {@code <name>-profile} (key
+ * produced offline by {@code ./slicer plan calibrate} (which measures the distortion table the floor needs) and stored in the ConfigMap {@code <name>-profile} (key
  * {@code profile.json}, configurable). Parsed profiles are cached by the ConfigMap's resourceVersion.
  */
 @ApplicationScoped
@@ -47,7 +47,7 @@ public class ProfileSource {
             return new Lookup(
                     null,
                     "model profile ConfigMap " + name + " with key " + config.profileKey()
-                            + " not found; create it with `./slicer model profile`");
+                            + " not found; create it with `./slicer plan calibrate --model URI --out profile.json`");
         }
         String key = ns + "/" + name;
         String version = cm.getMetadata().getResourceVersion();

@@ -1,5 +1,8 @@
 package dev.slicer.planner.cli;
 
+import dev.slicer.planner.Planner;
+import dev.slicer.planner.cost.CodecSizeBound;
+import dev.slicer.planner.cost.CostTable;
 import dev.slicer.planner.model.SplitProfile;
 import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.search.KnobGrid;
@@ -7,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,6 +55,10 @@ final class CalibrateCommand implements Callable<Integer> {
         err.println("slicer plan calibrate: measuring " + base.candidates().size() + " candidates x " + grid.size()
                 + " settings on " + samples + " sample input(s) ...");
         SplitProfile calibrated = ProfileAdapter.calibrate(base, grid, samples, err);
+        List<String> departures = Planner.departures(CostTable.build(calibrated, CodecSizeBound.INSTANCE));
+        err.println("slicer plan calibrate: measured level order departs from the paper's at " + departures.size()
+                + " (candidate, family) pair(s); the search follows the measurements:");
+        departures.forEach(d -> err.println("slicer plan calibrate:   " + d));
         Files.writeString(out, PlanJson.write(calibrated, true) + "\n", StandardCharsets.UTF_8);
         err.println("slicer plan calibrate: wrote " + out);
         return 0;

@@ -10,6 +10,7 @@ import dev.slicer.planner.model.SyntheticProfiles;
 import dev.slicer.planner.plan.DeviceClass;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
+import dev.slicer.planner.search.KnobGrid;
 import dev.slicer.planner.split.ArBudget;
 import dev.slicer.planner.split.Budgets;
 import java.io.IOException;
@@ -123,6 +124,19 @@ public final class PlanCli implements Callable<Integer> {
     double minFidelity;
 
     @Option(
+            names = "--prior-fidelity",
+            description = "plan with the conservative fidelity prior instead of a measured distortion table (a"
+                    + " labelled fallback: the prior is neither the level nor the ranking real models measure)")
+    boolean priorFidelity;
+
+    @Option(
+            names = "--samples",
+            defaultValue = "2",
+            description = "sample inputs the distortion table is measured on when profiling live (default"
+                    + " ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(
             names = "--device-class",
             defaultValue = "default",
             description = "device class name (default ${DEFAULT-VALUE})")
@@ -172,8 +186,8 @@ public final class PlanCli implements Callable<Integer> {
             err.println("slicer plan: profile written to " + saveProfile);
         }
         if (p.distortion() == null) {
-            err.println("slicer plan: note: " + FidelityPrior.description()
-                    + "; run 'slicer plan calibrate' for measured fidelity");
+            err.println("slicer plan: WARNING: PRIOR FIDELITY, NOT MEASURED: " + FidelityPrior.description()
+                    + "; the floor " + budgets.minFidelity() + " is applied to prior values");
         }
         Plan plan = new Planner(CodecSizeBound.INSTANCE).plan(p, List.of(dc));
         if (out != null) {
@@ -219,18 +233,39 @@ public final class PlanCli implements Callable<Integer> {
         return LinkSpec.outage(Units.bitsPerSecond(bandwidthHz), lo, hi, buckets, eps);
     }
 
+    /**
+     * A profile with a measured distortion table: read (and required to carry one), or made here by profiling and
+     * calibrating the model. The prior is used only with {@code --prior-fidelity} (or for synthetic profiles,
+     * which have no model to measure).
+     */
     private SplitProfile loadProfile(java.io.PrintWriter err) throws IOException {
+        if (samples < 1) {
+            throw new InvalidPlanInputException("--samples must be >= 1, got " + samples);
+        }
         if (profile != null) {
             err.println("slicer plan: reading profile " + profile);
-            return PlanJson.read(Files.readString(profile, StandardCharsets.UTF_8), SplitProfile.class);
+            SplitProfile p = PlanJson.read(Files.readString(profile, StandardCharsets.UTF_8), SplitProfile.class);
+            if (p.distortion() == null && !priorFidelity) {
+                throw new InvalidPlanInputException("profile " + profile + " has no measured distortion table: make"
+                        + " one with 'slicer plan calibrate --model " + p.model() + " --out FILE', or pass"
+                        + " --prior-fidelity to plan with the prior");
+            }
+            return priorFidelity ? p.withDistortion(p.settings(), null) : p;
         }
         if (model == null) {
             throw new InvalidPlanInputException("give --model or --profile");
         }
         if (SyntheticProfiles.isSynthetic(model)) {
-            err.println("slicer plan: synthetic profile " + model + " (nominal encode-time model)");
+            err.println("slicer plan: synthetic profile " + model + " (nominal encode-time model, prior fidelity)");
             return SyntheticProfiles.of(model);
         }
-        return ProfileAdapter.profile(model, err);
+        SplitProfile p = ProfileAdapter.profile(model, err);
+        if (priorFidelity) {
+            return p;
+        }
+        KnobGrid grid = KnobGrid.standard();
+        err.println("slicer plan: measuring fidelity: " + p.candidates().size() + " candidates x " + grid.size()
+                + " settings on " + samples + " sample input(s) (--prior-fidelity skips this) ...");
+        return ProfileAdapter.calibrate(p, grid, samples, err);
     }
 }

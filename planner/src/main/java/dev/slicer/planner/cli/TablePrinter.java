@@ -16,6 +16,9 @@ final class TablePrinter {
     static void print(Plan plan, PrintStream out) {
         out.printf(
                 Locale.ROOT, "plan %s for %s (%d split candidates)%n", plan.sha256(), plan.model(), plan.candidates());
+        if (!"measured".equals(plan.fidelitySource())) {
+            out.println("WARNING: fidelity is the PRIOR, not measured: the floor and the knob ranking rest on it");
+        }
         for (String a : plan.assumptions()) {
             out.println("assumption: " + a);
         }

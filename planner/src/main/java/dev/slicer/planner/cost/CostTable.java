@@ -124,10 +124,9 @@ public final class CostTable {
         if (theta.mode() == dev.slicer.codec.CodecMode.LOSSLESS) {
             return 1.0;
         }
-        double v = profile.distortion().lookup(theta.fidelityKey(), candidate);
+        double v = profile.distortion().lookup(theta, candidate);
         InvalidPlanInputException.require(
-                !Double.isNaN(v),
-                "the distortion table has no value for " + theta.fidelityKey() + " at candidate " + candidate);
+                !Double.isNaN(v), "the distortion table has no value for " + theta.id() + " at candidate " + candidate);
         return v;
     }
 

@@ -94,6 +94,18 @@ public record SplitProfile(
         }
     }
 
+    /**
+     * The profile restricted to one knob setting (fixed compression), keeping that setting's measured fidelity when
+     * the table has it; otherwise the prior applies (and the plan says so).
+     */
+    public SplitProfile fixedTo(Theta theta) {
+        List<Double> v = distortion == null ? null : distortion.valuesFor(theta);
+        DistortionTable kept = v == null
+                ? null
+                : new DistortionTable(distortion.metric(), distortion.samples(), java.util.Map.of(theta.id(), v));
+        return withDistortion(List.of(theta), kept);
+    }
+
     public SplitProfile withDistortion(List<Theta> grid, DistortionTable table) {
         return new SplitProfile(
                 model,

@@ -8,14 +8,20 @@ import java.util.function.IntToLongFunction;
  * SLICER-Search's knob choice for one split candidate, in the paper's order (least harmful to accuracy first):
  *
  * <ol>
- *   <li>tune M+/M- (and the other same-level knobs: lambda, rANS, delta, outlier fraction) at the lowest level;
- *   <li>raise the level (sparsity s for TOPK, a lower bit cap for TS/TAB-Q) only if no setting of the level fits;
+ *   <li>tune M+/M- (and the other same-level knobs: lambda, rANS, delta, outlier fraction) at the least harmful
+ *       level;
+ *   <li>move to a more harmful level (sparsity s for TOPK, bit cap qbit for TS/TAB-Q) only if no setting of the
+ *       level fits;
  *   <li>retreat the split — done by the caller, which walks candidates from the deepest down.
  * </ol>
  *
- * Each codec family (lossless, TOPK, TS/TAB-Q) is walked this way; inside the first feasible level the setting with
- * the best fidelity wins (ties: fewer bytes, then grid order). Across families the best fidelity wins (same
- * ties), which is where the measured distortion table decides between top-K and TS/TAB-Q for a given tensor.
+ * "Least harmful" is measured, not assumed: the levels of a family are walked by the best fidelity any of their
+ * settings reaches at this candidate, highest first (ties keep the paper's order: s ascending, qbit descending).
+ * With the prior, which falls with s and rises with qbit, that is exactly the paper's order; with a measured
+ * distortion table it follows the measurements where they disagree (on MiniLM, top-K at s = 0.25 measures below
+ * s = 0.5 at some candidates). Inside the chosen level the setting with the best fidelity wins (ties: fewer bytes,
+ * then grid order). Across families the best fidelity wins (same ties), which is where the measured distortion
+ * table decides between top-K and TS/TAB-Q for a given tensor.
  */
 public final class SlicerSearch {
     private SlicerSearch() {}
@@ -32,7 +38,7 @@ public final class SlicerSearch {
         int best = -1;
         for (int[][] family : grid.families()) {
             int pick = -1;
-            for (int[] level : family) {
+            for (int[] level : byMeasuredHarm(family, fidelity)) {
                 for (int t : level) {
                     if (feasible.test(t) && better(t, pick, fidelity, bytes)) {
                         pick = t;
@@ -47,6 +53,70 @@ public final class SlicerSearch {
             }
         }
         return best;
+    }
+
+    /**
+     * The family's levels ordered by the best fidelity of their settings, highest first; stable, so equal levels
+     * keep the paper's order.
+     */
+    public static int[][] byMeasuredHarm(int[][] family, IntToDoubleFunction fidelity) {
+        double[] best = new double[family.length];
+        Integer[] order = new Integer[family.length];
+        for (int i = 0; i < family.length; i++) {
+            order[i] = i;
+            best[i] = Double.NEGATIVE_INFINITY;
+            for (int t : family[i]) {
+                best[i] = Math.max(best[i], fidelity.applyAsDouble(t));
+            }
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(best[b], best[a]));
+        int[][] out = new int[family.length][];
+        for (int i = 0; i < family.length; i++) {
+            out[i] = family[order[i]];
+        }
+        return out;
+    }
+
+    /**
+     * Where the measured level order departs from the paper's: one line per family whose first level is not its
+     * least harmful one by measurement, e.g. {@code TOPK: s=0.5 best 0.834 > s=0.25 best 0.812}. Empty with the
+     * prior.
+     */
+    public static java.util.List<String> departures(KnobGrid grid, IntToDoubleFunction fidelity) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int[][] family : grid.families()) {
+            int[][] measured = byMeasuredHarm(family, fidelity);
+            for (int i = 0; i < family.length; i++) {
+                if (measured[i] != family[i]) {
+                    out.add(String.format(
+                            java.util.Locale.ROOT,
+                            "%s: %s best %.4f > %s best %.4f",
+                            grid.get(family[0][0]).mode(),
+                            levelName(grid.get(measured[i][0])),
+                            bestOf(measured[i], fidelity),
+                            levelName(grid.get(family[i][0])),
+                            bestOf(family[i], fidelity)));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double bestOf(int[] level, IntToDoubleFunction fidelity) {
+        double b = Double.NEGATIVE_INFINITY;
+        for (int t : level) {
+            b = Math.max(b, fidelity.applyAsDouble(t));
+        }
+        return b;
+    }
+
+    private static String levelName(Theta t) {
+        return switch (t.mode()) {
+            case LOSSLESS -> "lossless";
+            case TOPK -> "s=" + t.sparsity();
+            case TS_TABQ -> "q" + t.qbit();
+        };
     }
 
     private static boolean better(int t, int incumbent, IntToDoubleFunction fidelity, IntToLongFunction bytes) {
