@@ -12,8 +12,8 @@ import dev.slicer.model.split.ModelRunner;
 import dev.slicer.model.split.SampleInputs;
 import dev.slicer.model.split.SplitRunner;
 import dev.slicer.model.split.SplittableModel;
-import dev.slicer.planner.cost.CalibratedCodecTime;
 import dev.slicer.planner.cost.LinearCodecTimeModel;
+import dev.slicer.planner.cost.WarmEncodeTimer;
 import dev.slicer.planner.model.DistortionTable;
 import dev.slicer.planner.model.SplitCandidate;
 import dev.slicer.planner.model.SplitProfile;
@@ -96,12 +96,7 @@ final class ProfileAdapter {
                     Units.formatBytes(c.bigTensorBytesPerSample()));
         }
         long fullInt8 = int8.fullBytes(mp.totalParamBytes());
-        int calibration = (int) Math.max(MIN_CALIBRATION_ELEMENTS, Math.min(MAX_CALIBRATION_ELEMENTS, maxElements));
-        err.println("slicer plan: calibrating the codec's time model on " + calibration + " elements ...");
-        LinearCodecTimeModel time = LinearCodecTimeModel.sampled(
-                "codec TimeModel calibrated on " + System.getProperty("os.arch"),
-                CalibratedCodecTime.calibrate(calibration, SEED),
-                KnobGrid.standard().thetas());
+        LinearCodecTimeModel time = warmEncodeTime(m, mp, inputs, err);
         assumptions.forEach(a -> err.println("slicer plan: assumption: " + a));
         return new SplitProfile(
                 model,
@@ -115,6 +110,44 @@ final class ProfileAdapter {
                 null,
                 time,
                 assumptions);
+    }
+
+    /**
+     * zeta measured warm in this process ({@link WarmEncodeTimer}) on the real intermediate feature of the candidate
+     * with the largest coded tensor, for every setting of the standard grid.
+     */
+    static LinearCodecTimeModel warmEncodeTime(
+            SplittableModel m, ModelProfile mp, Map<String, HostTensor> inputs, PrintWriter err) {
+        CandidateProfile largest = mp.candidates().stream()
+                .max(java.util.Comparator.comparingLong(CandidateProfile::bigTensorBytesPerSample))
+                .orElseThrow();
+        HostTensor big;
+        try (SplitRunner runner = new SplitRunner(m.split(m.candidate(largest.index())))) {
+            big = runner.bigActivation(inputs);
+        }
+        TensorShape shape = rowsByCols(big);
+        int rows = shape.dim(0);
+        int cols = shape.dim(1);
+        float[] values = big.floats();
+        if (rows < 2) {
+            // a single row (a pooled vector): time it as two rows of half its width
+            cols = Math.max(1, cols / 2);
+            rows = values.length / cols;
+            values = Arrays.copyOf(values, rows * cols);
+        }
+        err.printf(
+                Locale.ROOT,
+                "slicer plan: timing the encoder warm on the IF of %s (%dx%d), every setting ...%n",
+                largest.name(),
+                rows,
+                cols);
+        return WarmEncodeTimer.measure(
+                "warm encodes in the planning process on " + System.getProperty("os.arch") + ", IF of "
+                        + largest.name(),
+                values,
+                rows,
+                cols,
+                KnobGrid.standard().thetas());
     }
 
     /**
@@ -172,39 +205,60 @@ final class ProfileAdapter {
                 reference.add(output(full.run(in)));
             }
         }
-        List<String> keys = grid.thetas().stream()
+        List<Theta> measured = grid.thetas().stream()
                 .filter(t -> t.mode() != CodecMode.LOSSLESS)
-                .map(Theta::fidelityKey)
-                .distinct()
                 .toList();
         Map<String, List<Double>> table = new TreeMap<>();
-        keys.forEach(k -> table.put(k, new ArrayList<>()));
+        measured.forEach(t -> table.put(t.id(), new ArrayList<>()));
         CodecRoundTrip codec = new CodecRoundTrip();
+        int entropyDiffers = 0;
         for (dev.slicer.model.split.SplitCandidate c : m.candidates()) {
             try (SplitRunner runner = new SplitRunner(m.split(c))) {
-                for (Theta theta : grid.thetas()) {
-                    if (theta.mode() == CodecMode.LOSSLESS || !theta.id().equals(theta.fidelityKey())) {
-                        continue;
+                HostTensor big = runner.bigActivation(inputs.get(0));
+                Map<String, Double> here = new TreeMap<>();
+                int runs = 0;
+                for (Theta theta : measured) {
+                    if (theta.entropy() && sameDecode(codec, big, theta)) {
+                        continue; // filled from the twin below
                     }
+                    entropyDiffers += theta.entropy() ? 1 : 0;
                     double sum = 0;
                     for (int s = 0; s < samples; s++) {
-                        Map<String, HostTensor> outputs = runner.run(inputs.get(s), big -> {
-                            float[] rt = codec.roundTrip(big.floats(), rowsByCols(big), theta);
-                            return HostTensor.ofFloats(big.shape(), rt);
+                        Map<String, HostTensor> outputs = runner.run(inputs.get(s), t -> {
+                            float[] rt = codec.roundTrip(t.floats(), rowsByCols(t), theta);
+                            return HostTensor.ofFloats(t.shape(), rt);
                         });
                         sum += CodecRoundTrip.cosine(reference.get(s), output(outputs));
                     }
-                    table.get(theta.fidelityKey()).add(sum / samples);
+                    here.put(theta.id(), sum / samples);
+                    runs++;
+                }
+                for (Theta theta : measured) {
+                    Double v = here.get(theta.id());
+                    table.get(theta.id()).add(v != null ? v : here.get(theta.fidelityKey()));
                 }
                 err.printf(
                         Locale.ROOT,
                         "slicer plan calibrate:   candidate %d %s: %d settings measured%n",
                         c.index(),
                         c.name(),
-                        keys.size());
+                        runs);
             }
         }
+        err.printf(
+                Locale.ROOT,
+                "slicer plan calibrate: rANS changed the decoded values at %d (candidate, setting) pair(s); those were"
+                        + " measured separately, the others share their non-rANS twin's value (bit-equal decode)%n",
+                entropyDiffers);
         return base.withDistortion(grid.thetas(), new DistortionTable("output-cosine-mean", samples, table));
+    }
+
+    /** Whether a rANS setting decodes this feature bit-equal to its non-rANS twin (then both share one value). */
+    private static boolean sameDecode(CodecRoundTrip codec, HostTensor big, Theta theta) {
+        TensorShape shape = rowsByCols(big);
+        return Arrays.equals(
+                codec.roundTrip(big.floats(), shape, theta),
+                codec.roundTrip(big.floats(), shape, theta.withEntropy(false)));
     }
 
     /** The first float graph output, by name order (deterministic). */

@@ -5,7 +5,6 @@ import static dev.slicer.planner.InvalidPlanInputException.require;
 
 import dev.slicer.planner.InvalidPlanInputException;
 import dev.slicer.planner.search.Theta;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,8 +12,7 @@ import java.util.TreeMap;
 /**
  * A stored, serialisable zeta(theta): {@code seconds = fixedSeconds + secondsPerElement * elements}, per knob
  * setting. Keys are {@link Theta#id()}; a key of the form {@code MODE} or {@code MODE/rans} (e.g. {@code TOPK/rans})
- * serves every setting of that mode without its own entry. The CLI builds it from the codec's calibrated time model
- * with {@link #sampled}.
+ * serves every setting of that mode without its own entry. The CLI measures it warm ({@link WarmEncodeTimer}).
  *
  * @param device where it was calibrated (free text, informational)
  * @param entries key -> coefficients
@@ -40,39 +38,6 @@ public record LinearCodecTimeModel(String device, Map<String, Coefficients> entr
         }
         entries = Collections.unmodifiableMap(new TreeMap<>(entries));
         device = device == null ? "" : device;
-    }
-
-    /**
-     * Tensor size at which {@link #sampled} reads the per-element cost: a power of two, so the TOPK survivor count
-     * {@code floor((1-s) T)} is exact for the grid's sparsities (multiples of 1/16).
-     */
-    static final long SAMPLE_ELEMENTS = 1L << 20;
-
-    /**
-     * Stores a time model that is linear in the element count with no fixed cost (the codec's {@code TimeModel}):
-     * one entry per setting, plus one {@code MODE} / {@code MODE/rans} fallback per mode and rANS choice taken at the
-     * mode's most expensive setting (TOPK keeping every value), so a setting outside {@code settings} is not
-     * under-estimated.
-     */
-    public static LinearCodecTimeModel sampled(String device, CodecTimeModel model, Collection<Theta> settings) {
-        Map<String, Coefficients> e = new TreeMap<>();
-        for (Theta t : settings) {
-            e.put(t.id(), perElement(model, t));
-        }
-        for (boolean rans : new boolean[] {false, true}) {
-            for (Theta t : new Theta[] {
-                Theta.lossless().withEntropy(rans),
-                Theta.topK(0, 1, 1, 0, 8, 0.02, rans),
-                Theta.tsTabq(0.01, 8, 0.02, rans)
-            }) {
-                e.put(modeKey(t), perElement(model, t));
-            }
-        }
-        return new LinearCodecTimeModel(device, e);
-    }
-
-    private static Coefficients perElement(CodecTimeModel model, Theta t) {
-        return new Coefficients(0, model.encodeSeconds(SAMPLE_ELEMENTS, t) / SAMPLE_ELEMENTS);
     }
 
     /** One entry per mode and rANS setting. */

@@ -1,9 +1,7 @@
 package dev.slicer.planner.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import dev.slicer.codec.TimeModel;
 import dev.slicer.planner.Planner;
 import dev.slicer.planner.link.LinkSpec;
 import dev.slicer.planner.model.SplitProfile;
@@ -17,36 +15,30 @@ import dev.slicer.planner.split.Budgets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The codec's time model as zeta, its stored linear form, and profile assumptions reaching the plan. */
+/** The warm encode-time model's shape, and profile assumptions reaching the plan. */
 class CodecTimeAndAssumptionsTest {
 
-    /** Fixed stage costs (ns), so nothing here depends on this machine's speed. */
-    private static final CalibratedCodecTime CODEC = new CalibratedCodecTime(
-            TimeModel.of(new TimeModel.Costs(2.0, 1.5, 3.0, 0.5, 1.0, 0.25, 4.0, 1.0, 2.0, 3.0, 0.75, 0.5, 6.0, 5.0)));
-
     @Test
-    void theAdapterIsTheCodecsModel() {
-        for (Theta t : KnobGrid.standard().thetas()) {
-            assertThat(CODEC.encodeSeconds(49_152, t))
-                    .isEqualTo(CODEC.model().encodeSeconds(49_152, t.toCodecSettings()));
+    void warmTimingCoversEverySettingAndEveryModeAndNeverGoesNegative() {
+        // the figures depend on this machine; only their structure is asserted (no timing assertions in tests)
+        float[] values = new float[16 * 384];
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) r.nextGaussian();
         }
-    }
-
-    @Test
-    void theStoredLinearFormMatchesTheCodecModelAndNeverUnderEstimates() {
         List<Theta> grid = KnobGrid.standard().thetas();
-        LinearCodecTimeModel stored = LinearCodecTimeModel.sampled("test", CODEC, grid);
+        LinearCodecTimeModel m = WarmEncodeTimer.measure("test", values, 16, 384, grid);
         for (Theta t : grid) {
-            for (long n : new long[] {1_000, 6_144, 49_152, 1 << 20}) {
-                double exact = CODEC.encodeSeconds(n, t);
-                assertThat(stored.encodeSeconds(n, t)).isGreaterThanOrEqualTo(exact * (1 - 1e-12));
-                // at most one TOPK survivor apart (floor((1-s)T) rounding): 13.5 ns with these costs
-                assertThat(stored.encodeSeconds(n, t)).isCloseTo(exact, within(1.4e-8));
+            assertThat(m.entries()).containsKey(t.id());
+            for (long n : new long[] {0, 6_144, 1 << 20}) {
+                assertThat(m.encodeSeconds(n, t)).isFinite().isNotNegative();
             }
         }
+        for (String mode : List.of("LOSSLESS", "LOSSLESS/rans", "TOPK", "TOPK/rans", "TS_TABQ", "TS_TABQ/rans")) {
+            assertThat(m.entries()).containsKey(mode);
+        }
         Theta offGrid = Theta.topK(0.3, 3, 5, 0.05, 6, 0.01, true);
-        assertThat(stored.entries()).doesNotContainKey(offGrid.id());
-        assertThat(stored.encodeSeconds(49_152, offGrid)).isGreaterThanOrEqualTo(CODEC.encodeSeconds(49_152, offGrid));
+        assertThat(m.coefficients(offGrid)).isEqualTo(m.entries().get("TOPK/rans"));
     }
 
     @Test
