@@ -39,7 +39,6 @@ import java.util.TreeMap;
  */
 final class ProfileAdapter {
     static final long SEED = 42;
-    private static final int TIMED_RUNS = 3;
     /** Element-count range of the synthetic tensor the codec's time model is calibrated on. */
     private static final int MIN_CALIBRATION_ELEMENTS = 4096;
 
@@ -59,7 +58,7 @@ final class ProfileAdapter {
                 inputs.values().stream().mapToLong(HostTensor::byteSize).sum();
         double fullSeconds;
         try (ModelRunner full = new ModelRunner(m.model(), "full")) {
-            fullSeconds = medianSeconds(() -> full.run(inputs));
+            fullSeconds = WarmMedian.seconds(() -> full.run(inputs));
         }
         List<String> assumptions = new ArrayList<>();
         assumptions.add(NO_SPEED_UP);
@@ -113,14 +112,21 @@ final class ProfileAdapter {
     }
 
     /**
-     * zeta measured warm in this process ({@link WarmEncodeTimer}) on the real intermediate feature of the candidate
+     * zeta measured warm in this process ({@link WarmEncodeTimer}) on the real intermediate feature of a candidate
      * with the largest coded tensor, for every setting of the standard grid.
      */
     static LinearCodecTimeModel warmEncodeTime(
             SplittableModel m, ModelProfile mp, Map<String, HostTensor> inputs, PrintWriter err) {
-        CandidateProfile largest = mp.candidates().stream()
-                .max(java.util.Comparator.comparingLong(CandidateProfile::bigTensorBytesPerSample))
+        // the largest coded tensor; among equally large ones the middle candidate (a mid-depth feature rather than
+        // the embeddings, whose value distribution differs from the layers the plans split at)
+        long most = mp.candidates().stream()
+                .mapToLong(CandidateProfile::bigTensorBytesPerSample)
+                .max()
                 .orElseThrow();
+        List<CandidateProfile> largestOnes = mp.candidates().stream()
+                .filter(c -> c.bigTensorBytesPerSample() == most)
+                .toList();
+        CandidateProfile largest = largestOnes.get(largestOnes.size() / 2);
         HostTensor big;
         try (SplitRunner runner = new SplitRunner(m.split(m.candidate(largest.index())))) {
             big = runner.bigActivation(inputs);
@@ -262,24 +268,12 @@ final class ProfileAdapter {
     }
 
     /** The first float graph output, by name order (deterministic). */
-    private static float[] output(Map<String, HostTensor> outputs) {
+    static float[] output(Map<String, HostTensor> outputs) {
         return new TreeMap<>(outputs)
                 .values().stream()
                         .filter(HostTensor::isFloat)
                         .findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("model has no float output to compare"))
                         .floats();
-    }
-
-    private static double medianSeconds(Runnable run) {
-        run.run();
-        double[] t = new double[TIMED_RUNS];
-        for (int i = 0; i < TIMED_RUNS; i++) {
-            long start = System.nanoTime();
-            run.run();
-            t[i] = (System.nanoTime() - start) * 1e-9;
-        }
-        Arrays.sort(t);
-        return t[TIMED_RUNS / 2];
     }
 }

@@ -14,8 +14,8 @@ import java.util.TreeMap;
 
 /**
  * zeta(theta) measured warm, in the calling process: the real encoder on a real intermediate feature, every setting
- * of the grid (rANS included), after a JIT warm-up pass over all settings. Each setting is timed at the full tensor
- * and at its first half (rows), the medians give {@code fixed + perElement * n}, so hand-off frames of other sizes
+ * of the grid (rANS included), after a JIT warm-up pass over all settings. Each setting is timed in a burst (as an
+ * edge encodes one setting over and over) at the full tensor and at its first half (rows); the medians give {@code fixed + perElement * n}, so hand-off frames of other sizes
  * extrapolate along the measured line. This replaces a one-shot calibration in a cold JVM, which overestimated warm
  * encodes by 3.5-120x and charged rANS nothing.
  */
@@ -23,7 +23,9 @@ public final class WarmEncodeTimer {
     /** Timed encodes per setting and size (the median is kept). */
     static final int TIMED = 9;
     /** Untimed passes over every setting before timing: enough for C2 to compile the hot loops. */
-    static final int WARM_UP_PASSES = 30;
+    static final int WARM_UP_PASSES = 100;
+    /** Untimed encodes of a setting right before timing it (caches and branch history of that setting). */
+    static final int BURST_WARM_UP = 100;
 
     private WarmEncodeTimer() {}
 
@@ -71,14 +73,9 @@ public final class WarmEncodeTimer {
         double nHalf = (double) (rows / 2) * cols;
         for (Theta t : thetas) {
             CodecSettings cs = t.toCodecSettings();
-            double[] tf = new double[TIMED];
-            double[] th = new double[TIMED];
-            for (int i = 0; i < TIMED; i++) {
-                tf[i] = time(encoder, values, full, cs, frame);
-                th[i] = time(encoder, values, half, cs, frame);
-            }
-            double f = median(tf);
-            double h = median(th);
+            // an edge encodes one setting over and over: time each in a burst after a few untimed encodes of it
+            double f = burst(encoder, values, full, cs, frame);
+            double h = burst(encoder, values, half, cs, frame);
             double slope = (f - h) / (nFull - nHalf);
             double fixed = f - slope * nFull;
             if (slope < 0 || fixed < 0) {
@@ -108,6 +105,17 @@ public final class WarmEncodeTimer {
     /** Theta ids do not mark rANS on lossless frames; the timing keys must. */
     private static String key(Theta t) {
         return t.id() + (t.entropy() ? "#rans" : "");
+    }
+
+    private static double burst(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] f) {
+        for (int i = 0; i < BURST_WARM_UP; i++) {
+            encoder.encode(values, 0, shape, s, f, 0);
+        }
+        double[] t = new double[TIMED];
+        for (int i = 0; i < TIMED; i++) {
+            t[i] = time(encoder, values, shape, s, f);
+        }
+        return median(t);
     }
 
     private static double time(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] frame) {

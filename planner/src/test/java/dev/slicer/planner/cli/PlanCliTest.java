@@ -89,4 +89,41 @@ class PlanCliTest {
         assertThatThrownBy(() -> Units.seconds("5h")).hasMessageContaining("unknown duration unit");
         assertThatThrownBy(() -> Units.bytes("lots")).hasMessageContaining("cannot parse");
     }
+
+    @Test
+    void planCheckExecutesEveryRowOfARealModelAndEndsWithTheSummaryLine() {
+        // a real model (the seeded tiny Llama) forced to split by a 300 KiB budget; figures are this machine's,
+        // so only what does not depend on its speed is asserted: the format, the bytes bound, fidelity, the floor
+        Result r = run(
+                "check",
+                "--model",
+                "builtin:tiny-llama",
+                "--latency",
+                "2ms",
+                "--memory",
+                "300Ki",
+                "--buckets",
+                "6",
+                "--samples",
+                "1",
+                "--check-samples",
+                "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().strip().split("\n");
+        String last = lines[lines.length - 1];
+        assertThat(last)
+                .matches("plancheck: rows=\\d+ latency_error_p50=\\d+\\.\\d{3} bytes_error_max=\\d+\\.\\d{3}"
+                        + " fidelity_error_max=\\d\\.\\d{4} below_floor=0");
+        assertThat(r.out()).contains(" SPLIT ").doesNotContain("predicted fewer bytes than measured");
+        double fidelityError = Double.parseDouble(last.replaceAll(".*fidelity_error_max=([0-9.]+).*", "$1"));
+        assertThat(fidelityError).isLessThanOrEqualTo(0.02);
+        assertThat(lines[lines.length - 2]).startsWith("zeta: rows=");
+    }
+
+    @Test
+    void planCheckNeedsARealModel() {
+        Result r = run("check", "--model", "synthetic:4", "--latency", "50ms", "--memory", "512Mi");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("plan check executes the model");
+    }
 }

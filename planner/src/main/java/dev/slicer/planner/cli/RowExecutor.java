@@ -1,0 +1,214 @@
+package dev.slicer.planner.cli;
+
+import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.DecodeLimits;
+import dev.slicer.codec.FrameDecoder;
+import dev.slicer.codec.FrameEncoder;
+import dev.slicer.codec.SizeBound;
+import dev.slicer.codec.TensorShape;
+import dev.slicer.model.split.HostTensor;
+import dev.slicer.model.split.ModelRunner;
+import dev.slicer.model.split.SampleInputs;
+import dev.slicer.model.split.SplitRunner;
+import dev.slicer.model.split.SplittableModel;
+import dev.slicer.planner.link.RateChoice;
+import dev.slicer.planner.model.SplitCandidate;
+import dev.slicer.planner.model.SplitProfile;
+import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.Theta;
+import dev.slicer.planner.split.ArBudget;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Executes one plan row on this machine, the way an edge of the row's class would: the front up to the split, the
+ * real encoder on the real feature (the AR hand-off tiled to {@code prompt + w - 1} rows), the decoder and the back
+ * on the back-end side, the link emulated at the row's rate (the measured frame bytes over {@code R / n}, as eq. 1
+ * charges them; nothing sleeps). Compute is timed warm (medians) and multiplied by the class's compute scale.
+ * Fidelity is the mean output cosine against the unsplit model on held-out inputs (seeds the calibration did not
+ * use).
+ */
+final class RowExecutor implements AutoCloseable {
+    /** Seeds of the held-out check inputs start here (calibration uses {@link ProfileAdapter#SEED} onwards). */
+    static final long CHECK_SEED = ProfileAdapter.SEED + 1000;
+
+    private static final int CODEC_WARM_UP = 200;
+
+    /** What one row measured. Seconds are scaled to the device class; bytes are per request. */
+    record Measured(
+            double frontSeconds,
+            double encodeSeconds,
+            double transferSeconds,
+            double decodeSeconds,
+            double backSeconds,
+            long bytes,
+            double latencySeconds,
+            double fidelity,
+            RateChoice rate) {
+
+        /** The same execution with the link emulated at another rate (compute does not depend on the link). */
+        Measured at(RateChoice other) {
+            double transfer = bytes == 0 ? 0 : other.transferSeconds(bytes * 8.0);
+            double compute = latencySeconds - transferSeconds;
+            return new Measured(
+                    frontSeconds,
+                    encodeSeconds,
+                    transfer,
+                    decodeSeconds,
+                    backSeconds,
+                    bytes,
+                    compute + transfer,
+                    fidelity,
+                    other);
+        }
+    }
+
+    private final SplittableModel model;
+    private final SplitProfile profile;
+    private final List<Map<String, HostTensor>> inputs = new ArrayList<>();
+    private final List<float[]> reference = new ArrayList<>();
+    private final ModelRunner full;
+    private final FrameEncoder encoder = FrameEncoder.create();
+    private final FrameDecoder decoder = FrameDecoder.create(DecodeLimits.defaults());
+    private final CodecRoundTrip codec = new CodecRoundTrip();
+    private Double fullSeconds;
+
+    RowExecutor(SplittableModel model, SplitProfile profile, int samples) {
+        this.model = model;
+        this.profile = profile;
+        this.full = new ModelRunner(model.model(), "full");
+        for (int s = 0; s < samples; s++) {
+            Map<String, HostTensor> in = SampleInputs.generate(model.model(), model.referenceDims(), CHECK_SEED + s);
+            inputs.add(in);
+            reference.add(ProfileAdapter.output(full.run(in)));
+        }
+    }
+
+    Measured run(PlanRow row, double computeScale, ArBudget ar) {
+        RateChoice rate =
+                new RateChoice(row.rateBitsPerSecond(), row.transmissions(), row.effectiveRateBitsPerSecond());
+        return switch (row.kind()) {
+            case UNAVAILABLE -> throw new IllegalArgumentException("an unavailable row runs nothing");
+            case LOCAL_ONLY -> local(computeScale, ar);
+            case CLOUD_ONLY -> cloud(rate);
+            case SPLIT -> split(row, computeScale, ar, rate);
+        };
+    }
+
+    private Measured local(double scale, ArBudget ar) {
+        double step = fullSeconds() * scale;
+        double latency = ar == null ? step : ar.tokens() * step;
+        return new Measured(latency, 0, 0, 0, 0, 0, latency, 1.0, RateChoice.NONE);
+    }
+
+    private Measured cloud(RateChoice rate) {
+        long bytes =
+                inputs.get(0).values().stream().mapToLong(HostTensor::byteSize).sum();
+        double transfer = rate.transferSeconds(bytes * 8.0);
+        return new Measured(0, 0, transfer, 0, 0, bytes, transfer, 1.0, rate);
+    }
+
+    private Measured split(PlanRow row, double scale, ArBudget ar, RateChoice rate) {
+        Theta theta = row.theta();
+        CodecSettings cs = theta.toCodecSettings();
+        SplitCandidate planned = profile.candidates().get(row.split());
+        try (SplitRunner runner = new SplitRunner(model.split(model.candidate(row.split())))) {
+            Map<String, HostTensor> in = inputs.get(0);
+            double front = median(() -> runner.runFront(in)) * scale;
+            Map<String, HostTensor> frontOut = runner.runFront(in);
+            String bigName = runner.split().candidate().bigTensor();
+            HostTensor big = frontOut.get(bigName);
+            // what travels besides the coded tensor: the other shipped activations and side inputs (not the
+            // front's own graph outputs such as its KV cache, which stay on the edge)
+            long side = 0;
+            for (String name : runner.split().candidate().shipped()) {
+                if (!name.equals(bigName)) {
+                    HostTensor t = frontOut.containsKey(name) ? frontOut.get(name) : in.get(name);
+                    side += t.byteSize();
+                }
+            }
+            TensorShape shape = ProfileAdapter.rowsByCols(big);
+            float[] values = big.floats();
+            if (ar != null) {
+                // the hand-off at step w: the layer-l states of prompt + w - 1 positions, tiled from the real ones
+                int rows = ar.promptTokens() + row.w() - 1;
+                values = tile(values, shape.dim(0), shape.dim(1), rows);
+                side = (side * rows + shape.dim(0) - 1) / shape.dim(0);
+                shape = TensorShape.of(rows, shape.dim(1));
+            }
+            final float[] v = values;
+            final TensorShape sh = shape;
+            byte[] frame = new byte[Math.toIntExact(SizeBound.maxFrameBytes(sh, cs))];
+            int[] len = new int[1];
+            for (int i = 0; i < CODEC_WARM_UP; i++) {
+                len[0] = encoder.encode(v, 0, sh, cs, frame, 0);
+            }
+            double encode = medianOf(() -> len[0] = encoder.encode(v, 0, sh, cs, frame, 0)) * scale;
+            float[] decoded = new float[v.length];
+            for (int i = 0; i < CODEC_WARM_UP; i++) {
+                decoder.decode(frame, 0, len[0], decoded, 0);
+            }
+            double decode = medianOf(() -> decoder.decode(frame, 0, len[0], decoded, 0));
+            long bytes = len[0] + side;
+            double transfer = rate.transferSeconds(bytes * 8.0);
+            Map<String, HostTensor> shipped = new LinkedHashMap<>(frontOut);
+            shipped.put(
+                    bigName,
+                    HostTensor.ofFloats(
+                            big.shape(), codec.roundTrip(big.floats(), ProfileAdapter.rowsByCols(big), theta)));
+            double back = median(() -> runner.runBack(shipped, in));
+            double local = ar == null ? 0 : (row.w() - 1) * fullSeconds() * scale;
+            double fidelity = 0;
+            for (int s = 0; s < inputs.size(); s++) {
+                Map<String, HostTensor> out = runner.run(
+                        inputs.get(s),
+                        t -> HostTensor.ofFloats(
+                                t.shape(), codec.roundTrip(t.floats(), ProfileAdapter.rowsByCols(t), theta)));
+                fidelity += CodecRoundTrip.cosine(reference.get(s), ProfileAdapter.output(out));
+            }
+            double frontTotal = local + front;
+            return new Measured(
+                    frontTotal,
+                    encode,
+                    transfer,
+                    decode,
+                    back,
+                    bytes,
+                    frontTotal + encode + transfer,
+                    fidelity / inputs.size(),
+                    rate);
+        }
+    }
+
+    private double fullSeconds() {
+        if (fullSeconds == null) {
+            Map<String, HostTensor> in = inputs.get(0);
+            fullSeconds = median(() -> full.run(in));
+        }
+        return fullSeconds;
+    }
+
+    private static float[] tile(float[] values, int rows, int cols, int wanted) {
+        float[] out = new float[Math.multiplyExact(wanted, cols)];
+        for (int r = 0; r < wanted; r++) {
+            System.arraycopy(values, (r % rows) * cols, out, r * cols, cols);
+        }
+        return out;
+    }
+
+    private static double median(Supplier<?> run) {
+        return WarmMedian.seconds(run::get);
+    }
+
+    private static double medianOf(Runnable run) {
+        return WarmMedian.seconds(run);
+    }
+
+    @Override
+    public void close() {
+        full.close();
+    }
+}
