@@ -268,12 +268,20 @@ public final class Abq {
         return sum;
     }
 
-    /** Step between codes for {@code q} bits; 0 when {@code q == 0} or the range underflows. */
+    /**
+     * Step between codes for {@code q} bits; 0 when {@code q == 0} or the range underflows. The top code's value
+     * {@code lo + (2^q - 1) * step} (float arithmetic, as the decoder computes and checks it) stays finite: near
+     * {@code Float.MAX_VALUE} the rounded step is lowered by an ulp or two.
+     */
     public static float scaleFor(float lo, float hi, int q) {
         if (q == 0) {
             return 0f;
         }
-        float s = (float) (((double) hi - lo) / ((1 << q) - 1));
+        int top = (1 << q) - 1;
+        float s = (float) (((double) hi - lo) / top);
+        while (s > 0 && !Float.isFinite(lo + top * s)) {
+            s = Math.nextDown(s);
+        }
         return s >= Float.MIN_NORMAL && Float.isFinite(s) ? s : 0f;
     }
 
