@@ -161,17 +161,22 @@ public final class LosslessPayloadCodec implements PayloadCodec {
             throw new MalformedFrameException(off, "unknown lossless layout " + layout);
         }
         MalformedFrameException.verify(t > 0, in.offset(), "byte planes of an empty tensor");
+        // every plane's block is checked against its bytes before the image is sized
+        SymbolStream.Span[] spans = new SymbolStream.Span[w];
+        for (int j = 0; j < w; j++) {
+            spans[j] = stream.readBlock(in, t, 8);
+        }
+        MalformedFrameException.verify(in.remaining() == 0, in.offset(), "trailing bytes in lossless payload");
         img = grow(img, (int) raw);
         plane = grow(plane, t);
         for (int j = 0; j < w; j++) {
-            stream.readByteBlock(in, t, plane, 0);
+            stream.decodeBytes(src, spans[j], t, plane, 0);
             byte[] im = img;
             byte[] pl = plane;
             for (int i = 0; i < t; i++) {
                 im[i * w + j] = pl[i];
             }
         }
-        MalformedFrameException.verify(in.remaining() == 0, in.offset(), "trailing bytes in lossless payload");
         return -1;
     }
 }

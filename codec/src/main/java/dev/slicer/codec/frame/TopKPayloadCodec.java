@@ -299,6 +299,7 @@ public final class TopKPayloadCodec implements PayloadCodec {
         }
         MalformedFrameException.verify(sum == n, in.offset(), "block counts do not sum to the survivors");
         MalformedFrameException.verify(streams <= in.remaining(), in.offset(), "value streams exceed the payload");
+        IndexCoder.checkDescribes(in, t, n);
         pos = grow(pos, n);
         blockOf = grow(blockOf, n);
         codes = grow(codes, n);

@@ -330,6 +330,27 @@ public final class IndexCoder {
     }
 
     /**
+     * Checks, without consuming it, that the index section at {@code in} can describe {@code n} survivors of
+     * {@code elements}, so a decoder may size its position arrays: NONE holds none, ALL all, a bitmap at most
+     * {@code elements}, Rice at most one per bit (each gap ends in a zero bit), CSR at most one per column-index bit
+     * (or per row when the rows are one wide).
+     */
+    public static void checkDescribes(ByteIo.Reader in, int elements, int n) {
+        ByteIo.Reader peek = new ByteIo.Reader(in.buffer(), in.position(), in.remaining(), in.offset() - in.position());
+        long at = peek.offset();
+        int mode = peek.u8("index mode");
+        int len = peek.varintUpTo(peek.remaining(), "index length");
+        long most =
+                switch (mode) {
+                    case NONE -> 0;
+                    case ALL, BITMAP, BITMAP_RANS, CSR -> elements;
+                    case RICE -> 8L * len;
+                    default -> throw new MalformedFrameException(at, "unknown index mode " + mode);
+                };
+        MalformedFrameException.verify(n <= most, at, "index section cannot hold " + n + " survivors");
+    }
+
+    /**
      * Reads an index section of exactly {@code n} positions among {@code elements}, into {@code pos[0..n)}; every
      * inconsistency raises {@link MalformedFrameException}.
      */
