@@ -109,6 +109,13 @@ public final class ByteIo {
             return buf[pos++] & 0xFF;
         }
 
+        public short i16(String what) {
+            need(2, what);
+            short v = getShort(buf, pos);
+            pos += 2;
+            return v;
+        }
+
         public int i32(String what) {
             need(4, what);
             int v = getInt(buf, pos);

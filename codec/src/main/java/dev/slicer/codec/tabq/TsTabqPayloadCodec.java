@@ -311,20 +311,17 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         }
         if (k > 0) {
             toColumnMajor(k, rows, cols);
+            bytes = grow(bytes, (long) k * ByteIo.varintSize(t - 1));
             int m = 0;
             int prev = -1;
             for (int i = 0; i < k; i++) {
                 int cm = columnMajor[i];
-                int gap = cm - prev - 1;
+                m += ByteIo.putVarint(bytes, m, cm - prev - 1);
                 prev = cm;
-                while (gap >= 0x80) {
-                    stage[m++] = gap & 0x7F | 0x80;
-                    gap >>>= 7;
-                }
-                stage[m++] = gap;
             }
             p += ByteIo.putVarint(dst, p, m);
-            p += stream.writeBlock(stage, 0, m, 8, entropy, dst, p);
+            stream.prepareByteBlock(bytes, 0, m, entropy);
+            p += stream.putByteBlock(dst, p);
             int width = outliersFp32 ? 4 : 2;
             for (int plane = 0; plane < width; plane++) {
                 int shift = 8 * plane;
@@ -384,8 +381,8 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         }
         vals = grow(vals, cols);
         codes = grow(codes, t);
-        // stage holds row bits (rows), position varint bytes (<= 5k) or one plane (<= t)
-        stage = grow(stage, Math.max(Math.max(rows, t), 5L * k));
+        // stage holds row bits (rows) or one plane (<= t)
+        stage = grow(stage, Math.max(rows, t));
         bucket = grow(bucket, Math.max(rows, cols) + 1L);
     }
 
@@ -577,8 +574,8 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
                 mn = in.f32("TS_TABQ row min");
                 sc = in.f32("TS_TABQ row scale");
             } else {
-                mn = Half.toFloat((short) (in.u8("TS_TABQ row min") | in.u8("TS_TABQ row min") << 8));
-                sc = Half.toFloat((short) (in.u8("TS_TABQ row scale") | in.u8("TS_TABQ row scale") << 8));
+                mn = Half.toFloat(in.i16("TS_TABQ row min"));
+                sc = Half.toFloat(in.i16("TS_TABQ row scale"));
             }
             MalformedFrameException.verify(
                     Float.isFinite(mn) && Float.isFinite(sc) && sc >= 0, at, "TS_TABQ bad row parameters");
