@@ -1,17 +1,21 @@
 package dev.slicer.codec.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import dev.slicer.codec.CodecException;
 import dev.slicer.codec.CodecMode;
 import dev.slicer.codec.CodecSettings;
 import dev.slicer.codec.DType;
 import dev.slicer.codec.DecodeLimits;
 import dev.slicer.codec.FrameDecoder;
+import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.FrameHeader;
 import dev.slicer.codec.MalformedFrameException;
+import dev.slicer.codec.SizeBound;
 import dev.slicer.codec.TensorShape;
 import dev.slicer.codec.bits.ByteIo;
 import dev.slicer.codec.frame.FrameFormat;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -25,6 +29,7 @@ final class FuzzFrames {
     /** Fuzzing time of each target in {@code mvn verify} (four decoder targets and the encoder's: 100 s). */
     static final String CI_BUDGET = "20s";
 
+    private static final FrameEncoder ENCODER = FrameEncoder.create();
     private static float[] out = new float[0];
     private static short[] half = new short[0];
 
@@ -109,17 +114,52 @@ final class FuzzFrames {
         ByteIo.putInt(f, f.length - FrameFormat.CRC_BYTES, (int) crc.getValue());
     }
 
-    /** One structured decode run of {@code mode}: fuzzed limits, shape, knobs and payload. */
+    /**
+     * One decode run of {@code mode} under fuzzed limits: either a frame around a fuzzed payload (any shape and
+     * knobs), or a real frame of a small fuzzed tensor with a few payload bytes changed and the CRC recomputed,
+     * which reaches the parsers' deeper checks.
+     */
     static void decodeMode(CodecMode mode, FuzzedDataProvider d) {
         DecodeLimits limits = limits(d);
+        byte[] frame = d.consumeBoolean() ? mutatedFrame(mode, d) : fuzzedPayloadFrame(mode, d);
+        if (frame != null) {
+            decode(FrameDecoder.create(limits), frame, d.consumeBoolean());
+        }
+    }
+
+    private static byte[] fuzzedPayloadFrame(CodecMode mode, FuzzedDataProvider d) {
         TensorShape shape = shape(d);
         if (shape == null) {
-            return;
+            return null;
         }
         CodecSettings s = settings(mode, d);
         DType dtype = DType.values()[d.consumeInt(0, DType.values().length - 1)];
-        byte[] frame = frame(dtype, shape, s, d.consumeRemainingAsBytes());
-        decode(FrameDecoder.create(limits), frame, d.consumeBoolean());
+        return frame(dtype, shape, s, d.consumeRemainingAsBytes());
+    }
+
+    private static byte[] mutatedFrame(CodecMode mode, FuzzedDataProvider d) {
+        TensorShape shape = TensorShape.of(d.consumeInt(1, 48), d.consumeInt(1, 48));
+        CodecSettings s = settings(mode, d);
+        float[] x = new float[shape.elementCount()];
+        float wide = Math.scalb(1f, d.consumeInt(-30, 30));
+        for (int i = 0; i < x.length; i++) {
+            x[i] = d.consumeBoolean() ? d.consumeRegularFloat() : d.consumeInt(-64, 64) * wide;
+        }
+        byte[] buf = new byte[(int) SizeBound.maxFrameBytes(shape, s)];
+        int n;
+        try {
+            n = ENCODER.encode(x, 0, shape, s, buf, 0);
+        } catch (CodecException refused) {
+            return null;
+        }
+        int header = FrameFormat.headerBytes(shape, s);
+        int payload = n - header - FrameFormat.CRC_BYTES;
+        for (int j = d.consumeInt(0, 4); j > 0 && payload > 0; j--) {
+            buf[header + d.consumeInt(0, payload - 1)] ^= d.consumeByte();
+        }
+        byte[] f = Arrays.copyOf(buf, n);
+        withCrc(f);
+        return f;
     }
 
     /**
