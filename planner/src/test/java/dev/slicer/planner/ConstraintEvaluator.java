@@ -93,45 +93,66 @@ public final class ConstraintEvaluator {
         return c.frontSeconds() * dc.computeScale() + frame * 8.0 * n / rate + zeta(c.codedElements(), t);
     }
 
+    /**
+     * The slowest offloading token of an AR split (the hand-off, and one-token frames after it), or NaN when a hard
+     * constraint fails: memory before (int8 net + KV of P + w - 1 positions + M_ar) and after the hand-off (int8
+     * front + its KV of P + T positions + M_ar), the hand-off within M_ar, the floor, local steps within D.
+     */
     double arLatency(int l, int w, Theta t, double rate, long n) {
         ArBudget ar = b.ar();
         SplitCandidate c = p.candidates().get(l);
         long frame = handoffFrame(c, t, w);
-        boolean fullFits = p.compressedFullMemoryBytes() + ar.arMemoryBytes() <= b.memoryBytes();
-        if (frame > ar.arMemoryBytes()
-                || c.compressedMemoryBytes() + ar.arMemoryBytes() > b.memoryBytes()
-                || (w >= 2 && !fullFits)
-                || fidelity(l, t) < b.minFidelity()
-                || n == 0) {
+        long positions = ar.promptTokens() + (long) ar.tokens();
+        boolean after =
+                c.compressedMemoryBytes() + c.kvBytesPerPosition() * positions + ar.arMemoryBytes() <= b.memoryBytes();
+        boolean before = w < 2
+                || (p.compressedFullMemoryBytes()
+                                        + p.kvBytesPerPosition() * (ar.promptTokens() + w - 1L)
+                                        + ar.arMemoryBytes()
+                                <= b.memoryBytes()
+                        && step() <= b.latencySeconds());
+        if (frame > ar.arMemoryBytes() || !after || !before || fidelity(l, t) < b.minFidelity() || n == 0) {
             return Double.NaN;
         }
         long rows = ar.promptTokens() + w - 1L;
-        return (w - 1) * p.compressedFullSeconds() * dc.computeScale()
-                + c.compressedFrontSeconds() * dc.computeScale()
-                + frame * 8.0 * n / rate
-                + zeta(rows * c.hiddenSize(), t);
+        double front = c.compressedFrontSeconds() * dc.computeScale();
+        double handOff = front + frame * 8.0 * n / rate + zeta(rows * c.hiddenSize(), t);
+        if (w == ar.tokens()) {
+            return handOff;
+        }
+        long token = size.maxFrameBytes(TensorShape.of(1, c.hiddenSize()), t)
+                + (c.sideBytes() + c.sampleRows() - 1) / c.sampleRows();
+        return Math.max(handOff, front + token * 8.0 * n / rate + zeta(c.hiddenSize(), t));
+    }
+
+    double step() {
+        return p.compressedFullSeconds() * dc.computeScale();
+    }
+
+    /** Edge seconds per request of an AR (w, l) plan. */
+    double edgeWork(int w, int l) {
+        return (w - 1) * p.compressedFullSeconds()
+                + (b.ar().tokens() - w + 1.0) * p.candidates().get(l).compressedFrontSeconds();
     }
 
     boolean localFitsMemory() {
-        return b.ar() == null
-                ? p.fullMemoryBytes() <= b.memoryBytes()
-                : p.compressedFullMemoryBytes() + b.ar().arMemoryBytes() <= b.memoryBytes();
+        if (b.ar() == null) {
+            return p.fullMemoryBytes() <= b.memoryBytes();
+        }
+        ArBudget ar = b.ar();
+        return p.compressedFullMemoryBytes()
+                        + p.kvBytesPerPosition() * (ar.promptTokens() + (long) ar.tokens())
+                        + ar.arMemoryBytes()
+                <= b.memoryBytes();
     }
 
+    /** Local latency: the whole request single-shot, one token (per-token D) for AR. */
     double localSeconds() {
-        return b.ar() == null
-                ? p.fullSeconds() * dc.computeScale()
-                : b.ar().tokens() * p.compressedFullSeconds() * dc.computeScale();
+        return b.ar() == null ? p.fullSeconds() * dc.computeScale() : step();
     }
 
     boolean localFeasible(double factor) {
-        if (b.ar() == null) {
-            return p.fullMemoryBytes() <= b.memoryBytes()
-                    && p.fullSeconds() * dc.computeScale() <= b.latencySeconds() * factor;
-        }
-        ArBudget ar = b.ar();
-        return p.compressedFullMemoryBytes() + ar.arMemoryBytes() <= b.memoryBytes()
-                && ar.tokens() * p.compressedFullSeconds() * dc.computeScale() <= b.latencySeconds() * factor;
+        return localFitsMemory() && localSeconds() <= b.latencySeconds() * factor;
     }
 
     boolean fits(double latency, double factor) {
@@ -175,6 +196,10 @@ public final class ConstraintEvaluator {
                         : arLatency(row.split(), row.w(), t, rate, n);
                 if (!fits(lat, LENIENT)) {
                     bad.add("split row violates a constraint: latency " + lat + " vs " + b.offloadLatencySeconds());
+                    return bad;
+                }
+                if (b.ar() != null && row.w() >= 2) {
+                    lat = Math.max(lat, step());
                 }
                 if (Math.abs(lat - row.predictedLatencySeconds()) > 1e-9 * Math.max(1, lat)) {
                     bad.add("predicted latency " + row.predictedLatencySeconds() + " != " + lat);
@@ -233,15 +258,15 @@ public final class ConstraintEvaluator {
             }
             return;
         }
+        double work = row.kind() == RowKind.SPLIT ? edgeWork(row.w(), row.split()) : Double.NEGATIVE_INFINITY;
         for (int w = 1; w <= b.ar().tokens(); w++) {
             for (int l = 0; l < cands; l++) {
-                boolean deeper = row.kind() != RowKind.SPLIT || w > row.w() || (w == row.w() && l > row.split());
-                if (!deeper) {
+                if (edgeWork(w, l) <= work * LENIENT) {
                     continue;
                 }
                 for (Theta t : grid) {
                     if (fits(arLatency(l, w, t, rate, n), STRICT)) {
-                        bad.add("deeper (w, l) = (" + w + ", " + l + ") " + t.id() + " was feasible");
+                        bad.add("(w, l) = (" + w + ", " + l + ") " + t.id() + " was feasible with more edge work");
                         return;
                     }
                 }

@@ -85,6 +85,8 @@ public final class Fixtures {
         int n = 1 + r.nextInt(maxCandidates);
         boolean decoder = r.nextBoolean();
         int hidden = 8 + r.nextInt(256);
+        // decoders hold a KV cache: per position and layer, growing with depth
+        long kvPerLayer = decoder && r.nextBoolean() ? (long) logUniform(r, 1e2, 1e6) : 0;
         List<SplitCandidate> cs = new ArrayList<>();
         long mem = 0;
         double front = 0;
@@ -96,7 +98,16 @@ public final class Fixtures {
                     : List.of(1, 1 + r.nextInt(64), 1 + r.nextInt(16), 1 + r.nextInt(16));
             long elements = shape.stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
             cs.add(new SplitCandidate(
-                    i, "layer." + i, mem, front, mem / 4, front * 0.7, shape, elements * 4, r.nextInt(2000)));
+                    i,
+                    "layer." + i,
+                    mem,
+                    front,
+                    mem / 4,
+                    front * 0.7,
+                    shape,
+                    elements * 4,
+                    r.nextInt(2000),
+                    kvPerLayer * (i + 1)));
         }
         long fullMem = mem + (long) logUniform(r, 1e5, 5e7);
         double fullSec = front + logUniform(r, 1e-4, 2e-2);
@@ -111,7 +122,9 @@ public final class Fixtures {
                 cs,
                 grid.thetas(),
                 distortion,
-                timeModel(r));
+                timeModel(r),
+                List.of(),
+                kvPerLayer * (n + 1));
     }
 
     static DistortionTable distortion(Random r, int n, KnobGrid grid) {

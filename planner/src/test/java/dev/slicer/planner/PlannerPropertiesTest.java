@@ -77,7 +77,7 @@ class PlannerPropertiesTest {
         List<Selection> sel =
                 rows.stream().map(PlannerPropertiesTest::selectionOf).toList();
         for (int i = 1; i < sel.size(); i++) {
-            assertThat(Selection.compareDepth(sel.get(i - 1), sel.get(i)))
+            assertThat(depth(c, c.dc.budgets(), sel.get(i - 1), sel.get(i)))
                     .as("bucket %d (%s) deeper than bucket %d (%s)", i - 1, rows.get(i - 1), i, rows.get(i))
                     .isLessThanOrEqualTo(0);
         }
@@ -96,7 +96,7 @@ class PlannerPropertiesTest {
         if (!meetsBudgets(worse, link.rateAt(lo), c.dc.budgets())) {
             return;
         }
-        assertThat(Selection.compareDepth(worse, better)).isLessThanOrEqualTo(0);
+        assertThat(depth(c, c.dc.budgets(), worse, better)).isLessThanOrEqualTo(0);
     }
 
     @Property(tries = 150)
@@ -116,7 +116,7 @@ class PlannerPropertiesTest {
                 if (!meetsBudgets(s, bucket.rate(), t)) {
                     continue;
                 }
-                assertThat(Selection.compareDepth(s, base)).as("%s vs %s", t, b).isLessThanOrEqualTo(0);
+                assertThat(depth(c, b, s, base)).as("%s vs %s", t, b).isLessThanOrEqualTo(0);
             }
         }
     }
@@ -157,6 +157,19 @@ class PlannerPropertiesTest {
         assertThat(t.lookup(Double.NaN)).isEqualTo(t.rows().get(0));
         assertThat(t.lookup(Double.POSITIVE_INFINITY))
                 .isEqualTo(t.rows().get(t.rows().size() - 1));
+    }
+
+    /**
+     * Single-shot: {@link Selection#compareDepth}. AR: the kind, then the edge work of the (w, l) choice (what the AR
+     * selector maximises), equal within rounding.
+     */
+    static int depth(Case c, Budgets b, Selection x, Selection y) {
+        if (b.ar() == null || x.kind() != dev.slicer.planner.split.RowKind.SPLIT || x.kind() != y.kind()) {
+            return Selection.compareDepth(x, y);
+        }
+        double wx = AutoregressiveSelector.edgeWork(c.profile, b.ar(), x.w(), x.split());
+        double wy = AutoregressiveSelector.edgeWork(c.profile, b.ar(), y.w(), y.split());
+        return Math.abs(wx - wy) <= 1e-12 * Math.max(1, Math.abs(wy)) ? 0 : Double.compare(wx, wy);
     }
 
     static Selection selectionOf(PlanRow row) {

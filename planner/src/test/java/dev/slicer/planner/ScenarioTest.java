@@ -34,6 +34,11 @@ class ScenarioTest {
 
     /** A 4-layer decoder: 10 MB and 1 ms per layer (int8: 2.5 MB, 0.8 ms), hidden 256. */
     private static SplitProfile decoder(DistortionTable distortion, List<Theta> grid) {
+        return decoder(distortion, grid, 0);
+    }
+
+    /** The same decoder holding {@code kvPerLayer} KV-cache bytes per position and layer. */
+    private static SplitProfile decoder(DistortionTable distortion, List<Theta> grid, long kvPerLayer) {
         List<SplitCandidate> cs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             cs.add(new SplitCandidate(
@@ -45,13 +50,30 @@ class ScenarioTest {
                     (i + 1) * 0.8e-3,
                     List.of(1, 16, 256),
                     16 * 256 * 4,
-                    0));
+                    0,
+                    (i + 1) * kvPerLayer));
         }
-        return new SplitProfile("decoder", 64, 50_000_000L, 5e-3, 12_500_000L, 4e-3, cs, grid, distortion, FAST);
+        return new SplitProfile(
+                "decoder",
+                64,
+                50_000_000L,
+                5e-3,
+                12_500_000L,
+                4e-3,
+                cs,
+                grid,
+                distortion,
+                FAST,
+                List.of(),
+                4 * kvPerLayer);
     }
 
     private static Selection ar(SplitProfile p, double d, long m, long mAr, double rate) {
-        Budgets b = new Budgets(d, m, 0, 0, new ArBudget(16, 8, mAr));
+        return ar(p, d, m, mAr, rate, 16, 8);
+    }
+
+    private static Selection ar(SplitProfile p, double d, long m, long mAr, double rate, int tokens, int prompt) {
+        Budgets b = new Budgets(d, m, 0, 0, new ArBudget(tokens, prompt, mAr));
         return AutoregressiveSelector.select(
                 CostTable.build(p, Fixtures.SIZE, b.ar()), b, 1.0, RateChoice.goodput(rate));
     }
@@ -61,17 +83,32 @@ class ScenarioTest {
         Selection s = ar(decoder(null, List.of()), 1.0, 1L << 30, 1 << 20, 1e8);
         assertThat(s.kind()).isEqualTo(RowKind.LOCAL_ONLY);
         assertThat(s.split()).isEqualTo(4);
-        assertThat(s.latencySeconds()).isEqualTo(16 * 4e-3);
+        assertThat(s.latencySeconds()).as("D is per token: one int8 step").isEqualTo(4e-3);
     }
 
     @Test
-    void b2TighterLatencyHandsOffEarlier() {
-        Selection roomy = ar(decoder(null, List.of()), 0.05, 1L << 30, 1 << 20, 1e8);
-        Selection tight = ar(decoder(null, List.of()), 0.02, 1L << 30, 1 << 20, 1e8);
+    void aLocalStepSlowerThanThePerTokenBudgetMeansNoLocalTokens() {
+        // 4 ms int8 steps against D = 3 ms: no token can be decoded locally, the deepest front that fits D runs
+        Selection s = ar(decoder(null, List.of()), 3e-3, 1L << 30, 1 << 20, 1e9);
+        assertThat(s.kind()).isEqualTo(RowKind.SPLIT);
+        assertThat(s.w()).isEqualTo(1);
+        assertThat(s.split()).isEqualTo(2);
+        assertThat(s.latencySeconds()).isLessThanOrEqualTo(3e-3);
+    }
+
+    @Test
+    void b2LessMemoryForTheKvCacheHandsOffEarlier() {
+        // 2 KiB per position and layer: 8 KiB for the whole net. Local decoding of 8 + 16 positions needs
+        // 12.5 MB + 196,608 B + M_ar; 139,264 B of KV room leaves positions for w <= 10, 32 KiB less for w <= 6
+        SplitProfile p = decoder(null, List.of(), 2048);
+        long room = 12_500_000L + (1 << 20);
+        Selection roomy = ar(p, 1.0, room + 139_264, 1 << 20, 1e8);
+        Selection tight = ar(p, 1.0, room + 139_264 - 32_768, 1 << 20, 1e8);
         assertThat(roomy.kind()).isEqualTo(RowKind.SPLIT);
-        assertThat(tight.kind()).isEqualTo(RowKind.SPLIT);
-        assertThat(tight.w()).isLessThan(roomy.w());
-        assertThat(Selection.compareDepth(tight, roomy)).isNegative();
+        assertThat(roomy.w()).isEqualTo(10);
+        assertThat(roomy.split()).isEqualTo(3);
+        assertThat(tight.w()).isEqualTo(6);
+        assertThat(ar(p, 1.0, room + 196_608, 1 << 20, 1e8).kind()).isEqualTo(RowKind.LOCAL_ONLY);
     }
 
     @Test

@@ -63,6 +63,7 @@ final class ProfileAdapter {
         List<String> assumptions = new ArrayList<>();
         assumptions.add(NO_SPEED_UP);
         Int8 int8 = new Int8(m, assumptions, err);
+        long kvAll = kvBytesPerPosition(m, m.tensorInfos().keySet().stream().toList());
         List<SplitCandidate> out = new ArrayList<>();
         long maxElements = 0;
         for (CandidateProfile c : mp.candidates()) {
@@ -82,7 +83,8 @@ final class ProfileAdapter {
                     frontSeconds,
                     shape,
                     c.bigTensorBytesPerSample(),
-                    c.shippedBytesPerSample() - c.bigTensorBytesPerSample()));
+                    c.shippedBytesPerSample() - c.bigTensorBytesPerSample(),
+                    kvAll - kvBytesPerPosition(m, m.candidate(c.index()).backState())));
             err.printf(
                     Locale.ROOT,
                     "slicer plan:   candidate %d %-24s front %.2f ms, weights %s (int8 %s), IF %s %s%n",
@@ -108,7 +110,29 @@ final class ProfileAdapter {
                 List.of(),
                 null,
                 time,
-                assumptions);
+                assumptions,
+                kvAll);
+    }
+
+    /**
+     * KV-cache bytes per sequence position of the given tensors' past inputs ({@code past_key_values.*}, laid out
+     * [batch, heads, past, head dim] as Hugging Face Optimum exports them): each one's bytes divided by its past
+     * length. The front of a split holds the model's KV cache minus the back's ({@code backState}).
+     */
+    static long kvBytesPerPosition(SplittableModel m, List<String> tensors) {
+        long bytes = 0;
+        for (String name : tensors) {
+            if (!SampleInputs.isPastInput(name)) {
+                continue;
+            }
+            var info = m.tensorInfo(name);
+            int past = info.dims().indexOf(dev.slicer.model.split.TensorInfo.PAST);
+            long[] shape = info.referenceShape();
+            long elements = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+            long positions = past >= 0 ? Math.max(1, shape[past]) : 1;
+            bytes += elements / positions * dev.slicer.model.onnx.DataTypes.byteSize(info.dataType());
+        }
+        return bytes;
     }
 
     /**

@@ -12,12 +12,12 @@ import dev.slicer.model.split.SampleInputs;
 import dev.slicer.model.split.SplitRunner;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.planner.link.RateChoice;
-import dev.slicer.planner.model.SplitCandidate;
 import dev.slicer.planner.model.SplitProfile;
 import dev.slicer.planner.plan.PlanRow;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.ArBudget;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,32 +37,37 @@ final class RowExecutor implements AutoCloseable {
 
     private static final int CODEC_WARM_UP = 200;
 
-    /** What one row measured. Seconds are scaled to the device class; bytes are per request. */
+    /**
+     * What one row measured, link apart. Seconds are scaled to the device class; bytes are per request (the hand-off
+     * for AR).
+     *
+     * @param frontSeconds the front up to the split (the whole model for local-only)
+     * @param encodeSeconds encoding the frame
+     * @param bytes coded frame plus side tensors (raw input for cloud-only, 0 for local-only)
+     * @param tokenEncodeSeconds AR: encoding one token's frame after the hand-off (0 otherwise)
+     * @param tokenBytes AR: one token's frame after the hand-off (0 when there is none)
+     * @param localStepSeconds AR: one local decoding step when tokens run locally before the hand-off (else 0)
+     * @param decodeSeconds back-end decode (not part of the edge's latency)
+     * @param backSeconds back-end tail (not part of the edge's latency)
+     * @param fidelity mean output cosine against the unsplit model
+     */
     record Measured(
             double frontSeconds,
             double encodeSeconds,
-            double transferSeconds,
+            long bytes,
+            double tokenEncodeSeconds,
+            long tokenBytes,
+            double localStepSeconds,
             double decodeSeconds,
             double backSeconds,
-            long bytes,
-            double latencySeconds,
-            double fidelity,
-            RateChoice rate) {
+            double fidelity) {
 
-        /** The same execution with the link emulated at another rate (compute does not depend on the link). */
-        Measured at(RateChoice other) {
-            double transfer = bytes == 0 ? 0 : other.transferSeconds(bytes * 8.0);
-            double compute = latencySeconds - transferSeconds;
-            return new Measured(
-                    frontSeconds,
-                    encodeSeconds,
-                    transfer,
-                    decodeSeconds,
-                    backSeconds,
-                    bytes,
-                    compute + transfer,
-                    fidelity,
-                    other);
+        /** The latency the row's prediction stands for, with the link emulated at {@code rate}: the slowest token. */
+        double latencySeconds(RateChoice rate) {
+            double first = frontSeconds + encodeSeconds + (bytes == 0 ? 0 : rate.transferSeconds(bytes * 8.0));
+            double later =
+                    tokenBytes == 0 ? 0 : frontSeconds + tokenEncodeSeconds + rate.transferSeconds(tokenBytes * 8.0);
+            return Math.max(Math.max(first, later), localStepSeconds);
         }
     }
 
@@ -88,33 +93,28 @@ final class RowExecutor implements AutoCloseable {
     }
 
     Measured run(PlanRow row, double computeScale, ArBudget ar) {
-        RateChoice rate =
-                new RateChoice(row.rateBitsPerSecond(), row.transmissions(), row.effectiveRateBitsPerSecond());
         return switch (row.kind()) {
             case UNAVAILABLE -> throw new IllegalArgumentException("an unavailable row runs nothing");
-            case LOCAL_ONLY -> local(computeScale, ar);
-            case CLOUD_ONLY -> cloud(rate);
-            case SPLIT -> split(row, computeScale, ar, rate);
+            case LOCAL_ONLY -> local(computeScale);
+            case CLOUD_ONLY -> cloud();
+            case SPLIT -> split(row, computeScale, ar);
         };
     }
 
-    private Measured local(double scale, ArBudget ar) {
-        double step = fullSeconds() * scale;
-        double latency = ar == null ? step : ar.tokens() * step;
-        return new Measured(latency, 0, 0, 0, 0, 0, latency, 1.0, RateChoice.NONE);
+    /** Single-shot: the whole model; AR (D per token): one step. */
+    private Measured local(double scale) {
+        return new Measured(fullSeconds() * scale, 0, 0, 0, 0, 0, 0, 0, 1.0);
     }
 
-    private Measured cloud(RateChoice rate) {
+    private Measured cloud() {
         long bytes =
                 inputs.get(0).values().stream().mapToLong(HostTensor::byteSize).sum();
-        double transfer = rate.transferSeconds(bytes * 8.0);
-        return new Measured(0, 0, transfer, 0, 0, bytes, transfer, 1.0, rate);
+        return new Measured(0, 0, bytes, 0, 0, 0, 0, 0, 1.0);
     }
 
-    private Measured split(PlanRow row, double scale, ArBudget ar, RateChoice rate) {
+    private Measured split(PlanRow row, double scale, ArBudget ar) {
         Theta theta = row.theta();
         CodecSettings cs = theta.toCodecSettings();
-        SplitCandidate planned = profile.candidates().get(row.split());
         try (SplitRunner runner = new SplitRunner(model.split(model.candidate(row.split())))) {
             Map<String, HostTensor> in = inputs.get(0);
             double front = median(() -> runner.runFront(in)) * scale;
@@ -132,6 +132,7 @@ final class RowExecutor implements AutoCloseable {
             }
             TensorShape shape = ProfileAdapter.rowsByCols(big);
             float[] values = big.floats();
+            long tokenSide = (side + shape.dim(0) - 1) / shape.dim(0);
             if (ar != null) {
                 // the hand-off at step w: the layer-l states of prompt + w - 1 positions, tiled from the real ones
                 int rows = ar.promptTokens() + row.w() - 1;
@@ -139,28 +140,23 @@ final class RowExecutor implements AutoCloseable {
                 side = (side * rows + shape.dim(0) - 1) / shape.dim(0);
                 shape = TensorShape.of(rows, shape.dim(1));
             }
-            final float[] v = values;
-            final TensorShape sh = shape;
-            byte[] frame = new byte[Math.toIntExact(SizeBound.maxFrameBytes(sh, cs))];
-            int[] len = new int[1];
-            for (int i = 0; i < CODEC_WARM_UP; i++) {
-                len[0] = encoder.encode(v, 0, sh, cs, frame, 0);
+            Coded handOff = encodeTimed(values, shape, cs, scale);
+            Coded token = new Coded(0, 0, 0);
+            double step = 0;
+            if (ar != null && row.w() < ar.tokens()) {
+                // one position of the layer-l state per later token, with its share of the side tensors
+                int cols = shape.dim(1);
+                token = encodeTimed(Arrays.copyOf(big.floats(), cols), TensorShape.of(1, cols), cs, scale);
             }
-            double encode = medianOf(() -> len[0] = encoder.encode(v, 0, sh, cs, frame, 0)) * scale;
-            float[] decoded = new float[v.length];
-            for (int i = 0; i < CODEC_WARM_UP; i++) {
-                decoder.decode(frame, 0, len[0], decoded, 0);
+            if (ar != null && row.w() >= 2) {
+                step = fullSeconds() * scale;
             }
-            double decode = medianOf(() -> decoder.decode(frame, 0, len[0], decoded, 0));
-            long bytes = len[0] + side;
-            double transfer = rate.transferSeconds(bytes * 8.0);
             Map<String, HostTensor> shipped = new LinkedHashMap<>(frontOut);
             shipped.put(
                     bigName,
                     HostTensor.ofFloats(
                             big.shape(), codec.roundTrip(big.floats(), ProfileAdapter.rowsByCols(big), theta)));
             double back = median(() -> runner.runBack(shipped, in));
-            double local = ar == null ? 0 : (row.w() - 1) * fullSeconds() * scale;
             double fidelity = 0;
             for (int s = 0; s < inputs.size(); s++) {
                 Map<String, HostTensor> out = runner.run(
@@ -169,18 +165,35 @@ final class RowExecutor implements AutoCloseable {
                                 t.shape(), codec.roundTrip(t.floats(), ProfileAdapter.rowsByCols(t), theta)));
                 fidelity += CodecRoundTrip.cosine(reference.get(s), ProfileAdapter.output(out));
             }
-            double frontTotal = local + front;
             return new Measured(
-                    frontTotal,
-                    encode,
-                    transfer,
-                    decode,
+                    front,
+                    handOff.encodeSeconds(),
+                    handOff.bytes() + side,
+                    token.encodeSeconds(),
+                    token.bytes() == 0 ? 0 : token.bytes() + tokenSide,
+                    step,
+                    handOff.decodeSeconds(),
                     back,
-                    bytes,
-                    frontTotal + encode + transfer,
-                    fidelity / inputs.size(),
-                    rate);
+                    fidelity / inputs.size());
         }
+    }
+
+    /** A frame encoded and decoded warm: its length and the median times. */
+    private record Coded(long bytes, double encodeSeconds, double decodeSeconds) {}
+
+    private Coded encodeTimed(float[] v, TensorShape sh, CodecSettings cs, double scale) {
+        byte[] frame = new byte[Math.toIntExact(SizeBound.maxFrameBytes(sh, cs))];
+        int[] len = new int[1];
+        for (int i = 0; i < CODEC_WARM_UP; i++) {
+            len[0] = encoder.encode(v, 0, sh, cs, frame, 0);
+        }
+        double encode = medianOf(() -> len[0] = encoder.encode(v, 0, sh, cs, frame, 0)) * scale;
+        float[] decoded = new float[v.length];
+        for (int i = 0; i < CODEC_WARM_UP; i++) {
+            decoder.decode(frame, 0, len[0], decoded, 0);
+        }
+        double decode = medianOf(() -> decoder.decode(frame, 0, len[0], decoded, 0));
+        return new Coded(len[0], encode, decode);
     }
 
     private double fullSeconds() {

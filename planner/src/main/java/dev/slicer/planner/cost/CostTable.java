@@ -28,6 +28,8 @@ public final class CostTable {
     private final ArBudget arShape;
     private final long[] handoffBytes;
     private final double[] handoffZeta;
+    private final long[] tokenBytes;
+    private final double[] tokenZeta;
 
     private CostTable(SplitProfile profile, KnobGrid grid, FrameSizeModel size, CodecTimeModel time, ArBudget ar) {
         this.profile = profile;
@@ -54,7 +56,11 @@ public final class CostTable {
         if (ar == null) {
             handoffBytes = null;
             handoffZeta = null;
+            tokenBytes = null;
+            tokenZeta = null;
         } else {
+            tokenBytes = new long[cells];
+            tokenZeta = new double[cells];
             int steps = ar.tokens();
             handoffBytes = new long[cells * steps];
             handoffZeta = new double[cells * steps];
@@ -62,7 +68,12 @@ public final class CostTable {
                 int hidden = c.hiddenSize();
                 for (int t = 0; t < settings; t++) {
                     Theta theta = grid.get(t);
-                    int base = (c.index() * settings + t) * steps;
+                    int cell = c.index() * settings + t;
+                    TensorShape one = TensorShape.of(1, hidden);
+                    tokenBytes[cell] = checkedBytes(size.maxFrameBytes(one, theta), theta, c)
+                            + ceilDiv(c.sideBytes(), Math.max(1, c.sampleRows()));
+                    tokenZeta[cell] = checkedSeconds(time.encodeSeconds(hidden, theta), theta, c);
+                    int base = cell * steps;
                     long maxBytes = 0;
                     double maxZeta = 0;
                     for (int w = 1; w <= steps; w++) {
@@ -173,6 +184,16 @@ public final class CostTable {
     /** Hand-off frame bytes at step w (1-based), running maximum over steps. */
     public long handoffBytes(int candidate, int setting, int w) {
         return handoffBytes[(candidate * settings + setting) * arShape.tokens() + w - 1];
+    }
+
+    /** One token's frame after the hand-off (one position of the layer-l state plus its share of side tensors). */
+    public long tokenBytes(int candidate, int setting) {
+        return tokenBytes[candidate * settings + setting];
+    }
+
+    /** Encode seconds of one token's frame on the profiling device. */
+    public double tokenZeta(int candidate, int setting) {
+        return tokenZeta[candidate * settings + setting];
     }
 
     /** Hand-off encode seconds at step w (1-based), running maximum over steps. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param codedShape shape of the large float tensor that goes through the codec (sample input)
  * @param codedBytes its raw size in bytes
  * @param sideBytes bytes of the small tensors shipped losslessly beside it (masks, positions)
+ * @param kvBytesPerPosition KV-cache bytes the front holds per sequence position (decoders: its layers' keys and
+ *     values; 0 for models without a KV cache)
  */
 public record SplitCandidate(
         int index,
@@ -28,7 +30,32 @@ public record SplitCandidate(
         double compressedFrontSeconds,
         List<Integer> codedShape,
         long codedBytes,
-        long sideBytes) {
+        long sideBytes,
+        long kvBytesPerPosition) {
+
+    /** A candidate without a KV cache. */
+    public SplitCandidate(
+            int index,
+            String name,
+            long memoryBytes,
+            double frontSeconds,
+            long compressedMemoryBytes,
+            double compressedFrontSeconds,
+            List<Integer> codedShape,
+            long codedBytes,
+            long sideBytes) {
+        this(
+                index,
+                name,
+                memoryBytes,
+                frontSeconds,
+                compressedMemoryBytes,
+                compressedFrontSeconds,
+                codedShape,
+                codedBytes,
+                sideBytes,
+                0);
+    }
 
     public SplitCandidate {
         require(index >= 0, "candidate index must be >= 0, got " + index);
@@ -40,6 +67,7 @@ public record SplitCandidate(
         nonNegative(compressedFrontSeconds, what + "compressed front latency");
         nonNegative(codedBytes, what + "coded tensor bytes");
         nonNegative(sideBytes, what + "side tensor bytes");
+        nonNegative(kvBytesPerPosition, what + "KV-cache bytes per position");
         require(codedShape != null && !codedShape.isEmpty(), what + "has no coded tensor shape");
         codedShape = List.copyOf(codedShape);
         long elements = 1;

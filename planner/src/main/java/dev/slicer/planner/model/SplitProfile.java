@@ -18,6 +18,7 @@ import java.util.List;
  * @param fullSeconds latency of the whole float model on the profiling device
  * @param compressedFullMemoryBytes weights of the whole compressed (int8) model (AR local steps)
  * @param compressedFullSeconds one decoding step of the whole compressed model
+ * @param kvBytesPerPosition KV-cache bytes of the whole model per sequence position (0 without a KV cache)
  * @param candidates split candidates, shallowest first, {@code candidates.get(i).index() == i}
  * @param settings the knob grid the distortion table was measured for; empty = the standard grid
  * @param distortion measured fidelity per candidate and setting; null = unmeasured (conservative prior)
@@ -37,7 +38,8 @@ public record SplitProfile(
         List<Theta> settings,
         DistortionTable distortion,
         LinearCodecTimeModel encodeTime,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> assumptions) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> assumptions,
+        long kvBytesPerPosition) {
 
     /** A profile without stated assumptions. */
     public SplitProfile(
@@ -62,7 +64,36 @@ public record SplitProfile(
                 settings,
                 distortion,
                 encodeTime,
-                List.of());
+                List.of(),
+                0);
+    }
+
+    /** A profile of a model without a KV cache. */
+    public SplitProfile(
+            String model,
+            long inputBytes,
+            long fullMemoryBytes,
+            double fullSeconds,
+            long compressedFullMemoryBytes,
+            double compressedFullSeconds,
+            List<SplitCandidate> candidates,
+            List<Theta> settings,
+            DistortionTable distortion,
+            LinearCodecTimeModel encodeTime,
+            List<String> assumptions) {
+        this(
+                model,
+                inputBytes,
+                fullMemoryBytes,
+                fullSeconds,
+                compressedFullMemoryBytes,
+                compressedFullSeconds,
+                candidates,
+                settings,
+                distortion,
+                encodeTime,
+                assumptions,
+                0);
     }
 
     public SplitProfile {
@@ -72,6 +103,7 @@ public record SplitProfile(
         nonNegative(fullSeconds, "full model latency");
         nonNegative(compressedFullMemoryBytes, "compressed model memory");
         nonNegative(compressedFullSeconds, "compressed model step latency");
+        nonNegative(kvBytesPerPosition, "KV-cache bytes per position");
         require(candidates != null && !candidates.isEmpty(), "profile of " + model + " has no split candidates");
         candidates = List.copyOf(candidates);
         for (int i = 0; i < candidates.size(); i++) {
@@ -118,6 +150,7 @@ public record SplitProfile(
                 grid,
                 table,
                 encodeTime,
-                assumptions);
+                assumptions,
+                kvBytesPerPosition);
     }
 }
