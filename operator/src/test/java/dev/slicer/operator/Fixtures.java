@@ -11,6 +11,7 @@ import dev.slicer.crds.v1alpha1.spec.ModelSpec;
 import dev.slicer.crds.v1alpha1.spec.PolicySpec;
 import dev.slicer.crds.v1alpha1.spec.SloSpec;
 import dev.slicer.planner.cost.LinearCodecTimeModel;
+import dev.slicer.planner.model.DistortionTable;
 import dev.slicer.planner.model.SplitCandidate;
 import dev.slicer.planner.model.SplitProfile;
 import dev.slicer.planner.plan.PlanJson;
@@ -77,6 +78,9 @@ public final class Fixtures {
     }
 
     /** Four split candidates of a small encoder; deeper splits cost more device time and less back-end time. */
+    /** The profile's one top-K setting (measured 0.985-0.995 output cosine, above the default floor). */
+    static final Theta TOPK = Theta.topK(0.75, 2, 2, 0.1, 8, 0.05, false);
+
     public static SplitProfile profile() {
         List<SplitCandidate> candidates = new ArrayList<>();
         double[] front = {0.005, 0.020, 0.060, 0.150};
@@ -106,8 +110,8 @@ public final class Fixtures {
                 25_000_000L,
                 0.140,
                 candidates,
-                List.of(Theta.lossless(), Theta.topK(0.75, 2, 2, 0.1, 8, 0.05, false)),
-                null,
+                List.of(Theta.lossless(), TOPK),
+                new DistortionTable("output-cosine-mean", 2, Map.of(TOPK.id(), List.of(0.985, 0.99, 0.99, 0.995))),
                 new LinearCodecTimeModel("synthetic", time));
     }
 

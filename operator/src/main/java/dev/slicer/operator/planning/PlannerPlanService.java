@@ -47,7 +47,24 @@ public class PlannerPlanService implements PlanService {
             for (DeviceClassSpec dc : inputs.spec().getEdges().getDeviceClasses()) {
                 classes.add(deviceClass(inputs.spec(), dc, inputs.metrics()));
             }
+            if (profile.distortion() == null) {
+                throw new PlanningException(
+                        "the model profile has no measured distortion table, so the fidelity"
+                                + " floor cannot be applied; make the profile with `./slicer plan calibrate --model URI --out"
+                                + " profile.json`",
+                        null);
+            }
             Plan plan = planner.plan(profile, classes);
+            List<DeviceClass> measuredSpeed = new ArrayList<>();
+            for (DeviceClass dc : classes) {
+                double link = measuredLinkValue(inputs.spec(), dc.name(), inputs.metrics());
+                measuredSpeed.add(
+                        withMeasuredSpeed(dc, plan.lookup(dc.name(), link).orElseThrow(), profile, inputs.metrics()));
+            }
+            if (!measuredSpeed.equals(classes)) {
+                classes = measuredSpeed;
+                plan = planner.plan(profile, classes);
+            }
             List<ClassPlan> current = new ArrayList<>();
             for (DeviceClass dc : classes) {
                 double measured = measuredLinkValue(inputs.spec(), dc.name(), inputs.metrics());
@@ -99,6 +116,33 @@ public class PlannerPlanService implements PlanService {
     /** The class's {@code computeScale} (1 when unset): its front and encode times relative to the profiler. */
     static double computeScale(DeviceClassSpec dc) {
         return dc.getComputeScale() == null ? 1.0 : dc.getComputeScale();
+    }
+
+    /**
+     * The class with the compute scale its edges measured, once they have reported: their mean front stage duration
+     * (exported through the back-end) over the profile's front latency of the row they run at the measured link
+     * (the whole model for local-only). Until then, or for cloud-only rows (no front), the spec's
+     * {@code computeScale}. Clamped to the CRD's range (0, 1000].
+     */
+    static DeviceClass withMeasuredSpeed(DeviceClass dc, PlanRow row, SplitProfile profile, FleetMetrics metrics) {
+        Double front = metrics.stageSeconds()
+                .getOrDefault(dc.name(), java.util.Map.of())
+                .get("front");
+        double predicted =
+                switch (row.kind()) {
+                    case SPLIT ->
+                        dc.budgets().ar() == null
+                                ? candidate(profile, row.split()).frontSeconds()
+                                : candidate(profile, row.split()).compressedFrontSeconds();
+                    case LOCAL_ONLY ->
+                        dc.budgets().ar() == null ? profile.fullSeconds() : profile.compressedFullSeconds();
+                    case CLOUD_ONLY, UNAVAILABLE -> 0;
+                };
+        if (front == null || !(front > 0) || !(predicted > 0) || !Double.isFinite(front)) {
+            return dc;
+        }
+        double scale = Math.min(1000, front / predicted);
+        return new DeviceClass(dc.name(), dc.budgets(), dc.link(), scale);
     }
 
     /** The AR shape from {@code spec.model} (maxNewTokens, promptTokens; schema defaults when unset) and M_ar. */

@@ -83,4 +83,46 @@ class PlannerPlanServiceTest {
         assertThat(dc.computeScale()).isEqualTo(2.5);
         assertThat(plan(0.01, 1e6).planJson()).contains("\"minFidelity\":0.5", "\"computeScale\":2.5");
     }
+
+    @Test
+    void aProfileWithoutMeasuredFidelityIsRefusedWithTheCommandThatMakesOne() {
+        var noTable = Fixtures.profile().withDistortion(Fixtures.profile().settings(), null);
+        var metrics = new FleetMetrics(Map.of("phone", 1e6), Map.of(), 0.01, null, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> service.plan(new PlanInputs(si.getSpec(), noTable, metrics)))
+                .isInstanceOf(PlanningException.class)
+                .hasMessageContaining("slicer plan calibrate");
+    }
+
+    @Test
+    void edgesMeasuredFrontLatencyReplacesTheSpecsComputeScale() throws Exception {
+        var spec = si.getSpec();
+        var phone = spec.getEdges().getDeviceClasses().get(0);
+        var none = new FleetMetrics(Map.of("phone", 1e6), Map.of(), 0.01, null, null);
+        var dc = PlannerPlanService.deviceClass(spec, phone, none);
+        var row = new Planner(CodecSizeBound.INSTANCE)
+                .plan(Fixtures.profile(), List.of(dc))
+                .lookup("phone", 8e6)
+                .orElseThrow();
+        assertThat(PlannerPlanService.withMeasuredSpeed(dc, row, Fixtures.profile(), none))
+                .isEqualTo(dc);
+        double predicted =
+                switch (row.kind()) {
+                    case SPLIT ->
+                        Fixtures.profile().candidates().get(row.split()).frontSeconds();
+                    case LOCAL_ONLY -> Fixtures.profile().fullSeconds();
+                    default -> 0;
+                };
+        assertThat(predicted)
+                .as("the fixture's row at 8 Mbit/s runs a front: %s", row)
+                .isPositive();
+        var reported = new FleetMetrics(
+                Map.of("phone", 1e6), Map.of("phone", Map.of("front", 3 * predicted)), 0.01, null, null);
+        assertThat(PlannerPlanService.withMeasuredSpeed(dc, row, Fixtures.profile(), reported)
+                        .computeScale())
+                .isCloseTo(3.0, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(service.plan(new PlanInputs(spec, Fixtures.profile(), reported))
+                        .planJson())
+                .contains("\"computeScale\":3.0");
+    }
 }
