@@ -9,6 +9,7 @@ import dev.slicer.planner.model.SplitCandidate;
 import dev.slicer.planner.model.SplitProfile;
 import dev.slicer.planner.plan.DeviceClass;
 import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.SlicerSearch;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.ArBudget;
 import dev.slicer.planner.split.Budgets;
@@ -304,7 +305,8 @@ public final class ConstraintEvaluator {
         if (level(t) == level(chosen)) {
             return 0;
         }
-        int byFidelity = Double.compare(levelBest(l, chosen), levelBest(l, t));
+        int byFidelity =
+                Double.compare(SlicerSearch.resolved(levelBest(l, chosen)), SlicerSearch.resolved(levelBest(l, t)));
         return byFidelity != 0 ? byFidelity : Double.compare(level(t), level(chosen));
     }
 

@@ -16,7 +16,8 @@ import java.util.function.IntToLongFunction;
  * </ol>
  *
  * "Least harmful" is measured, not assumed: the levels of a family are walked by the best fidelity any of their
- * settings reaches at this candidate, highest first (ties keep the paper's order: s ascending, qbit descending).
+ * settings reaches at this candidate, highest first (ties, to {@link #RESOLUTION}, keep the paper's order: s
+ * ascending, qbit descending).
  * With the prior, which falls with s and rises with qbit, that is exactly the paper's order; with a measured
  * distortion table it follows the measurements where they disagree (on MiniLM, top-K at s = 0.25 measures below
  * s = 0.5 at some candidates). Inside the chosen level the setting with the best fidelity wins (ties: fewer bytes,
@@ -64,10 +65,7 @@ public final class SlicerSearch {
         Integer[] order = new Integer[family.length];
         for (int i = 0; i < family.length; i++) {
             order[i] = i;
-            best[i] = Double.NEGATIVE_INFINITY;
-            for (int t : family[i]) {
-                best[i] = Math.max(best[i], fidelity.applyAsDouble(t));
-            }
+            best[i] = resolved(bestOf(family[i], fidelity));
         }
         java.util.Arrays.sort(order, (a, b) -> Double.compare(best[b], best[a]));
         int[][] out = new int[family.length][];
@@ -101,6 +99,17 @@ public final class SlicerSearch {
             }
         }
         return out;
+    }
+
+    /**
+     * Levels whose best fidelities differ by less than this keep the paper's order: with a few calibration samples,
+     * smaller differences are measurement noise, not a ranking.
+     */
+    public static final double RESOLUTION = 1e-3;
+
+    /** A fidelity rounded to {@link #RESOLUTION}, the granularity at which levels are ranked. */
+    public static double resolved(double fidelity) {
+        return Math.rint(fidelity / RESOLUTION) * RESOLUTION;
     }
 
     private static double bestOf(int[] level, IntToDoubleFunction fidelity) {
