@@ -10,7 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.slicer.model.builtin.BuiltinModels;
 import dev.slicer.model.text.SampleSentences;
-import dev.slicer.model.text.WordPieceTokenizer;
+import dev.slicer.model.text.TextTokenizer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class MiniLmActivations {
                     BenchPaths.benchTarget().resolve("models").toString());
         }
         Path model = BuiltinModels.resolve(MODEL);
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.minilm();
+        TextTokenizer tokenizer = TextTokenizer.minilm();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<float[]> tensors = new ArrayList<>(texts.size());
         int hidden = -1;
@@ -61,7 +61,7 @@ public final class MiniLmActivations {
                 String output = hiddenStateOutput(session);
                 for (int start = 0; start < texts.size(); start += BATCH) {
                     List<String> chunk = texts.subList(start, Math.min(texts.size(), start + BATCH));
-                    WordPieceTokenizer.Batch batch = tokenizer.encodeBatch(chunk, MAX_TOKENS);
+                    TextTokenizer.Batch batch = tokenizer.encodeBatch(chunk, MAX_TOKENS);
                     float[] out = run(env, session, output, batch);
                     int len = batch.length();
                     int h = out.length / (batch.batchSize() * len);
@@ -90,7 +90,7 @@ public final class MiniLmActivations {
                 tensors);
     }
 
-    private static float[] run(OrtEnvironment env, OrtSession session, String output, WordPieceTokenizer.Batch batch)
+    private static float[] run(OrtEnvironment env, OrtSession session, String output, TextTokenizer.Batch batch)
             throws OrtException {
         long[] shape = {batch.batchSize(), batch.length()};
         Map<String, OnnxTensor> inputs = new HashMap<>();

@@ -9,7 +9,7 @@ import dev.slicer.model.onnx.proto.Onnx.TensorProto.DataType;
 import dev.slicer.model.onnx.proto.Onnx.TensorShapeProto;
 import dev.slicer.model.onnx.proto.Onnx.ValueInfoProto;
 import dev.slicer.model.text.SampleSentences;
-import dev.slicer.model.text.WordPieceTokenizer;
+import dev.slicer.model.text.TextTokenizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,7 @@ public final class SampleInputs {
             int s = dims.sequence();
             if (name.contains("input_ids")) {
                 long vocab = vocabSize(g, name);
-                if (vocab == WordPieceTokenizer.minilm().vocabSize()) {
+                if (vocab == TextTokenizer.minilm().vocabSize()) {
                     List<String> texts = sentences != null ? sentences : SampleSentences.load();
                     long[][] enc = tokenize(texts, b, s, rng);
                     tokenIds = enc[0];
@@ -170,12 +170,12 @@ public final class SampleInputs {
     }
 
     private static long[][] tokenize(List<String> texts, int batch, int seq, Random rng) {
-        WordPieceTokenizer tok = WordPieceTokenizer.minilm();
+        TextTokenizer tok = TextTokenizer.minilm();
         long[] ids = new long[batch * seq];
         long[] mask = new long[batch * seq];
         int start = rng.nextInt(texts.size());
         for (int r = 0; r < batch; r++) {
-            WordPieceTokenizer.Encoding e = tok.encode(texts.get((start + r) % texts.size()), seq);
+            TextTokenizer.Encoding e = tok.encode(texts.get((start + r) % texts.size()), seq);
             for (int i = 0; i < seq; i++) {
                 ids[r * seq + i] = i < e.length() ? e.inputIds()[i] : tok.padId();
                 mask[r * seq + i] = i < e.length() ? 1 : 0;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class WordPieceTokenizerTest {
-    private final WordPieceTokenizer tok = WordPieceTokenizer.minilm();
+class TextTokenizerTest {
+    private final TextTokenizer tok = TextTokenizer.minilm();
 
     @Test
     void encodesWithSpecialTokensAndPunctuationSplit() {
-        WordPieceTokenizer.Encoding e = tok.encode("Hello, world!", 128);
+        TextTokenizer.Encoding e = tok.encode("Hello, world!", 128);
         assertThat(e.inputIds()).containsExactly(101, 7592, 1010, 2088, 999, 102);
         assertThat(e.attentionMask()).containsOnly(1L);
         assertThat(e.tokenTypeIds()).containsOnly(0L);
@@ -32,7 +32,7 @@ class WordPieceTokenizerTest {
 
     @Test
     void truncatesToMaxLength() {
-        WordPieceTokenizer.Encoding e = tok.encode("one two three four five six seven", 5);
+        TextTokenizer.Encoding e = tok.encode("one two three four five six seven", 5);
         assertThat(e.length()).isEqualTo(5);
         assertThat(e.inputIds()[0]).isEqualTo(101);
         assertThat(e.inputIds()[4]).isEqualTo(102);
@@ -41,7 +41,7 @@ class WordPieceTokenizerTest {
 
     @Test
     void batchIsPaddedToLongest() {
-        WordPieceTokenizer.Batch b = tok.encodeBatch(java.util.List.of("a", "a longer sentence here"), 64);
+        TextTokenizer.Batch b = tok.encodeBatch(java.util.List.of("a", "a longer sentence here"), 64);
         assertThat(b.batchSize()).isEqualTo(2);
         assertThat(b.inputIds()).hasSize(2 * b.length());
         assertThat(b.attentionMask()[b.length() - 1]).isZero();
