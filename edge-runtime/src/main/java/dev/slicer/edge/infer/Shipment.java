@@ -1,0 +1,49 @@
+package dev.slicer.edge.infer;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.FrameEncoder;
+import dev.slicer.codec.SizeBound;
+import dev.slicer.codec.TensorShape;
+import dev.slicer.model.split.HostTensor;
+import dev.slicer.protocol.WireTensors;
+import dev.slicer.protocol.v1.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The tensors one request ships: the big float intermediate feature as a codec frame (the row's knobs), side tensors
+ * raw. Counts raw and sent bytes for the metrics and the report.
+ */
+final class Shipment {
+    private static final ThreadLocal<FrameEncoder> ENCODERS = ThreadLocal.withInitial(FrameEncoder::create);
+
+    final List<Tensor> tensors = new ArrayList<>();
+    long rawBytes;
+    long sentBytes;
+
+    void raw(String name, HostTensor t) {
+        Tensor wire = Tensor.newBuilder()
+                .setName(name)
+                .setRaw(WireTensors.encode(t.dataType(), t.shape(), t.data()))
+                .build();
+        tensors.add(wire);
+        rawBytes += t.byteSize();
+        sentBytes += t.byteSize();
+    }
+
+    void frame(String name, HostTensor t, CodecSettings settings) {
+        long[] shape = t.shape();
+        int[] dims = Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
+        TensorShape ts = TensorShape.of(dims);
+        byte[] buf = new byte[Math.toIntExact(SizeBound.maxFrameBytes(ts, settings))];
+        int n = ENCODERS.get().encode(t.floats(), 0, ts, settings, buf, 0);
+        tensors.add(Tensor.newBuilder()
+                .setName(name)
+                .setFrame(UnsafeByteOperations.unsafeWrap(buf, 0, n))
+                .build());
+        rawBytes += t.byteSize();
+        sentBytes += n;
+    }
+}

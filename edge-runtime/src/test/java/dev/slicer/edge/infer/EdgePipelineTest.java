@@ -1,0 +1,156 @@
+package dev.slicer.edge.infer;
+
+import static dev.slicer.edge.testing.EdgeFixture.DEVICE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slicer.edge.testing.EdgeFixture;
+import dev.slicer.edge.testing.Plans;
+import dev.slicer.edge.testing.Plans.Row;
+import dev.slicer.edge.testing.TestBackend;
+import dev.slicer.model.split.HostTensor;
+import dev.slicer.planner.plan.Plan;
+import dev.slicer.planner.search.Theta;
+import dev.slicer.planner.split.RowKind;
+import dev.slicer.protocol.BackendErrors;
+import dev.slicer.protocol.v1.InferRequest;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The edge pipeline end to end against a real gRPC back-end stand-in running the model's tails. */
+class EdgePipelineTest {
+    static TestBackend backend;
+    static Map<String, HostTensor> input;
+    static HostTensor expected;
+    static String out;
+
+    @BeforeAll
+    static void start() throws IOException {
+        backend = new TestBackend(EdgeFixture.minilm().splittable()).start();
+        input = EdgeFixture.sentence("Split computing runs the first layers on the edge device.");
+        out = EdgeFixture.minilm().outputs().get(0).name();
+        expected = EdgeFixture.minilm().runWhole(input).get(out);
+    }
+
+    @AfterAll
+    static void stop() {
+        backend.close();
+    }
+
+    private static InferRequest lastRequest() {
+        return backend.requests().get(backend.requests().size() - 1);
+    }
+
+    @Test
+    void withoutPlanTheDefaultIsCloudOnlyWithRawInputs() {
+        try (var edge = EdgeFixture.edge(backend.address(), false, 1)) {
+            InferResult r = edge.pipeline().infer("r1", input);
+            assertThat(r.kind()).isEqualTo(RowKind.CLOUD_ONLY);
+            assertThat(r.planHash()).isEmpty();
+            InferRequest req = lastRequest();
+            assertThat(req.getSplit().getIndex()).isEqualTo(-1);
+            assertThat(req.getTensorsList())
+                    .allSatisfy(t -> assertThat(t.hasRaw()).isTrue());
+            assertThat(req.getReport().getDeviceClass()).isEqualTo(DEVICE);
+            assertThat(req.getModelId()).isEqualTo("builtin:minilm");
+            assertThat(EdgeFixture.maxAbsDiff(r.outputs().get(out), expected)).isLessThan(1e-4);
+        }
+    }
+
+    @Test
+    void losslessSplitEqualsTheWholeModelAndShipsAFrame() {
+        var m = EdgeFixture.minilm().splittable();
+        int split = 2;
+        Plan plan = Plans.plan(m, DEVICE, new Row(0, split, Theta.lossless()));
+        try (var edge = EdgeFixture.edge(backend.address(), false, 1)) {
+            edge.plans().fromStream(Optional.of(plan));
+            InferResult r = edge.pipeline().infer("r2", input);
+            assertThat(r.split()).isEqualTo(split);
+            InferRequest req = lastRequest();
+            assertThat(req.getPlanHash()).isEqualTo(plan.sha256());
+            assertThat(req.getSplit().getName()).isEqualTo(m.candidate(split).name());
+            String big = m.candidate(split).bigTensor();
+            assertThat(req.getTensorsList())
+                    .filteredOn(t -> t.getName().equals(big))
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.hasFrame()).isTrue());
+            assertThat(req.getReport().getIfRawBytes()).isPositive();
+            assertThat(req.getReport().getFrontSeconds()).isPositive();
+            assertThat(EdgeFixture.maxAbsDiff(r.outputs().get(out), expected)).isLessThan(1e-4);
+        }
+    }
+
+    @Test
+    void rowFollowsTheMeasuredGoodputAndAPlanChangeAppliesToTheNextRequest() {
+        var m = EdgeFixture.minilm().splittable();
+        // below 1 kbit/s: split 1 compressed; above: split 3 lossless. Loopback measures far above 1 kbit/s.
+        Plan slowFast = Plans.plan(
+                m, DEVICE, new Row(0, 1, Theta.topK(0.5, 2, 2, 0, 8, 0.01, true)), new Row(1e3, 3, Theta.lossless()));
+        try (var edge = EdgeFixture.edge(backend.address(), false, 1)) {
+            edge.plans().fromStream(Optional.of(slowFast));
+            // unknown goodput: the lowest-rate offloading row, whose transfer measures the link
+            assertThat(edge.pipeline().infer("a", input).split()).isEqualTo(1);
+            assertThat(edge.goodput().bytesPerSecond()).isGreaterThan(1e3 / 8);
+            assertThat(edge.pipeline().infer("b", input).split()).isEqualTo(3);
+
+            Plan next = Plans.plan(m, DEVICE, new Row(0, 4, Theta.lossless()));
+            edge.plans().fromStream(Optional.of(next));
+            InferResult r = edge.pipeline().infer("c", input);
+            assertThat(r.split()).isEqualTo(4);
+            assertThat(lastRequest().getPlanHash()).isEqualTo(next.sha256());
+        }
+    }
+
+    @Test
+    void retryableErrorsAreRetriedThenSucceed() {
+        try (var edge = EdgeFixture.edge(backend.address(), false, 4)) {
+            backend.failNext(2, TestBackend::queueFull);
+            backend.failNext(1, TestBackend::draining);
+            InferResult r = edge.pipeline().infer("retry", input);
+            assertThat(r.attempts()).isEqualTo(4);
+            assertThat(r.fallback()).isNull();
+        }
+    }
+
+    @Test
+    void exhaustedRetriesFallBackToLocalOnlyWhenAllowed() {
+        try (var edge = EdgeFixture.edge(backend.address(), true, 2)) {
+            backend.failNext(2, TestBackend::queueFull);
+            InferResult r = edge.pipeline().infer("fb", input);
+            assertThat(r.kind()).isEqualTo(RowKind.LOCAL_ONLY);
+            assertThat(r.fallback()).contains("RESOURCE_EXHAUSTED/QUEUE_FULL");
+            assertThat(EdgeFixture.maxAbsDiff(r.outputs().get(out), expected)).isLessThan(1e-5);
+        }
+    }
+
+    @Test
+    void withoutFallbackOverloadIs429AndUnavailableIs503NamingTheCause() {
+        try (var edge = EdgeFixture.edge(backend.address(), false, 2)) {
+            backend.failNext(2, TestBackend::queueFull);
+            assertThatThrownBy(() -> edge.pipeline().infer("x", input))
+                    .isInstanceOfSatisfying(
+                            EdgeFailure.class, e -> assertThat(e.status()).isEqualTo(429))
+                    .hasMessageContaining("QUEUE_FULL")
+                    .hasMessageContaining("after 2 attempt(s)");
+            backend.failNext(1, () -> BackendErrors.error(BackendErrors.Reason.MODEL_MISMATCH, "other model"));
+            int before = backend.requests().size();
+            assertThatThrownBy(() -> edge.pipeline().infer("y", input))
+                    .isInstanceOfSatisfying(
+                            EdgeFailure.class, e -> assertThat(e.status()).isEqualTo(503))
+                    .hasMessageContaining("MODEL_MISMATCH");
+            assertThat(backend.requests().size() - before)
+                    .as("not retryable: one attempt")
+                    .isEqualTo(1);
+        }
+        try (var edge = EdgeFixture.edge("127.0.0.1:1", false, 2)) {
+            assertThatThrownBy(() -> edge.pipeline().infer("z", input))
+                    .isInstanceOfSatisfying(
+                            EdgeFailure.class, e -> assertThat(e.status()).isEqualTo(503))
+                    .hasMessageContaining("UNAVAILABLE");
+        }
+    }
+}
