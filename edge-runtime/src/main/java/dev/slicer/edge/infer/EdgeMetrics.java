@@ -40,9 +40,11 @@ public final class EdgeMetrics {
                 .register(registry);
         Gauge.builder("slicer_edge_link_goodput_bytes_per_second", goodput, DoubleSupplier::getAsDouble)
                 .description("Measured link goodput (EWMA over real transfers)")
+                .strongReference(true)
                 .register(registry);
         Gauge.builder("slicer_edge_split_layer", splitLayer, AtomicInteger::get)
                 .description("Split index in use: -1 cloud-only, the candidate count for local-only")
+                .strongReference(true)
                 .register(registry);
         for (Stage s : Stage.values()) {
             stages.put(

@@ -58,6 +58,8 @@ class TritonClientConformanceTest {
             p.destroyForcibly();
         }
         String out = Files.readString(log, StandardCharsets.UTF_8).strip();
-        return done ? new Result(p.exitValue(), out) : new Result(-1, "timed out after " + timeoutSeconds + " s: " + out);
+        return done
+                ? new Result(p.exitValue(), out)
+                : new Result(-1, "timed out after " + timeoutSeconds + " s: " + out);
     }
 }

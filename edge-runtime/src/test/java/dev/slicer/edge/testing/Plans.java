@@ -46,7 +46,8 @@ public final class Plans {
                     kind == RowKind.SPLIT ? r.theta() : null,
                     1000,
                     0.01,
-                    1.0));
+                    1.0,
+                    "test row"));
         }
         DeviceClass dc = DeviceClass.of(deviceClass, Budgets.singleShot(0.1, 1L << 30, 0));
         return new Plan(
