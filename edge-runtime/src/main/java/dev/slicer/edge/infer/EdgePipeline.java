@@ -86,6 +86,18 @@ public final class EdgePipeline {
         if (row.kind() == RowKind.LOCAL_ONLY) {
             return local(inputs, row, plan, null);
         }
+        if (row.kind() == RowKind.UNAVAILABLE) {
+            return fallback(
+                    inputs,
+                    row,
+                    plan,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "the plan has no usable link at the measured goodput of %.0f bytes/s",
+                            goodput.lastValue()),
+                    false,
+                    0);
+        }
         if (backend.isEmpty()) {
             return fallback(inputs, row, plan, "no back-end address is configured", false, 0);
         }
@@ -153,7 +165,7 @@ public final class EdgePipeline {
         }
         metrics.splitLayer(row.split());
         metrics.ifBytes(ship.rawBytes, ship.sentBytes);
-        return call(req, size, inputs, frontOutputs, row, plan);
+        return call(req, size, inputs, frontOutputs, row, plan, frontNanos / 1e9, encodeNanos / 1e9, ship);
     }
 
     private InferResult call(
@@ -162,7 +174,10 @@ public final class EdgePipeline {
             Map<String, HostTensor> inputs,
             Map<String, HostTensor> frontOutputs,
             RowChoice row,
-            ActivePlan plan) {
+            ActivePlan plan,
+            double frontSeconds,
+            double encodeSeconds,
+            Shipment ship) {
         Failure last = null;
         int attempts = 0;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
@@ -202,7 +217,17 @@ public final class EdgePipeline {
             for (Tensor t : reply.getOutputsList()) {
                 outputs.put(t.getName(), decode(t));
             }
-            return new InferResult(outputs, row.kind(), row.split(), plan.hash(), null, attempt, tm.getBatchSize());
+            InferResult.Timings timings = new InferResult.Timings(
+                    frontSeconds,
+                    encodeSeconds,
+                    transfer,
+                    tm.getQueueSeconds(),
+                    tm.getDecodeSeconds(),
+                    tm.getComputeSeconds(),
+                    tm.getBatchSize(),
+                    ship.rawBytes,
+                    ship.sentBytes);
+            return new InferResult(outputs, row.kind(), row.split(), bucket(row), plan.hash(), null, attempt, timings);
         }
         return fallback(
                 inputs,
@@ -253,9 +278,22 @@ public final class EdgePipeline {
     private InferResult local(Map<String, HostTensor> inputs, RowChoice row, ActivePlan plan, String cause) {
         long t0 = System.nanoTime();
         Map<String, HostTensor> out = runModel(() -> model.runWhole(inputs));
-        metrics.stage(Stage.FRONT, System.nanoTime() - t0);
+        long nanos = System.nanoTime() - t0;
+        metrics.stage(Stage.FRONT, nanos);
         metrics.splitLayer(model.candidateCount());
-        return new InferResult(out, RowKind.LOCAL_ONLY, model.candidateCount(), plan.hash(), cause, 0, 0);
+        return new InferResult(
+                out,
+                RowKind.LOCAL_ONLY,
+                model.candidateCount(),
+                bucket(row),
+                plan.hash(),
+                cause,
+                0,
+                InferResult.Timings.local(nanos / 1e9));
+    }
+
+    private static int bucket(RowChoice row) {
+        return row.row().map(r -> r.bucket()).orElse(-1);
     }
 
     private void checkSize(String name, HostTensor t) {

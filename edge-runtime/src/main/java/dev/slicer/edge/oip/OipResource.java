@@ -165,6 +165,18 @@ public class OipResource {
         ObjectNode params = out.putObject("parameters");
         params.put("slicer_split", r.split());
         params.put("slicer_plan", r.planHash());
+        params.put("slicer_row", r.row());
+        InferResult.Timings cost = r.timings();
+        params.put("slicer_batch_size", cost.batchSize());
+        params.put("slicer_if_raw_bytes", cost.ifRawBytes());
+        params.put("slicer_if_bytes", cost.ifSentBytes());
+        ObjectNode tm = params.putObject("slicer_timings");
+        tm.put("front", cost.front());
+        tm.put("encode", cost.encode());
+        tm.put("transfer", cost.transfer());
+        tm.put("backend_queue", cost.backendQueue());
+        tm.put("backend_decode", cost.backendDecode());
+        tm.put("backend_compute", cost.backendCompute());
         if (r.fallback() != null) {
             params.put("slicer_fallback", r.fallback());
         }

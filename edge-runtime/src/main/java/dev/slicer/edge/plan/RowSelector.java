@@ -15,8 +15,8 @@ public final class RowSelector {
      * The row for {@code goodputBytesPerSecond} (NaN while unknown). Goodput tables are looked up on their own axis
      * (bit/s, by the planner's lookup). SNR tables are indexed by a quantity the edge cannot measure, so the edge
      * takes the deepest row whose effective rate its measured goodput reaches. While the goodput is unknown the edge
-     * takes the lowest-rate row that offloads, so its first transfers measure the link; a local-only row would never
-     * measure it.
+     * takes the lowest-rate row that offloads (split or cloud-only), so its first transfers measure the link; a
+     * local-only or unavailable row would never measure it.
      */
     public static RowChoice select(ActivePlan active, String deviceClass, double goodputBytesPerSecond) {
         Optional<DeviceClassTable> table = active.plan().flatMap(p -> p.table(deviceClass));
@@ -26,7 +26,7 @@ public final class RowSelector {
         List<PlanRow> rows = table.get().rows();
         if (Double.isNaN(goodputBytesPerSecond)) {
             return RowChoice.of(rows.stream()
-                    .filter(r -> r.kind() != RowKind.LOCAL_ONLY)
+                    .filter(r -> r.kind() == RowKind.SPLIT || r.kind() == RowKind.CLOUD_ONLY)
                     .findFirst()
                     .orElse(rows.get(0)));
         }

@@ -106,6 +106,24 @@ class EdgePipelineTest {
     }
 
     @Test
+    void anUnavailableRowFailsWithoutUploadingOrFallsBackLocally() {
+        Plan plan = Plans.plan(EdgeFixture.minilm().splittable(), DEVICE, new Row(0, -2, null));
+        int before = backend.requests().size();
+        try (var edge = EdgeFixture.edge(backend.address(), false, 1)) {
+            edge.plans().fromFile(Optional.of(plan));
+            assertThatThrownBy(() -> edge.pipeline().infer("u", input))
+                    .isInstanceOfSatisfying(
+                            EdgeFailure.class, e -> assertThat(e.status()).isEqualTo(503))
+                    .hasMessageContaining("no usable link");
+        }
+        try (var edge = EdgeFixture.edge(backend.address(), true, 1)) {
+            edge.plans().fromFile(Optional.of(plan));
+            assertThat(edge.pipeline().infer("u", input).kind()).isEqualTo(RowKind.LOCAL_ONLY);
+        }
+        assertThat(backend.requests()).hasSize(before);
+    }
+
+    @Test
     void retryableErrorsAreRetriedThenSucceed() {
         try (var edge = EdgeFixture.edge(backend.address(), false, 4)) {
             backend.failNext(2, TestBackend::queueFull);

@@ -69,6 +69,10 @@ class OipResourceTest {
                 .body("outputs[0].datatype", equalTo("FP32"))
                 .body("outputs[0].shape[0]", equalTo(2))
                 .body("outputs[0].shape[2]", equalTo(384))
+                .body("parameters.slicer_split", equalTo(-1))
+                .body("parameters.slicer_if_raw_bytes", equalTo(3 * 2 * 7 * 8))
+                .body("parameters.slicer_timings.transfer", notNullValue())
+                .body("parameters.slicer_batch_size", equalTo(1))
                 .extract()
                 .jsonPath();
         // "Hello, world!" in the MiniLM vocabulary, padded to the batch's longest row (7 tokens)

@@ -46,6 +46,14 @@ class RowSelectorTest {
     }
 
     @Test
+    void unknownGoodputSkipsAnUnavailableRow() {
+        Plan p = Plans.plan(m, DC, new Row(0, -2, null), new Row(64e3, -1, null), new Row(1e6, 2, Theta.lossless()));
+        ActivePlan a = new ActivePlan(Optional.of(p), "file");
+        assertThat(RowSelector.select(a, DC, Double.NaN).kind()).isEqualTo(RowKind.CLOUD_ONLY);
+        assertThat(RowSelector.select(a, DC, 10).kind()).isEqualTo(RowKind.UNAVAILABLE);
+    }
+
+    @Test
     void noPlanOrUnknownDeviceClassIsCloudOnly() {
         assertThat(RowSelector.select(ActivePlan.DEFAULT, DC, 1e6)).isEqualTo(RowChoice.CLOUD_ONLY);
         assertThat(RowSelector.select(active, "other-class", 1e6).kind()).isEqualTo(RowKind.CLOUD_ONLY);

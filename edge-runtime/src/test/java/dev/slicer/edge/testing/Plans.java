@@ -17,7 +17,7 @@ import java.util.List;
 public final class Plans {
     private Plans() {}
 
-    /** A row: from {@code lowerBitsPerSecond} on, split at {@code split} (-1 cloud, count = local) with theta. */
+    /** A row: from {@code lowerBitsPerSecond} on, split at {@code split} (-2 unavailable, -1 cloud, count = local). */
     public record Row(double lowerBitsPerSecond, int split, Theta theta) {}
 
     public static Plan plan(SplittableModel m, String deviceClass, Row... rows) {
@@ -26,12 +26,16 @@ public final class Plans {
         for (int i = 0; i < rows.length; i++) {
             Row r = rows[i];
             double upper = i + 1 < rows.length ? rows[i + 1].lowerBitsPerSecond() : Double.MAX_VALUE;
-            RowKind kind = r.split() < 0 ? RowKind.CLOUD_ONLY : r.split() >= n ? RowKind.LOCAL_ONLY : RowKind.SPLIT;
-            String name = kind == RowKind.CLOUD_ONLY
-                    ? "cloud"
-                    : kind == RowKind.LOCAL_ONLY
-                            ? "local"
-                            : m.candidate(r.split()).name();
+            RowKind kind = r.split() < -1
+                    ? RowKind.UNAVAILABLE
+                    : r.split() < 0 ? RowKind.CLOUD_ONLY : r.split() >= n ? RowKind.LOCAL_ONLY : RowKind.SPLIT;
+            String name = kind == RowKind.UNAVAILABLE
+                    ? "unavailable"
+                    : kind == RowKind.CLOUD_ONLY
+                            ? "cloud"
+                            : kind == RowKind.LOCAL_ONLY
+                                    ? "local"
+                                    : m.candidate(r.split()).name();
             out.add(new PlanRow(
                     i,
                     r.lowerBitsPerSecond(),
@@ -40,7 +44,7 @@ public final class Plans {
                     1,
                     Math.max(r.lowerBitsPerSecond(), 1),
                     kind,
-                    r.split(),
+                    Math.max(r.split(), -1),
                     name,
                     kind == RowKind.LOCAL_ONLY ? 0 : 1,
                     kind == RowKind.SPLIT ? r.theta() : null,
