@@ -1,9 +1,11 @@
 package dev.slicer.operator.dependent;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.crds.v1alpha1.spec.DeviceClassSpec;
 import dev.slicer.crds.v1alpha1.spec.EdgeDaemonSetSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -11,7 +13,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +40,57 @@ public class EdgeDaemonSetDependent extends CRUDKubernetesDependentResource<Daem
         return desired(si);
     }
 
+    /**
+     * The edge's configuration, exactly the properties its {@code EdgeConfig} reads (edge-runtime/README.md). The
+     * back-end address is the Service's in-cluster name; the device class is the first class whose selector matches
+     * the DaemonSet's pod labels (a class without selector matches every edge), else the first class: one DaemonSet
+     * serves one device class, so fleets with several in-cluster classes label their pods per class.
+     */
+    static List<EnvVar> env(SplitInference si, Map<String, String> podLabels) {
+        DeviceClassSpec dc = deviceClass(si, podLabels);
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("SLICER_FLEET", si.getMetadata().getName(), null));
+        env.add(new EnvVar(
+                "SLICER_EDGE_BACKEND_ADDRESS",
+                Names.backend(si) + "." + si.getMetadata().getNamespace() + ".svc:" + Names.GRPC_PORT,
+                null));
+        env.add(new EnvVar("SLICER_EDGE_MODEL_URI", si.getSpec().getModel().getUri(), null));
+        env.add(new EnvVar("SLICER_EDGE_DEVICE_CLASS", dc.getName(), null));
+        if (dc.getMemoryBudget() != null) {
+            env.add(new EnvVar("SLICER_EDGE_MEMORY_BUDGET", dc.getMemoryBudget(), null));
+        }
+        // the node name identifies the edge in reports and plan acknowledgements
+        env.add(new EnvVarBuilder()
+                .withName("SLICER_EDGE_EDGE_ID")
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("spec.nodeName")
+                .endFieldRef()
+                .endValueFrom()
+                .build());
+        return env;
+    }
+
+    static DeviceClassSpec deviceClass(SplitInference si, Map<String, String> podLabels) {
+        List<DeviceClassSpec> classes = si.getSpec().getEdges().getDeviceClasses();
+        for (DeviceClassSpec dc : classes) {
+            LabelSelector sel = dc.getSelector();
+            boolean matches = sel == null
+                    || ((sel.getMatchExpressions() == null
+                                    || sel.getMatchExpressions().isEmpty())
+                            && podLabels
+                                    .entrySet()
+                                    .containsAll((sel.getMatchLabels() == null
+                                                    ? Map.<String, String>of()
+                                                    : sel.getMatchLabels())
+                                            .entrySet()));
+            if (matches) {
+                return dc;
+            }
+        }
+        return classes.get(0);
+    }
+
     public static DaemonSet desired(SplitInference si) {
         EdgeDaemonSetSpec ds = si.getSpec().getEdges().getDaemonSet();
         Map<String, String> selector =
@@ -46,18 +101,7 @@ public class EdgeDaemonSetDependent extends CRUDKubernetesDependentResource<Daem
         var container = PodSecurity.hardenedContainer("edge", ds.getImage())
                 .addToPorts(PodSecurity.port("http", Names.HTTP_PORT))
                 .withResources(ds.getResources())
-                .withEnv(
-                        new EnvVar("SLICER_FLEET", si.getMetadata().getName(), null),
-                        new EnvVar("SLICER_PLAN_CONFIGMAP", Names.plan(si), null),
-                        new EnvVar("SLICER_BACKEND_ADDRESS", Names.backend(si) + ":" + Names.GRPC_PORT, null),
-                        new EnvVarBuilder()
-                                .withName("NODE_NAME")
-                                .withNewValueFrom()
-                                .withNewFieldRef()
-                                .withFieldPath("spec.nodeName")
-                                .endFieldRef()
-                                .endValueFrom()
-                                .build())
+                .withEnv(env(si, podLabels))
                 .build();
         return new DaemonSetBuilder()
                 .withNewMetadata()

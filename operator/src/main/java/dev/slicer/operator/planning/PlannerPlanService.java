@@ -71,6 +71,7 @@ public class PlannerPlanService implements PlanService {
                 PlanRow row = plan.lookup(dc.name(), measured).orElseThrow();
                 current.add(classPlan(dc, row, profile, inputs.spec()));
             }
+            plan = plan.forModel(inputs.spec().getModel().getUri());
             return new PlanOutcome(PlanJson.write(plan, false), plan.sha256(), current);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new PlanningException(e.getMessage(), e);

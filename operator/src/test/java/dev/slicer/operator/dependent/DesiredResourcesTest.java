@@ -39,10 +39,41 @@ class DesiredResourcesTest {
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
-        assertThat(c.getEnv())
-                .anyMatch(e -> e.getName().equals("SLICER_PLAN_CONFIGMAP")
-                        && e.getValue().equals("fleet-plan"));
         assertThat(c.getResources().getRequests()).isNull();
+    }
+
+    @Test
+    void backendGetsTheModelThePlanMountAndTheBatchingInTheFormItReads() {
+        si.getSpec().getBackend().getBatching().setMaxBatchSize(16);
+        si.getSpec().getBackend().getBatching().setMaxDelay("7ms");
+        PodSpec pod = BackendDeploymentDependent.desired(si, 1)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        Container c = pod.getContainers().get(0);
+        assertThat(env(c))
+                .containsEntry("SLICER_BACKEND_MODEL_URI", "https://models.example/encoder.onnx")
+                .containsEntry("SLICER_BACKEND_PLAN_FILE", "/etc/slicer/plan/plan.json")
+                .containsEntry("SLICER_BACKEND_EXECUTION_PROVIDER", "CPU")
+                .containsEntry("SLICER_BACKEND_BATCHING_MAX_BATCH_SIZE", "16")
+                .containsEntry("SLICER_BACKEND_BATCHING_MAX_QUEUE_DELAY", "7ms");
+        assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/etc/slicer/plan") && m.getReadOnly());
+        String volume = c.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/etc/slicer/plan"))
+                .findFirst()
+                .orElseThrow()
+                .getName();
+        assertThat(pod.getVolumes())
+                .anyMatch(v -> v.getName().equals(volume)
+                        && v.getConfigMap().getName().equals("fleet-plan")
+                        && v.getConfigMap().getOptional());
+        assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+    }
+
+    private static Map<String, String> env(Container c) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        c.getEnv().forEach(e -> m.put(e.getName(), e.getValue()));
+        return m;
     }
 
     @Test
@@ -63,9 +94,7 @@ class DesiredResourcesTest {
                 .containsEntry("nvidia.com/gpu", new Quantity("2"))
                 .containsEntry("cpu", new Quantity("2"));
         assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("2"));
-        assertThat(c.getEnv())
-                .anyMatch(e -> e.getName().equals("SLICER_EXECUTION_PROVIDER")
-                        && e.getValue().equals("CUDA"));
+        assertThat(env(c)).containsEntry("SLICER_BACKEND_EXECUTION_PROVIDER", "CUDA");
     }
 
     @Test
@@ -108,9 +137,39 @@ class DesiredResourcesTest {
                 .containsEntry("slicer.dev/edge", "fleet")
                 .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
         assertRestricted(ds.getSpec().getTemplate().getSpec());
-        assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-                .anyMatch(e -> e.getName().equals("SLICER_BACKEND_ADDRESS")
-                        && e.getValue().equals("fleet-backend:9000"));
+        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(c))
+                .containsEntry("SLICER_EDGE_BACKEND_ADDRESS", "fleet-backend." + Fixtures.NAMESPACE + ".svc:9000")
+                .containsEntry("SLICER_EDGE_MODEL_URI", "https://models.example/encoder.onnx")
+                .containsEntry("SLICER_EDGE_DEVICE_CLASS", "phone")
+                .containsEntry("SLICER_EDGE_MEMORY_BUDGET", "512Mi");
+        assertThat(c.getEnv())
+                .anyMatch(e -> e.getName().equals("SLICER_EDGE_EDGE_ID")
+                        && e.getValueFrom().getFieldRef().getFieldPath().equals("spec.nodeName"));
+    }
+
+    @Test
+    void edgeDeviceClassIsTheFirstWhoseSelectorMatchesTheDaemonSetPods() {
+        si.getSpec().getEdges().setDaemonSet(Fixtures.daemonSet());
+        var other = new dev.slicer.crds.v1alpha1.spec.DeviceClassSpec();
+        other.setName("gateway");
+        other.setSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addToMatchLabels("slicer.dev/edge", "fleet")
+                .build());
+        var phone = si.getSpec().getEdges().getDeviceClasses().get(0);
+        phone.setSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addToMatchLabels("tier", "phone")
+                .build());
+        si.getSpec().getEdges().setDeviceClasses(List.of(phone, other));
+        Container c = EdgeDaemonSetDependent.desired(si)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(env(c))
+                .containsEntry("SLICER_EDGE_DEVICE_CLASS", "gateway")
+                .doesNotContainKey("SLICER_EDGE_MEMORY_BUDGET");
     }
 
     @Test

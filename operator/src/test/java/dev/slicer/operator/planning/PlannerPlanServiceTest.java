@@ -33,6 +33,14 @@ class PlannerPlanServiceTest {
     }
 
     @Test
+    void thePlanNamesTheResourcesModelUriTheServicesLoaded() throws Exception {
+        var plan =
+                dev.slicer.planner.plan.PlanJson.read(plan(0.01, 1e6).planJson(), dev.slicer.planner.plan.Plan.class);
+        assertThat(plan.model()).isEqualTo("https://models.example/encoder.onnx");
+        assertThat(plan.hashValid()).isTrue();
+    }
+
+    @Test
     void theLinkRateSelectsARowButDoesNotChangeThePlan() throws Exception {
         assertThat(plan(0.01, 1e6).hash()).isEqualTo(plan(0.01, 1e3).hash());
     }
@@ -49,6 +57,7 @@ class PlannerPlanServiceTest {
                 si.getSpec(), si.getSpec().getEdges().getDeviceClasses().get(0), metrics);
         String expected = new Planner(CodecSizeBound.INSTANCE)
                 .plan(Fixtures.profile(), List.of(dc))
+                .forModel(si.getSpec().getModel().getUri())
                 .sha256();
         assertThat(plan(0.01, 1e6).hash()).isEqualTo(expected);
     }

@@ -51,6 +51,14 @@ public record Plan(
         return body.withSha256(PlanJson.sha256(body));
     }
 
+    /**
+     * The same plan naming {@code uri} as its model, resealed: the serving fleet compares this field with the model
+     * URI it loaded, which can differ from the name the profile was made under.
+     */
+    public Plan forModel(String uri) {
+        return new Plan(format, uri, candidates, candidateNames, fidelitySource, assumptions, tables, null).sealed();
+    }
+
     public Plan withSha256(String hash) {
         return new Plan(format, model, candidates, candidateNames, fidelitySource, assumptions, tables, hash);
     }
