@@ -145,7 +145,10 @@ public final class EdgePipeline {
                 .setRequestId(requestId)
                 .setModelId(model.uri())
                 .setPlanHash(plan.hash())
-                .setSplit(Split.newBuilder().setIndex(row.split()).setName(row.splitName()))
+                .setSplit(Split.newBuilder()
+                        .setIndex(row.split())
+                        // no split has no candidate name: the whole model runs on the back-end
+                        .setName(row.kind() == RowKind.SPLIT ? row.splitName() : ""))
                 .addAllTensors(ship.tensors)
                 .setReport(EdgeReport.newBuilder()
                         .setEdgeId(settings.edgeId())

@@ -53,6 +53,9 @@ class EdgePipelineTest {
             assertThat(r.planHash()).isEmpty();
             InferRequest req = lastRequest();
             assertThat(req.getSplit().getIndex()).isEqualTo(-1);
+            assertThat(req.getSplit().getName())
+                    .as("the whole model has no candidate name")
+                    .isEmpty();
             assertThat(req.getTensorsList())
                     .allSatisfy(t -> assertThat(t.hasRaw()).isTrue());
             assertThat(req.getReport().getDeviceClass()).isEqualTo(DEVICE);
