@@ -30,11 +30,22 @@ public record WireLimits(long maxElements, int maxFrameBytes, int maxMessageByte
             throw new IllegalArgumentException("maxElements must be positive, got " + maxElements);
         }
         long frame = SizeBound.maxFrameBytes(TensorShape.of(maxElements), CodecSettings.lossless());
-        long message = frame + frame / 2 + ENVELOPE_BYTES;
-        if (message > Integer.MAX_VALUE - 8) {
+        if (frame + frame / 2 + ENVELOPE_BYTES > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(maxElements + " elements make messages above 2 GiB");
         }
-        return new WireLimits(maxElements, (int) frame, (int) message);
+        return of(maxElements, (int) frame);
+    }
+
+    /**
+     * Limits configured as two numbers (a service's element and frame limits); the message limit is derived from
+     * the frame limit as in {@link #forElements(int)}.
+     */
+    public static WireLimits of(long maxElements, int maxFrameBytes) {
+        long message = (long) maxFrameBytes + maxFrameBytes / 2 + ENVELOPE_BYTES;
+        if (maxFrameBytes <= 0 || message > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("frame limit " + maxFrameBytes + " out of range");
+        }
+        return new WireLimits(maxElements, maxFrameBytes, (int) message);
     }
 
     /** What the codec's frame decoder is given. */

@@ -17,9 +17,14 @@ public final class ModelRunner implements AutoCloseable {
     private final String label;
 
     public ModelRunner(ModelProto model, String label) {
+        this(model, label, opts -> {});
+    }
+
+    /** A runner whose session options get {@code customizer} (execution provider, threads) before creation. */
+    public ModelRunner(ModelProto model, String label, Ort.OptionsCustomizer customizer) {
         this.label = label;
         try {
-            this.session = Ort.session(model.toByteArray(), true);
+            this.session = Ort.session(model.toByteArray(), true, customizer);
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot load " + label + ": " + e.getMessage(), e);
         }

@@ -15,6 +15,18 @@ public final class Ort {
      * otherwise only basic ones (keeps every intermediate tensor observable).
      */
     public static OrtSession session(byte[] model, boolean optimized) throws OrtException {
+        return session(model, optimized, opts -> {});
+    }
+
+    /** Adds to the session options before the session is created (e.g. an execution provider such as CUDA). */
+    @FunctionalInterface
+    public interface OptionsCustomizer {
+        void apply(OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    /** As {@link #session(byte[], boolean)}, with {@code customizer} applied to the options last. */
+    public static OrtSession session(byte[] model, boolean optimized, OptionsCustomizer customizer)
+            throws OrtException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         try {
             opts.setOptimizationLevel(
@@ -23,6 +35,7 @@ public final class Ort {
                             : OrtSession.SessionOptions.OptLevel.BASIC_OPT);
             opts.setIntraOpNumThreads(1);
             opts.setInterOpNumThreads(1);
+            customizer.apply(opts);
             return OrtEnvironment.getEnvironment().createSession(model, opts);
         } finally {
             opts.close();

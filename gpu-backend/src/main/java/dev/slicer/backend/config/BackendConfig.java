@@ -1,0 +1,65 @@
+package dev.slicer.backend.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The back-end's configuration; property names and defaults are fixed by the service contract (README). */
+@ConfigMapping(prefix = "slicer.backend")
+public interface BackendConfig {
+    /** {@code builtin:NAME}, a file path, a {@code file://} URI or an http(s) URL. */
+    String modelUri();
+
+    /** The mounted plan ConfigMap's plan.json; plan.hash lies beside it. */
+    @WithDefault("/etc/slicer/plan/plan.json")
+    String planFile();
+
+    /** How often the plan file is checked for a change (the kubelet swaps a symlink; no inotify event follows it). */
+    @WithDefault("1s")
+    Duration planPollInterval();
+
+    @WithDefault("CPU")
+    ExecutionProvider executionProvider();
+
+    /** LRU bound of per-split ONNX Runtime sessions. */
+    @WithDefault("4")
+    int tailSessions();
+
+    /** How long a drain waits for queued and running requests before the process stops anyway. */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    Batching batching();
+
+    Queue queue();
+
+    Limits limits();
+
+    /** Triton-style dynamic batching per split. */
+    interface Batching {
+        @WithDefault("8")
+        int maxBatchSize();
+
+        @WithDefault("5ms")
+        Duration maxQueueDelay();
+
+        /** Batch sizes formed as soon as that many requests wait, without waiting for the delay. */
+        Optional<List<Integer>> preferredBatchSizes();
+    }
+
+    interface Queue {
+        /** Requests admitted but not yet computed, over all splits. */
+        @WithDefault("64")
+        int capacity();
+    }
+
+    interface Limits {
+        @WithDefault("16777216")
+        int maxFrameBytes();
+
+        @WithDefault("4194304")
+        long maxElements();
+    }
+}
