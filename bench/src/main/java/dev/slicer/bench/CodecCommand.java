@@ -53,6 +53,10 @@ public final class CodecCommand implements Callable<Integer> {
     /** --quick, every other row: in-process after {@link JitWarmup}, short. */
     static final TimingConfig QUICK_OTHER = new TimingConfig(0, 1, 200, 2, 150);
 
+    /** Baselines measured forked in a full run (the rest, quantizer baselines, in-process like the sweep). */
+    static final java.util.Set<String> BASELINES_FORKED =
+            java.util.Set.of("fp16", "int8", "int4", Methods.ZSTD1_FP32, "zstd1-fp16", "lz4-fp32", "airzstd-fp32");
+
     static final long FULL_WARMUP_NANOS = 10_000_000_000L;
     static final long QUICK_WARMUP_NANOS = 4_000_000_000L;
 
@@ -176,11 +180,11 @@ public final class CodecCommand implements Callable<Integer> {
         sb.append("- enc/dec MB/s: 10^6 bytes of fp32 data per second, one thread, whole data set per operation\n");
         sb.append(
                         quick
-                                ? "- reference point and zstd-1 fp32 (the summary line): "
-                                : "- reference point and baselines: ")
+                                ? "- reference point, ECSQ step 0.49 and zstd-1 fp32 (the summary line): "
+                                : "- reference point, ECSQ step 0.49 and the fp16/int8/int4/zstd/lz4 baselines: ")
                 .append(primary.describe())
                 .append('\n');
-        sb.append(quick ? "- all other rows: " : "- rest of the SLICER sweep: ")
+        sb.append(quick ? "- all other rows: " : "- rest of the SLICER sweep and the quantizer baselines: ")
                 .append(other.describe())
                 .append('\n');
         sb.append(String.format(
@@ -221,10 +225,10 @@ public final class CodecCommand implements Callable<Integer> {
 
     /** Rows measured with the longer, forked configuration. */
     static boolean isPrimary(MethodSpec m, String referenceId, boolean quick) {
-        if (m.id().equals(referenceId)) {
+        if (m.id().equals(referenceId) || m.id().equals(Methods.idOf(Methods.ECSQ_PRIMARY))) {
             return true;
         }
-        return quick ? m.id().equals(Methods.ZSTD1_FP32) : !m.isSlicer();
+        return quick ? m.id().equals(Methods.ZSTD1_FP32) : !m.isSlicer() && BASELINES_FORKED.contains(m.id());
     }
 
     private void progress(String message) {

@@ -7,5 +7,10 @@ public enum CodecMode {
     /** SLICER: ATKF top-K filtering, magnitude splitting into M+/M- blocks, adaptive bit quantization, sparse index. */
     TOPK,
     /** Threshold splitting (outliers kept at high precision) plus token-wise adaptive bit quantization per row. */
-    TS_TABQ
+    TS_TABQ,
+    /**
+     * Entropy-coded uniform scalar quantization: one step per tensor, optional prediction of each value from its
+     * channel's running mean, rANS-coded symbols. The rate-distortion winner on dense features.
+     */
+    ECSQ
 }

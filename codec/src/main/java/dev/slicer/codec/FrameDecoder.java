@@ -1,6 +1,7 @@
 package dev.slicer.codec;
 
 import dev.slicer.codec.bits.ByteIo;
+import dev.slicer.codec.ecsq.EcsqPayloadCodec;
 import dev.slicer.codec.frame.FrameFormat;
 import dev.slicer.codec.frame.LosslessPayloadCodec;
 import dev.slicer.codec.frame.PayloadCodec;
@@ -23,6 +24,7 @@ public final class FrameDecoder {
     /** Widened-output scratch (floats) kept after a rejected frame; more is dropped. */
     private static final int SCRATCH_KEEP = 1 << 16;
 
+    private final EcsqPayloadCodec ecsq = new EcsqPayloadCodec();
     private final CRC32C crc = new CRC32C();
     private float[] widened = new float[0];
 
@@ -32,6 +34,19 @@ public final class FrameDecoder {
 
     public static FrameDecoder create(DecodeLimits limits) {
         return new FrameDecoder(limits);
+    }
+
+    /** A decoder with {@link DecodeLimits#defaults()}. */
+    public static FrameDecoder create() {
+        return new FrameDecoder(DecodeLimits.defaults());
+    }
+
+    /** Convenience: decodes a whole frame into a new array of its element count (checked against the limits first). */
+    public float[] decode(byte[] frame) {
+        FrameHeader h = readHeader(frame, 0, frame.length);
+        float[] out = new float[h.elementCount()];
+        decode(frame, 0, frame.length, out, 0);
+        return out;
     }
 
     public DecodeLimits limits() {
@@ -95,6 +110,7 @@ public final class FrameDecoder {
                     case LOSSLESS -> lossless;
                     case TOPK -> topk;
                     case TS_TABQ -> tabq();
+                    case ECSQ -> ecsq;
                 };
         try {
             if (h.mode() == CodecMode.LOSSLESS) {

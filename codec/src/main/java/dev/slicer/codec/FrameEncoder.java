@@ -1,5 +1,6 @@
 package dev.slicer.codec;
 
+import dev.slicer.codec.ecsq.EcsqPayloadCodec;
 import dev.slicer.codec.frame.FrameFormat;
 import dev.slicer.codec.frame.LosslessPayloadCodec;
 import dev.slicer.codec.frame.PayloadCodec;
@@ -15,7 +16,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>{@code
  * FrameEncoder enc = FrameEncoder.create();
- * CodecSettings s = CodecSettings.topK(0.75, 3, 3, 0.0, 8, 0.01, true);
+ * CodecSettings s = CodecSettings.topK().sparsity(0.75).blocks(3, 3).qbit(8).delta(0.01).entropy(true).build();
  * byte[] frame = new byte[(int) SizeBound.maxFrameBytes(shape, s)];
  * int n = enc.encode(values, 0, shape, s, frame, 0);
  * }</pre>
@@ -24,6 +25,7 @@ public final class FrameEncoder {
     private final LosslessPayloadCodec lossless = new LosslessPayloadCodec();
     private final TopKPayloadCodec topk = new TopKPayloadCodec();
     private PayloadCodec tabq;
+    private final EcsqPayloadCodec ecsq = new EcsqPayloadCodec();
     private final CRC32C crc = new CRC32C();
     private float[] widened = new float[0];
     private byte[] scratch = new byte[0];
@@ -44,6 +46,17 @@ public final class FrameEncoder {
             tabq = PayloadCodecs.create(CodecMode.TS_TABQ);
         }
         return tabq;
+    }
+
+    /** Convenience: encodes the whole of {@code src} into a new array of exactly the frame's length. */
+    public byte[] encode(float[] src, TensorShape shape, CodecSettings s) {
+        if (src.length != shape.elementCount()) {
+            throw new IllegalArgumentException(
+                    "tensor has " + src.length + " values, shape " + shape + " needs " + shape.elementCount());
+        }
+        byte[] frame = new byte[Math.toIntExact(bound(shape, s, DType.FP32))];
+        int n = encode(src, 0, shape, s, frame, 0);
+        return n == frame.length ? frame : java.util.Arrays.copyOf(frame, n);
     }
 
     /**
@@ -85,6 +98,12 @@ public final class FrameEncoder {
     private int frame(
             float[] f, int fOff, short[] h, TensorShape shape, CodecSettings s, DType dtype, byte[] dst, int dstOff) {
         Objects.checkIndex(dstOff, dst.length + 1);
+        if (s.hasBudget() && shape.elementCount() > 0) {
+            long smallest = FrameFormat.headerBytes(shape, s) + FrameFormat.CRC_BYTES;
+            if (s.budgetBytes(shape.elementCount()) < smallest) {
+                throw new ByteBudgetException(smallest, s.budgetBytes(shape.elementCount()));
+            }
+        }
         long bound = bound(shape, s, dtype);
         int room = dst.length - dstOff;
         if (room >= bound) {
@@ -132,6 +151,14 @@ public final class FrameEncoder {
                                 : lossless.encode(f, fOff, shape, s, dst, p);
                     case TOPK -> topk.encode(f, fOff, shape, s, dst, p);
                     case TS_TABQ -> tabq().encode(f, fOff, shape, s, dst, p);
+                    case ECSQ -> {
+                        if (!s.hasBudget()) {
+                            yield ecsq.encode(f, fOff, shape, s, dst, p);
+                        }
+                        // frame() checked that the budget holds the header and the CRC
+                        long budget = s.budgetBytes(shape.elementCount()) - header - FrameFormat.CRC_BYTES;
+                        yield ecsq.encodeWithin(f, fOff, shape, s, budget, dst, p);
+                    }
                 };
         FrameFormat.setPayloadLength(dst, off, header, payload);
         int end = p + payload;

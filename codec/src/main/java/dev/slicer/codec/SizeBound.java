@@ -1,6 +1,7 @@
 package dev.slicer.codec;
 
 import dev.slicer.codec.atkf.Atkf;
+import dev.slicer.codec.ecsq.EcsqPayloadCodec;
 import dev.slicer.codec.frame.FrameFormat;
 import dev.slicer.codec.frame.LosslessPayloadCodec;
 import dev.slicer.codec.frame.PayloadCodec;
@@ -11,7 +12,8 @@ import dev.slicer.codec.frame.TopKPayloadCodec;
  * The size bound {@code B_UB(shape, theta)}: the largest frame the encoder can produce for any tensor of this shape
  * with these knobs, computed without the data (SLICER-Search's conservative bound: every value at its maximum bit
  * width, the index at the best data-independent mode, exact header bytes). Never below the actual frame size;
- * {@code O(sqrt T)} at worst (the CSR reshape search), allocation-free.
+ * {@code O(sqrt T)} at worst (the CSR reshape search), allocation-free. For ECSQ with a byte budget it is the budget
+ * itself: those frames are exactly that long.
  */
 public final class SizeBound {
     private SizeBound() {}
@@ -37,8 +39,11 @@ public final class SizeBound {
                     case LOSSLESS -> LosslessPayloadCodec.maxPayloadBytes(shape.elementCount(), dtype.bytes());
                     case TOPK -> TopKPayloadCodec.maxPayload(shape, s);
                     case TS_TABQ -> Tabq.CODEC.maxPayloadBytes(shape, s);
+                    case ECSQ -> EcsqPayloadCodec.maxPayload(shape);
                 };
-        return FrameFormat.headerBytes(shape, s) + payload + FrameFormat.CRC_BYTES;
+        long frame = FrameFormat.headerBytes(shape, s) + payload + FrameFormat.CRC_BYTES;
+        // a byte budget is exact: the encoder pads up to it and never exceeds it
+        return s.hasBudget() && shape.elementCount() > 0 ? s.budgetBytes(shape.elementCount()) : frame;
     }
 
     /** B_UB in bits, as SLICER-Search uses it. */

@@ -90,6 +90,7 @@ public final class TimeModel {
                                 + (s.entropy() ? (t / 8 + 2 * k) * c.entropyNsPerSymbol() : 0);
                     }
                     case TS_TABQ -> t * c.tabqEncodeNsPerElement() + (s.entropy() ? t * c.entropyNsPerSymbol() : 0);
+                    case ECSQ -> t * (c.losslessEncodeNsPerElement() + c.entropyNsPerSymbol());
                 };
         return ns * 1e-9;
     }
@@ -109,6 +110,7 @@ public final class TimeModel {
                     }
                     case TS_TABQ ->
                         t * c.tabqDecodeNsPerElement() + (s.entropy() ? t * c.decodeEntropyNsPerSymbol() : 0);
+                    case ECSQ -> t * (c.losslessDecodeNsPerElement() + c.decodeEntropyNsPerSymbol());
                 };
         return ns * 1e-9;
     }
@@ -127,10 +129,23 @@ public final class TimeModel {
         FrameEncoder enc = FrameEncoder.create();
         FrameDecoder dec = FrameDecoder.create(new DecodeLimits(Math.max(elements, 1), Long.MAX_VALUE));
         int reps = (int) Math.max(3, Math.min(60, 1_500_000L / elements));
-        CodecSettings ref = CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, false);
+        CodecSettings ref = CodecSettings.topK()
+                .sparsity(0.75)
+                .blocks(3, 3)
+                .qbit(8)
+                .delta(0.01)
+                .entropy(false)
+                .build();
         long cap = 0;
         for (CodecSettings cs : new CodecSettings[] {
-            ref.withSparsity(0.5), CodecSettings.lossless(), CodecSettings.tsTabq(0.01, 4, 0.01, false)
+            ref.withSparsity(0.5),
+            CodecSettings.lossless(),
+            CodecSettings.tsTabq()
+                    .outlierFraction(0.01)
+                    .qbit(4)
+                    .delta(0.01)
+                    .entropy(false)
+                    .build()
         }) {
             cap = Math.max(cap, SizeBound.maxFrameBytes(shape, cs));
         }
@@ -146,7 +161,12 @@ public final class TimeModel {
             ref.withSparsity(0.5),
             ref.withSparsity(0.9),
             CodecSettings.lossless(),
-            CodecSettings.tsTabq(0.01, 4, 0.01, false)
+            CodecSettings.tsTabq()
+                    .outlierFraction(0.01)
+                    .qbit(4)
+                    .delta(0.01)
+                    .entropy(false)
+                    .build()
         }) {
             encodeNs(enc, x, shape, cs, buf, 1);
             decodeNs(enc, dec, x, shape, cs, buf, y, 1);
@@ -190,7 +210,12 @@ public final class TimeModel {
         CodecSettings ll = CodecSettings.lossless();
         double llEnc = encodeNs(enc, x, shape, ll, buf, reps) / t;
         double llDec = decodeNs(enc, dec, x, shape, ll, buf, y, reps) / t;
-        CodecSettings tq = CodecSettings.tsTabq(0.01, 4, 0.01, false);
+        CodecSettings tq = CodecSettings.tsTabq()
+                .outlierFraction(0.01)
+                .qbit(4)
+                .delta(0.01)
+                .entropy(false)
+                .build();
         double tqEnc = encodeNs(enc, x, shape, tq, buf, reps) / t;
         double tqDec = decodeNs(enc, dec, x, shape, tq, buf, y, reps) / t;
         return new TimeModel(new Costs(

@@ -29,7 +29,14 @@ class CodecBehaviourTest {
         // fine fixed quantization: the top-K error dominates, and the dropped set only grows with s
         double prev = -1;
         for (double s : sparsities) {
-            CodecSettings cs = CodecSettings.topK(s, 2, 2, 0, 16, 0, false).withFixedBits(List.of(16));
+            CodecSettings cs = CodecSettings.topK()
+                    .sparsity(s)
+                    .blocks(2, 2)
+                    .qbit(16)
+                    .delta(0)
+                    .entropy(false)
+                    .build()
+                    .withFixedBits(List.of(16));
             double mse = 0;
             for (long seed = 1; seed <= 3; seed++) {
                 float[] x = TestTensors.make(kind, 64, 256, seed);
@@ -42,7 +49,13 @@ class CodecBehaviourTest {
         // block relative to its range, so the quantization part alone need not be monotone), with a small allowance
         prev = -1;
         for (double s : new double[] {0.5, 0.75, 0.9, 0.99}) {
-            CodecSettings cs = CodecSettings.topK(s, 3, 3, 0, 8, 0.01, true);
+            CodecSettings cs = CodecSettings.topK()
+                    .sparsity(s)
+                    .blocks(3, 3)
+                    .qbit(8)
+                    .delta(0.01)
+                    .entropy(true)
+                    .build();
             double mse = 0;
             for (long seed = 1; seed <= 3; seed++) {
                 float[] x = TestTensors.make(kind, 64, 256, seed);
@@ -57,7 +70,13 @@ class CodecBehaviourTest {
     void referencePointStaysUnderThreeBitsPerElementOnActivationLikeData() {
         TensorShape shape = TensorShape.of(128, 384);
         float[] x = TestTensors.make(Kind.OUTLIER_CHANNELS, 128, 384, 11);
-        CodecSettings s = CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, true);
+        CodecSettings s = CodecSettings.topK()
+                .sparsity(0.75)
+                .blocks(3, 3)
+                .qbit(8)
+                .delta(0.01)
+                .entropy(true)
+                .build();
         byte[] frame = new byte[(int) SizeBound.maxFrameBytes(shape, s)];
         int n = enc.encode(x, 0, shape, s, frame, 0);
         assertThat(8.0 * n / x.length).isLessThan(3.0);
@@ -69,9 +88,27 @@ class CodecBehaviourTest {
     @Test
     void tinyAndEmptyTensorsRoundTrip() {
         for (CodecSettings s : List.of(
-                CodecSettings.topK(0.0, 1, 1, 0, 8, 0.01, true),
-                CodecSettings.topK(0.5, 3, 3, 0.2, 8, 0.01, false),
-                CodecSettings.tsTabq(0.01, 4, 0.01, true),
+                CodecSettings.topK()
+                        .sparsity(0.0)
+                        .blocks(1, 1)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(true)
+                        .build(),
+                CodecSettings.topK()
+                        .sparsity(0.5)
+                        .blocks(3, 3)
+                        .lambda(0.2)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build(),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.01)
+                        .qbit(4)
+                        .delta(0.01)
+                        .entropy(true)
+                        .build(),
                 CodecSettings.lossless())) {
             float[] one = {-1.25f};
             float[] y = roundTrip(one, TensorShape.of(1), s);
@@ -89,8 +126,20 @@ class CodecBehaviourTest {
     void nonFiniteInputIsRejectedInLossyModesAndKeptInLossless() {
         TensorShape shape = TensorShape.of(8);
         float[] x = {1, 2, Float.NaN, 4, 5, 6, 7, Float.POSITIVE_INFINITY};
-        for (CodecSettings s :
-                List.of(CodecSettings.topK(0.5, 2, 2, 0, 8, 0.01, true), CodecSettings.tsTabq(0.25, 4, 0.01, false))) {
+        for (CodecSettings s : List.of(
+                CodecSettings.topK()
+                        .sparsity(0.5)
+                        .blocks(2, 2)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(true)
+                        .build(),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.25)
+                        .qbit(4)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build())) {
             assertThatThrownBy(() -> enc.encode(x, 0, shape, s, new byte[4096], 0))
                     .isInstanceOf(NonFiniteInputException.class)
                     .hasMessageContaining("element 2");
@@ -108,7 +157,13 @@ class CodecBehaviourTest {
         for (int i = 0; i < x.length; i++) {
             h[i] = HalfFloats.floatToBf16(x[i]);
         }
-        CodecSettings s = CodecSettings.topK(0.5, 2, 2, 0, 12, 0.001, true);
+        CodecSettings s = CodecSettings.topK()
+                .sparsity(0.5)
+                .blocks(2, 2)
+                .qbit(12)
+                .delta(0.001)
+                .entropy(true)
+                .build();
         byte[] frame = new byte[(int) SizeBound.maxFrameBytes(shape, s)];
         int n = enc.encodeHalf(h, 0, DType.BF16, shape, s, frame, 0);
         short[] out = new short[x.length];
@@ -152,7 +207,13 @@ class CodecBehaviourTest {
     void encoderRejectsTooSmallBuffersAndDecoderToo() {
         TensorShape shape = TensorShape.of(32, 32);
         float[] x = TestTensors.make(Kind.GAUSSIAN, 32, 32, 1);
-        CodecSettings s = CodecSettings.topK(0.5, 2, 2, 0, 8, 0.01, true);
+        CodecSettings s = CodecSettings.topK()
+                .sparsity(0.5)
+                .blocks(2, 2)
+                .qbit(8)
+                .delta(0.01)
+                .entropy(true)
+                .build();
         assertThatThrownBy(() -> enc.encode(x, 0, shape, s, new byte[20], 0))
                 .isInstanceOf(BufferTooSmallException.class);
         byte[] frame = new byte[(int) SizeBound.maxFrameBytes(shape, s)];
@@ -186,9 +247,23 @@ class CodecBehaviourTest {
                 c.losslessDecodeNsPerElement(),
                 c.tabqEncodeNsPerElement(),
                 c.tabqDecodeNsPerElement()));
-        CodecSettings s = CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, true);
+        CodecSettings s = CodecSettings.topK()
+                .sparsity(0.75)
+                .blocks(3, 3)
+                .qbit(8)
+                .delta(0.01)
+                .entropy(true)
+                .build();
         assertThat(back.encodeSeconds(50_000, s)).isEqualTo(m.encodeSeconds(50_000, s));
-        for (CodecSettings cs : List.of(s, CodecSettings.lossless(), CodecSettings.tsTabq(0.01, 4, 0.01, true))) {
+        for (CodecSettings cs : List.of(
+                s,
+                CodecSettings.lossless(),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.01)
+                        .qbit(4)
+                        .delta(0.01)
+                        .entropy(true)
+                        .build())) {
             double small = m.encodeSeconds(1_000, cs);
             double large = m.encodeSeconds(1_000_000, cs);
             assertThat(small).isFinite().isGreaterThanOrEqualTo(0);

@@ -33,18 +33,77 @@ class GoldenFrameTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("topk-rans", TensorShape.of(4, 24), CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, true)),
+                Arguments.of(
+                        "topk-rans",
+                        TensorShape.of(4, 24),
+                        CodecSettings.topK()
+                                .sparsity(0.75)
+                                .blocks(3, 3)
+                                .qbit(8)
+                                .delta(0.01)
+                                .entropy(true)
+                                .build()),
                 Arguments.of(
                         "topk-raw-lambda",
                         TensorShape.of(96),
-                        CodecSettings.topK(0.5, 2, 2, 0.25, 10, 0.002, false).withSeed(42)),
+                        CodecSettings.topK()
+                                .sparsity(0.5)
+                                .blocks(2, 2)
+                                .lambda(0.25)
+                                .qbit(10)
+                                .delta(0.002)
+                                .entropy(false)
+                                .build()
+                                .withSeed(42)),
                 Arguments.of(
                         "topk-fixed",
                         TensorShape.of(2, 3, 16),
-                        CodecSettings.topK(0.6, 2, 2, 0, 8, 0.01, false).withFixedBits(List.of(8, 4, 2, 1))),
-                Arguments.of("topk-sparse", TensorShape.of(8, 12), CodecSettings.topK(0.97, 1, 1, 0, 16, 0, false)),
-                Arguments.of("tabq", TensorShape.of(4, 24), CodecSettings.tsTabq(0.05, 8, 0.01, false)),
-                Arguments.of("tabq-rans-q12", TensorShape.of(4, 24), CodecSettings.tsTabq(0.05, 12, 0.002, true)),
+                        CodecSettings.topK()
+                                .sparsity(0.6)
+                                .blocks(2, 2)
+                                .lambda(0)
+                                .qbit(8)
+                                .delta(0.01)
+                                .entropy(false)
+                                .build()
+                                .withFixedBits(List.of(8, 4, 2, 1))),
+                Arguments.of(
+                        "topk-sparse",
+                        TensorShape.of(8, 12),
+                        CodecSettings.topK()
+                                .sparsity(0.97)
+                                .blocks(1, 1)
+                                .lambda(0)
+                                .qbit(16)
+                                .delta(0)
+                                .entropy(false)
+                                .build()),
+                Arguments.of(
+                        "tabq",
+                        TensorShape.of(4, 24),
+                        CodecSettings.tsTabq()
+                                .outlierFraction(0.05)
+                                .qbit(8)
+                                .delta(0.01)
+                                .entropy(false)
+                                .build()),
+                Arguments.of(
+                        "tabq-rans-q12",
+                        TensorShape.of(4, 24),
+                        CodecSettings.tsTabq()
+                                .outlierFraction(0.05)
+                                .qbit(12)
+                                .delta(0.002)
+                                .entropy(true)
+                                .build()),
+                Arguments.of(
+                        "ecsq-pred",
+                        TensorShape.of(4, 24),
+                        CodecSettings.ecsq().step(0.49).predict(true).build()),
+                Arguments.of(
+                        "ecsq-escapes",
+                        TensorShape.of(96),
+                        CodecSettings.ecsq().step(0.01).predict(false).build()),
                 Arguments.of("lossless", TensorShape.of(3, 8), CodecSettings.lossless()),
                 Arguments.of(
                         "lossless-rans",

@@ -49,7 +49,15 @@ class HostileFramesTest {
 
     /** 44 bytes: TS/TAB-Q, shape [0, 0x7E000010] (zero elements, so every element limit passes). */
     static byte[] zeroElementHugeColumns() {
-        return frame(TensorShape.of(0, HUGE), CodecSettings.tsTabq(0.5, 8, 0.01, false), bytes(0, 0, 1, 2, 3, 4, 5));
+        return frame(
+                TensorShape.of(0, HUGE),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.5)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build(),
+                bytes(0, 0, 1, 2, 3, 4, 5));
     }
 
     /**
@@ -61,7 +69,12 @@ class HostileFramesTest {
         int k = t / 2;
         return frame(
                 TensorShape.of(1, t),
-                CodecSettings.tsTabq(0.5, 8, 0.01, true),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.5)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(true)
+                        .build(),
                 bytes(
                         0, // flags: fp16 outliers and row parameters
                         0x80, 0x80, 0x80, 0x10, // k = 2^25
@@ -106,8 +119,23 @@ class HostileFramesTest {
         CodecSettings s =
                 switch (mode) {
                     case LOSSLESS -> CodecSettings.lossless().withEntropy(true);
-                    case TOPK -> CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, true);
-                    case TS_TABQ -> CodecSettings.tsTabq(0.01, 8, 0.01, true);
+                    case TOPK ->
+                        CodecSettings.topK()
+                                .sparsity(0.75)
+                                .blocks(3, 3)
+                                .lambda(0)
+                                .qbit(8)
+                                .delta(0.01)
+                                .entropy(true)
+                                .build();
+                    case ECSQ -> CodecSettings.ecsq().bitsPerElement(3).build();
+                    case TS_TABQ ->
+                        CodecSettings.tsTabq()
+                                .outlierFraction(0.01)
+                                .qbit(8)
+                                .delta(0.01)
+                                .entropy(true)
+                                .build();
                 };
         FrameEncoder enc = FrameEncoder.create();
         for (TensorShape shape : new TensorShape[] {TensorShape.of(0, Integer.MAX_VALUE), TensorShape.of(HUGE, 0)}) {
@@ -139,7 +167,15 @@ class HostileFramesTest {
         for (int c : packedCodes) {
             p[i++] = (byte) c;
         }
-        return frame(TensorShape.of(1, 4), CodecSettings.tsTabq(0, 4, 0.01, false), java.util.Arrays.copyOf(p, i));
+        return frame(
+                TensorShape.of(1, 4),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0)
+                        .qbit(4)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build(),
+                java.util.Arrays.copyOf(p, i));
     }
 
     /** The hostile frames above, by the name of their regression input of {@code FrameDecoderFuzzTest}. */
@@ -181,7 +217,12 @@ class HostileFramesTest {
     static byte[] nanOutlier() {
         return frame(
                 TensorShape.of(1, 4),
-                CodecSettings.tsTabq(0.25, 4, 0.01, false),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.25)
+                        .qbit(4)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build(),
                 bytes(0, 1, 0, 1, 3, 0, 0, 0, 0x3C, 1, 0, 1, 0, 0, 1, 0x00, 0, 1, 0x7E, 0, 2, 0x21, 0x03));
     }
 
@@ -209,7 +250,14 @@ class HostileFramesTest {
                 .hasMessageContaining("not finite");
         // k other than floor(fraction * T)
         byte[] fewer = frame(
-                TensorShape.of(1, 4), CodecSettings.tsTabq(0.5, 4, 0.01, false), bytes(0, 1, 0, 1, 3, 0, 0, 0, 0x3C));
+                TensorShape.of(1, 4),
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.5)
+                        .qbit(4)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build(),
+                bytes(0, 1, 0, 1, 3, 0, 0, 0, 0x3C));
         assertThatThrownBy(() -> dec.decode(fewer, 0, fewer.length, out, 0))
                 .isInstanceOf(MalformedFrameException.class)
                 .hasMessageContaining("outlier count");

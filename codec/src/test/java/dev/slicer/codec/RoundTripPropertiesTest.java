@@ -43,8 +43,15 @@ class RoundTripPropertiesTest {
         Arbitrary<Boolean> entropy = Arbitraries.of(true, false);
         Arbitrary<CodecSettings> settings = Combinators.combine(
                         sparsity, blocks, blocks, lambda, qbit, delta, entropy, seeds)
-                .as((s, mp, mn, l, q, d, e, seed) ->
-                        CodecSettings.topK(s, mp, mn, l, q, d, e).withSeed(seed));
+                .as((s, mp, mn, l, q, d, e, seed) -> CodecSettings.topK()
+                        .sparsity(s)
+                        .blocks(mp, mn)
+                        .lambda(l)
+                        .qbit(q)
+                        .delta(d)
+                        .entropy(e)
+                        .build()
+                        .withSeed(seed));
         return Combinators.combine(rows, cols, kinds, seeds, settings).as(Case::new);
     }
 
@@ -128,11 +135,12 @@ class RoundTripPropertiesTest {
                 switch (modeIndex) {
                     case 0 -> c.settings();
                     case 1 ->
-                        CodecSettings.tsTabq(
-                                c.settings().sparsity() / 4,
-                                c.settings().qbit(),
-                                c.settings().delta(),
-                                c.settings().entropy());
+                        CodecSettings.tsTabq()
+                                .outlierFraction(c.settings().sparsity() / 4)
+                                .qbit(c.settings().qbit())
+                                .delta(c.settings().delta())
+                                .entropy(c.settings().entropy())
+                                .build();
                     default -> CodecSettings.lossless().withEntropy(c.settings().entropy());
                 };
         FrameEncoder enc = FrameEncoder.create();

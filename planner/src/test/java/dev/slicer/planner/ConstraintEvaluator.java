@@ -325,6 +325,7 @@ public final class ConstraintEvaluator {
             case LOSSLESS -> 0;
             case TOPK -> t.sparsity();
             case TS_TABQ -> -t.qbit();
+            case ECSQ -> -t.bitsPerElement();
         };
     }
 }

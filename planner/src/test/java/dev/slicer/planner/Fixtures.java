@@ -59,6 +59,7 @@ public final class Fixtures {
                         long outliers = (long) Math.ceil(t.outlierFraction() * n);
                         yield n * t.qbit() + outliers * 48 + rows * 64;
                     }
+                    case ECSQ -> 8 * Math.max(0, (long) Math.floor(t.bitsPerElement() * n / 8) - 48);
                 };
         return 32 + (bits + 7) / 8 + (t.entropy() ? 16 : 0);
     }

@@ -30,7 +30,8 @@ class ScenarioTest {
                     "TOPK", new LinearCodecTimeModel.Coefficients(1e-5, 1e-9),
                     "TOPK/rans", new LinearCodecTimeModel.Coefficients(2e-5, 2e-9),
                     "TS_TABQ", new LinearCodecTimeModel.Coefficients(1e-5, 1e-9),
-                    "TS_TABQ/rans", new LinearCodecTimeModel.Coefficients(2e-5, 2e-9)));
+                    "TS_TABQ/rans", new LinearCodecTimeModel.Coefficients(2e-5, 2e-9),
+                    "ECSQ/rans", new LinearCodecTimeModel.Coefficients(1e-5, 1e-9)));
 
     /** A 4-layer decoder: 10 MB and 1 ms per layer (int8: 2.5 MB, 0.8 ms), hidden 256. */
     private static SplitProfile decoder(DistortionTable distortion, List<Theta> grid) {

@@ -5,6 +5,7 @@ import dev.slicer.bench.baseline.Fp16Cast;
 import dev.slicer.bench.baseline.Lz4Fp32;
 import dev.slicer.bench.baseline.PerTensorInt4;
 import dev.slicer.bench.baseline.PerTensorInt8;
+import dev.slicer.bench.baseline.UniformQuant;
 import dev.slicer.bench.baseline.ZstdFp16;
 import dev.slicer.bench.baseline.ZstdFp32;
 import dev.slicer.codec.CodecMode;
@@ -20,7 +21,13 @@ public final class Methods {
     public static final String ZSTD1_FP32 = "zstd1-fp32";
 
     /** The reference point: top-K s=0.75, M+=M-=3, lambda 0, qbit 8, delta 0.01, rANS on. */
-    public static final CodecSettings REFERENCE = CodecSettings.topK(0.75, 3, 3, 0, 8, 0.01, true);
+    public static final CodecSettings REFERENCE = CodecSettings.topK()
+            .sparsity(0.75)
+            .blocks(3, 3)
+            .qbit(8)
+            .delta(0.01)
+            .entropy(true)
+            .build();
 
     private static final double[] TOPK_SPARSITY = {0.5, 0.75, 0.9};
     private static final double[] TOPK_SPARSITY_QUICK = {0.5, 0.75, 0.9};
@@ -51,7 +58,7 @@ public final class Methods {
     private Methods() {}
 
     public static List<MethodSpec> baselines() {
-        return List.of(
+        List<MethodSpec> out = new ArrayList<>(List.of(
                 new MethodSpec(
                         "fp16", "fp16", "fp16 cast (round to nearest even)", false, Optional.empty(), Fp16Cast::new),
                 new MethodSpec(
@@ -63,8 +70,8 @@ public final class Methods {
                         PerTensorInt8::new),
                 new MethodSpec(
                         "int4",
-                        "int4",
-                        "per-tensor asymmetric int4 (min/scale)",
+                        "int4 per tensor (straw man)",
+                        "per-tensor asymmetric int4 (min/scale), a straw man: see the per-token rows",
                         false,
                         Optional.empty(),
                         PerTensorInt4::new),
@@ -95,8 +102,45 @@ public final class Methods {
                         "aircompressor 0.27 pure-Java zstd (level 3, its only level) on fp32 bytes",
                         true,
                         Optional.empty(),
-                        AirZstdFp32::new));
+                        AirZstdFp32::new)));
+        for (int bits : new int[] {8, 4}) {
+            for (boolean rans : new boolean[] {false, true}) {
+                out.add(new MethodSpec(
+                        "int" + bits + "-token" + (rans ? "-rans" : ""),
+                        "int" + bits + " per token" + (rans ? " +rans" : ""),
+                        "per-token absmax int" + bits + " (fp16 step per row)"
+                                + (rans ? ", codes through RansCoder" : ""),
+                        false,
+                        Optional.empty(),
+                        () -> new UniformQuant(UniformQuant.Scale.ABSMAX, bits, true, rans)));
+            }
+        }
+        for (boolean token : new boolean[] {false, true}) {
+            for (double c : ECSQ_BASELINE_STEPS) {
+                out.add(new MethodSpec(
+                        "ecsq-" + (token ? "token" : "tensor") + "-c" + c,
+                        "ecsq per " + (token ? "token" : "tensor") + " (baseline)",
+                        "uniform step " + c + " x RMS per " + (token ? "token" : "tensor") + ", RansCoder",
+                        false,
+                        Optional.empty(),
+                        () -> new UniformQuant(UniformQuant.Scale.RMS, c, token, true)));
+            }
+        }
+        return out;
     }
+
+    /** Step factors (x RMS) of the ECSQ baselines: cosine about 0.998 down to 0.75 on MiniLM. */
+    static final double[] ECSQ_BASELINE_STEPS = {0.25, 0.35, 0.48, 0.7, 1.0, 1.5, 2.2, 3.2};
+
+    /**
+     * Steps of the codec's ECSQ sweep: a little finer than each baseline step (the codec must reach the baseline's
+     * cosine), 0.49 for cosine 0.99 on MiniLM, and fine steps for the int8 and fp16 fidelity levels.
+     */
+    static final double[] ECSQ_STEPS = {0.0005, 0.01, 0.05, 0.1, 0.24, 0.33, 0.46, 0.49, 0.67, 0.95, 1.4, 2.1, 3.0};
+
+    /** The ECSQ row of the summary's speed figures: cosine ~0.99 on MiniLM. */
+    public static final CodecSettings ECSQ_PRIMARY =
+            CodecSettings.ecsq().step(0.49).predict(true).build();
 
     /** Every SLICER setting of the sweep (the reference point included), lossless last. */
     public static List<CodecSettings> sweep(boolean quick) {
@@ -105,7 +149,13 @@ public final class Methods {
             for (int m : quick ? TOPK_BLOCKS_QUICK : TOPK_BLOCKS) {
                 for (double d : quick ? TOPK_DELTA_QUICK : TOPK_DELTA) {
                     for (boolean rans : new boolean[] {true, false}) {
-                        out.add(CodecSettings.topK(s, m, m, 0, 8, d, rans));
+                        out.add(CodecSettings.topK()
+                                .sparsity(s)
+                                .blocks(m, m)
+                                .qbit(8)
+                                .delta(d)
+                                .entropy(rans)
+                                .build());
                     }
                 }
             }
@@ -113,8 +163,18 @@ public final class Methods {
         for (double o : quick ? TS_OUTLIERS_QUICK : TS_OUTLIERS) {
             for (double[] qd : quick ? TS_QBIT_DELTA_QUICK : TS_QBIT_DELTA) {
                 for (boolean rans : new boolean[] {true, false}) {
-                    out.add(CodecSettings.tsTabq(o, (int) qd[0], qd[1], rans));
+                    out.add(CodecSettings.tsTabq()
+                            .outlierFraction(o)
+                            .qbit((int) qd[0])
+                            .delta(qd[1])
+                            .entropy(rans)
+                            .build());
                 }
+            }
+        }
+        for (double st : ECSQ_STEPS) {
+            for (boolean predict : new boolean[] {true, false}) {
+                out.add(CodecSettings.ecsq().step(st).predict(predict).build());
             }
         }
         if (!out.contains(REFERENCE)) {
@@ -130,6 +190,7 @@ public final class Methods {
                     case LOSSLESS -> "slicer lossless";
                     case TOPK -> c.entropy() ? "slicer topk+rans" : "slicer topk";
                     case TS_TABQ -> c.entropy() ? "slicer ts-tabq+rans" : "slicer ts-tabq";
+                    case ECSQ -> c.predict() ? "slicer ecsq+pred" : "slicer ecsq";
                 };
         return new MethodSpec(
                 idOf(c), family, c.label(), c.mode() == CodecMode.LOSSLESS, Optional.of(c), () -> new SlicerCodec(c));
@@ -159,6 +220,9 @@ public final class Methods {
                         c.qbit(),
                         num(c.delta()),
                         e);
+            case ECSQ ->
+                "slicer-ecsq-st" + new java.math.BigDecimal(num(c.step())).toPlainString() + "-"
+                        + (c.predict() ? "pred" : "plain");
         };
     }
 
@@ -178,23 +242,30 @@ public final class Methods {
             if (id.equals("slicer-lossless")) {
                 return slicer(CodecSettings.lossless());
             }
+            if (p.length == 4 && p[0].equals("slicer") && p[1].equals("ecsq")) {
+                return slicer(CodecSettings.ecsq()
+                        .step(Double.parseDouble(after(p[2], "st")))
+                        .predict(p[3].equals("pred"))
+                        .build());
+            }
             if (p.length == 8 && p[0].equals("slicer") && p[1].equals("topk")) {
                 String[] m = after(p[3], "m").split("x");
-                return slicer(CodecSettings.topK(
-                        Double.parseDouble(after(p[2], "s")),
-                        Integer.parseInt(m[0]),
-                        Integer.parseInt(m[1]),
-                        Double.parseDouble(after(p[4], "l")),
-                        Integer.parseInt(after(p[5], "q")),
-                        Double.parseDouble(after(p[6], "d")),
-                        entropy(p[7])));
+                return slicer(CodecSettings.topK()
+                        .sparsity(Double.parseDouble(after(p[2], "s")))
+                        .blocks(Integer.parseInt(m[0]), Integer.parseInt(m[1]))
+                        .lambda(Double.parseDouble(after(p[4], "l")))
+                        .qbit(Integer.parseInt(after(p[5], "q")))
+                        .delta(Double.parseDouble(after(p[6], "d")))
+                        .entropy(entropy(p[7]))
+                        .build());
             }
             if (p.length == 6 && p[0].equals("slicer") && p[1].equals("tstabq")) {
-                return slicer(CodecSettings.tsTabq(
-                        Double.parseDouble(after(p[2], "o")),
-                        Integer.parseInt(after(p[3], "q")),
-                        Double.parseDouble(after(p[4], "d")),
-                        entropy(p[5])));
+                return slicer(CodecSettings.tsTabq()
+                        .outlierFraction(Double.parseDouble(after(p[2], "o")))
+                        .qbit(Integer.parseInt(after(p[3], "q")))
+                        .delta(Double.parseDouble(after(p[4], "d")))
+                        .entropy(entropy(p[5]))
+                        .build());
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("bad method id '" + id + "': " + e.getMessage(), e);

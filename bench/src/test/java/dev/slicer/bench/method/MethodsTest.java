@@ -55,9 +55,22 @@ class MethodsTest {
             assertThat(Methods.parse(b.id()).id()).isEqualTo(b.id());
             assertThat(b.isSlicer()).isFalse();
         }
-        assertThat(Methods.slicer(CodecSettings.tsTabq(0.01, 4, 0.05, true)).token())
+        assertThat(Methods.slicer(CodecSettings.tsTabq()
+                                .outlierFraction(0.01)
+                                .qbit(4)
+                                .delta(0.05)
+                                .entropy(true)
+                                .build())
+                        .token())
                 .doesNotContain(" ")
-                .isEqualTo(CodecSettings.tsTabq(0.01, 4, 0.05, true).label().replace(' ', '_'));
+                .isEqualTo(CodecSettings.tsTabq()
+                        .outlierFraction(0.01)
+                        .qbit(4)
+                        .delta(0.05)
+                        .entropy(true)
+                        .build()
+                        .label()
+                        .replace(' ', '_'));
     }
 
     @Test

@@ -84,7 +84,9 @@ public final class FrameFormat {
     /** Exact header size (everything before the payload). */
     public static int headerBytes(TensorShape shape, CodecSettings s) {
         int n = 9 + 4 * shape.rank();
-        if (s.mode() != CodecMode.LOSSLESS) {
+        if (s.mode() == CodecMode.ECSQ) {
+            n += knobSize(s.step()) + knobSize(s.bitsPerElement()) + 1;
+        } else if (s.mode() != CodecMode.LOSSLESS) {
             n += knobSize(s.sparsity())
                     + 2
                     + knobSize(s.lambda())
@@ -111,7 +113,11 @@ public final class FrameFormat {
             ByteIo.putInt(b, p, shape.dim(i));
             p += 4;
         }
-        if (s.mode() != CodecMode.LOSSLESS) {
+        if (s.mode() == CodecMode.ECSQ) {
+            p += putKnob(b, p, s.step());
+            p += putKnob(b, p, s.bitsPerElement());
+            b[p++] = (byte) (s.predict() ? 1 : 0);
+        } else if (s.mode() != CodecMode.LOSSLESS) {
             p += putKnob(b, p, s.sparsity());
             b[p++] = (byte) s.blocksPos();
             b[p++] = (byte) s.blocksNeg();
@@ -202,6 +208,20 @@ public final class FrameFormat {
         CodecSettings settings;
         if (mode == CodecMode.LOSSLESS) {
             settings = CodecSettings.lossless().withEntropy(entropy);
+        } else if (mode == CodecMode.ECSQ) {
+            long at = in.offset();
+            double step = getKnob(in, "step");
+            double bits = getKnob(in, "bits per element");
+            int predict = in.u8("predict");
+            if (!(predict <= 1 && entropy)) {
+                throw new MalformedFrameException(at, "invalid ECSQ knobs: predict " + predict + ", flags " + flags);
+            }
+            try {
+                settings = new CodecSettings(
+                        mode, 0, 1, 1, 0, CodecSettings.ECSQ_QBIT, 0, List.of(), 0, true, 0, step, bits, predict == 1);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFrameException(at, "invalid knobs: " + e.getMessage());
+            }
         } else {
             long at = in.offset();
             double sparsity = getKnob(in, "sparsity");
@@ -220,7 +240,7 @@ public final class FrameFormat {
             long seed = (z >>> 1) ^ -(z & 1);
             try {
                 settings = new CodecSettings(
-                        mode, sparsity, mPos, mNeg, lambda, qbit, delta, fixed, outliers, entropy, seed);
+                        mode, sparsity, mPos, mNeg, lambda, qbit, delta, fixed, outliers, entropy, seed, 0, 0, false);
             } catch (IllegalArgumentException e) {
                 throw new MalformedFrameException(at, "invalid knobs: " + e.getMessage());
             }

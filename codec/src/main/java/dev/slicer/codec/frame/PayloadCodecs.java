@@ -1,6 +1,7 @@
 package dev.slicer.codec.frame;
 
 import dev.slicer.codec.CodecMode;
+import dev.slicer.codec.ecsq.EcsqPayloadCodec;
 import dev.slicer.codec.tabq.TsTabqPayloadCodec;
 
 /** Creates the payload codec of a mode; one instance per encoder or decoder (they keep scratch). */
@@ -12,6 +13,7 @@ public final class PayloadCodecs {
             case LOSSLESS -> new LosslessPayloadCodec();
             case TOPK -> new TopKPayloadCodec();
             case TS_TABQ -> new TsTabqPayloadCodec();
+            case ECSQ -> new EcsqPayloadCodec();
         };
     }
 }

@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  * modes; anything else is a finding).
  */
 final class FuzzFrames {
-    /** Fuzzing time of each target in {@code mvn verify} (four decoder targets and the encoder's: 100 s). */
+    /** Fuzzing time of each target in {@code mvn verify} (five decoder targets and the encoder's: 120 s). */
     static final String CI_BUDGET = "20s";
 
     private static final FrameEncoder ENCODER = FrameEncoder.create();
@@ -74,7 +74,29 @@ final class FuzzFrames {
         double delta = d.consumeInt(0, 2000) / 10000.0;
         return switch (mode) {
             case LOSSLESS -> CodecSettings.lossless().withEntropy(entropy);
-            case TS_TABQ -> CodecSettings.tsTabq(d.consumeInt(0, 5000) / 10000.0, qbit, delta, entropy);
+            case ECSQ ->
+                d.consumeBoolean()
+                        ? CodecSettings.ecsq()
+                                .step(CodecSettings.MIN_STEP
+                                        + d.consumeInt(0, 1 << 20)
+                                                / (double) (1 << 20)
+                                                * (CodecSettings.MAX_STEP - CodecSettings.MIN_STEP))
+                                .predict(entropy)
+                                .build()
+                        : CodecSettings.ecsq()
+                                .bitsPerElement(CodecSettings.MIN_BITS
+                                        + d.consumeInt(0, 1 << 20)
+                                                / (double) (1 << 20)
+                                                * (CodecSettings.MAX_BITS - CodecSettings.MIN_BITS))
+                                .predict(entropy)
+                                .build();
+            case TS_TABQ ->
+                CodecSettings.tsTabq()
+                        .outlierFraction(d.consumeInt(0, 5000) / 10000.0)
+                        .qbit(qbit)
+                        .delta(delta)
+                        .entropy(entropy)
+                        .build();
             case TOPK -> {
                 List<Integer> fixed = new ArrayList<>();
                 for (int i = d.consumeInt(0, 3); i > 0; i--) {
@@ -91,7 +113,10 @@ final class FuzzFrames {
                         fixed,
                         0,
                         entropy,
-                        d.consumeLong());
+                        d.consumeLong(),
+                        0,
+                        0,
+                        false);
             }
         };
     }

@@ -141,11 +141,12 @@ class TsTabqPayloadCodecTest {
             TensorShape shape = randomShape(r);
             int t = shape.elementCount();
             float[] x = data(KINDS[trial % KINDS.length], t, r);
-            CodecSettings s = CodecSettings.tsTabq(
-                    FRACTIONS[r.nextInt(FRACTIONS.length)],
-                    1 + r.nextInt(16),
-                    DELTAS[r.nextInt(DELTAS.length)],
-                    r.nextBoolean());
+            CodecSettings s = CodecSettings.tsTabq()
+                    .outlierFraction(FRACTIONS[r.nextInt(FRACTIONS.length)])
+                    .qbit(1 + r.nextInt(16))
+                    .delta(DELTAS[r.nextInt(DELTAS.length)])
+                    .entropy(r.nextBoolean())
+                    .build();
             Encoded e = roundTrip(codec, x, shape, s);
             float[] y = e.decoded();
             int k = TsTabqPayloadCodec.outlierCount(t, s.outlierFraction());
@@ -188,8 +189,26 @@ class TsTabqPayloadCodecTest {
         float[] x = hiddenStates(64, 384, 3, true);
         TensorShape shape = TensorShape.of(64, 384);
         // delta = 0 keeps every spread-out row at qbit, so both ladders pick the same levels
-        Encoded off = roundTrip(codec, x, shape, CodecSettings.tsTabq(0.01, 4, 0, false));
-        Encoded on = roundTrip(codec, x, shape, CodecSettings.tsTabq(0.01, 4, 0, true));
+        Encoded off = roundTrip(
+                codec,
+                x,
+                shape,
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.01)
+                        .qbit(4)
+                        .delta(0)
+                        .entropy(false)
+                        .build());
+        Encoded on = roundTrip(
+                codec,
+                x,
+                shape,
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.01)
+                        .qbit(4)
+                        .delta(0)
+                        .entropy(true)
+                        .build());
         assertThat(on.decoded()).isEqualTo(off.decoded());
         assertThat(on.payload().length).isLessThan(off.payload().length);
         assertThat(on.payload()).isNotEqualTo(off.payload());
@@ -200,7 +219,12 @@ class TsTabqPayloadCodecTest {
         TsTabqPayloadCodec codec = new TsTabqPayloadCodec();
         float[] x = hiddenStates(8, 384, 4, false);
         TensorShape shape = TensorShape.of(8, 384);
-        CodecSettings s = CodecSettings.tsTabq(0.01, 6, 0.01, true);
+        CodecSettings s = CodecSettings.tsTabq()
+                .outlierFraction(0.01)
+                .qbit(6)
+                .delta(0.01)
+                .entropy(true)
+                .build();
         byte[] buf = new byte[(int) codec.maxPayloadBytes(shape, s)];
         int len = codec.encode(x, 0, shape, s, buf, 0);
         float[] first = new float[x.length];
@@ -226,7 +250,12 @@ class TsTabqPayloadCodecTest {
                 int[] prevBits = null;
                 int[] prevLevels = null;
                 for (double d : deltas) {
-                    CodecSettings s = CodecSettings.tsTabq(0.01, 10, d, entropy);
+                    CodecSettings s = CodecSettings.tsTabq()
+                            .outlierFraction(0.01)
+                            .qbit(10)
+                            .delta(d)
+                            .entropy(entropy)
+                            .build();
                     codec.encode(x, 0, shape, s, new byte[(int) codec.maxPayloadBytes(shape, s)], 0);
                     int[] bits = IntStream.range(0, 32).map(codec::lastRowBits).toArray();
                     int[] levels =
@@ -258,7 +287,12 @@ class TsTabqPayloadCodecTest {
         int[] prevOut = new int[0];
         float[] prevScale = null;
         for (double o : fractions) {
-            CodecSettings s = CodecSettings.tsTabq(o, 5, 0, false);
+            CodecSettings s = CodecSettings.tsTabq()
+                    .outlierFraction(o)
+                    .qbit(5)
+                    .delta(0)
+                    .entropy(false)
+                    .build();
             roundTrip(codec, x, shape, s);
             int[] out = codec.lastOutliers();
             if (prevOut.length > 0) {
@@ -278,7 +312,12 @@ class TsTabqPayloadCodecTest {
         double prevCos = 0;
         for (double o : new double[] {0.005, 0.01, 0.02}) {
             for (double d : new double[] {0.015, 0.025}) {
-                CodecSettings s = CodecSettings.tsTabq(o, 8, d, true);
+                CodecSettings s = CodecSettings.tsTabq()
+                        .outlierFraction(o)
+                        .qbit(8)
+                        .delta(d)
+                        .entropy(true)
+                        .build();
                 double cos = meanCosine(x, roundTrip(codec, x, shape, s).decoded(), rows, 384);
                 if (d == 0.025) {
                     assertThat(cos).as("o=%s", o).isGreaterThanOrEqualTo(prevCos);
@@ -298,13 +337,31 @@ class TsTabqPayloadCodecTest {
         for (boolean offset : new boolean[] {true, false}) {
             float[] x = hiddenStates(rows, 384, 9, offset);
             TensorShape shape = TensorShape.of(rows, 384);
-            Encoded e = roundTrip(codec, x, shape, CodecSettings.tsTabq(0.01, 8, 0.025, true));
+            Encoded e = roundTrip(
+                    codec,
+                    x,
+                    shape,
+                    CodecSettings.tsTabq()
+                            .outlierFraction(0.01)
+                            .qbit(8)
+                            .delta(0.025)
+                            .entropy(true)
+                            .build());
             double bits = e.payload().length * 8.0 / x.length;
             double cos = meanCosine(x, e.decoded(), rows, 384);
             assertThat(cos).isGreaterThanOrEqualTo(0.99);
             assertThat(bits).isLessThanOrEqualTo(3.5);
             // the entropy stage must pay for itself against packed codes at the paper's power-of-two widths
-            Encoded packed = roundTrip(codec, x, shape, CodecSettings.tsTabq(0.01, 8, 0.025, false));
+            Encoded packed = roundTrip(
+                    codec,
+                    x,
+                    shape,
+                    CodecSettings.tsTabq()
+                            .outlierFraction(0.01)
+                            .qbit(8)
+                            .delta(0.025)
+                            .entropy(false)
+                            .build());
             assertThat(e.payload().length).isLessThan(packed.payload().length);
         }
     }
@@ -317,7 +374,16 @@ class TsTabqPayloadCodecTest {
         TensorShape shape = TensorShape.of(rows, 384);
         // exactly the three offset channels: 3 per row
         double fraction = 3.0 / 384;
-        int withOutliers = roundTrip(codec, x, shape, CodecSettings.tsTabq(fraction, 4, 0, true))
+        int withOutliers = roundTrip(
+                        codec,
+                        x,
+                        shape,
+                        CodecSettings.tsTabq()
+                                .outlierFraction(fraction)
+                                .qbit(4)
+                                .delta(0)
+                                .entropy(true)
+                                .build())
                 .payload()
                 .length;
         int k = TsTabqPayloadCodec.outlierCount(x.length, fraction);
@@ -329,8 +395,18 @@ class TsTabqPayloadCodecTest {
         for (int p : codec.lastOutliers()) {
             y[p] = 0;
         }
-        int without =
-                roundTrip(codec, y, shape, CodecSettings.tsTabq(0, 4, 0, true)).payload().length;
+        int without = roundTrip(
+                        codec,
+                        y,
+                        shape,
+                        CodecSettings.tsTabq()
+                                .outlierFraction(0)
+                                .qbit(4)
+                                .delta(0)
+                                .entropy(true)
+                                .build())
+                .payload()
+                .length;
         double bitsPerOutlier = (withOutliers - without) * 8.0 / k;
         // fp16 value (entropy-coded byte planes) plus a position: well under 16 + log2(384)
         assertThat(bitsPerOutlier).isLessThan(16);
@@ -345,8 +421,12 @@ class TsTabqPayloadCodecTest {
         for (int trial = 0; trial < 400; trial++) {
             TensorShape shape = randomShape(r);
             float[] x = data(KINDS[r.nextInt(KINDS.length)], shape.elementCount(), r);
-            CodecSettings s = CodecSettings.tsTabq(
-                    0.5 * r.nextDouble(), 1 + r.nextInt(16), r.nextDouble() * 0.05, r.nextBoolean());
+            CodecSettings s = CodecSettings.tsTabq()
+                    .outlierFraction(0.5 * r.nextDouble())
+                    .qbit(1 + r.nextInt(16))
+                    .delta(r.nextDouble() * 0.05)
+                    .entropy(r.nextBoolean())
+                    .build();
             byte[] buf = new byte[(int) codec.maxPayloadBytes(shape, s)];
             int len = codec.encode(x, 0, shape, s, buf, 0);
             assertThat((long) len).isLessThanOrEqualTo(codec.maxPayloadBytes(shape, s));
@@ -354,7 +434,12 @@ class TsTabqPayloadCodecTest {
         // uniform noise at 16 bits, no entropy gain: the bound must still hold and stay close
         TensorShape shape = TensorShape.of(16, 384);
         float[] noise = data("gaussian", shape.elementCount(), r);
-        CodecSettings s = CodecSettings.tsTabq(0.01, 16, 0, true);
+        CodecSettings s = CodecSettings.tsTabq()
+                .outlierFraction(0.01)
+                .qbit(16)
+                .delta(0)
+                .entropy(true)
+                .build();
         long bound = codec.maxPayloadBytes(shape, s);
         int len = codec.encode(noise, 0, shape, s, new byte[(int) bound], 0);
         assertThat((double) bound).isLessThan(len * 1.2 + 600);
@@ -364,7 +449,12 @@ class TsTabqPayloadCodecTest {
     void nonFiniteInputIsRejectedBeforeAnythingIsWritten() {
         TsTabqPayloadCodec codec = new TsTabqPayloadCodec();
         TensorShape shape = TensorShape.of(4, 100);
-        CodecSettings s = CodecSettings.tsTabq(0.01, 6, 0.01, true);
+        CodecSettings s = CodecSettings.tsTabq()
+                .outlierFraction(0.01)
+                .qbit(6)
+                .delta(0.01)
+                .entropy(true)
+                .build();
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
             float[] x = data("gaussian", 400, new Random(2));
             x[77] = bad;
@@ -382,14 +472,41 @@ class TsTabqPayloadCodecTest {
         TensorShape shape = TensorShape.of(2, 50);
         float[] x = data("gaussian", 100, new Random(3));
         x[10] = 1e7f;
-        Encoded e = roundTrip(codec, x, shape, CodecSettings.tsTabq(0.01, 8, 0.01, false));
+        Encoded e = roundTrip(
+                codec,
+                x,
+                shape,
+                CodecSettings.tsTabq()
+                        .outlierFraction(0.01)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build());
         assertThat(e.payload()[0] & TsTabqPayloadCodec.FLAG_OUTLIERS_FP32).isNotZero();
         assertThat(e.decoded()[10]).isEqualTo(1e7f);
         float[] tiny = data("tiny", 100, new Random(4));
-        Encoded t = roundTrip(codec, tiny, shape, CodecSettings.tsTabq(0, 8, 0.01, false));
+        Encoded t = roundTrip(
+                codec,
+                tiny,
+                shape,
+                CodecSettings.tsTabq()
+                        .outlierFraction(0)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build());
         assertThat(t.payload()[0] & TsTabqPayloadCodec.FLAG_PARAMS_FP32).isNotZero();
         float[] plain = data("gaussian", 100, new Random(5));
-        Encoded normal = roundTrip(codec, plain, shape, CodecSettings.tsTabq(0, 8, 0.01, false));
+        Encoded normal = roundTrip(
+                codec,
+                plain,
+                shape,
+                CodecSettings.tsTabq()
+                        .outlierFraction(0)
+                        .qbit(8)
+                        .delta(0.01)
+                        .entropy(false)
+                        .build());
         assertThat(normal.payload()[0] & TsTabqPayloadCodec.FLAG_PARAMS_FP32).isZero();
     }
 
@@ -422,7 +539,12 @@ class TsTabqPayloadCodecTest {
         TensorShape shape = TensorShape.of(6, 40);
         float[] x = hiddenStates(6, 40, 12, false);
         for (boolean entropy : new boolean[] {false, true}) {
-            CodecSettings s = CodecSettings.tsTabq(0.05, 12, 0.01, entropy);
+            CodecSettings s = CodecSettings.tsTabq()
+                    .outlierFraction(0.05)
+                    .qbit(12)
+                    .delta(0.01)
+                    .entropy(entropy)
+                    .build();
             byte[] payload = roundTrip(codec, x, shape, s).payload();
             float[] y = new float[x.length];
             for (int len = 0; len < payload.length; len++) {
@@ -445,7 +567,12 @@ class TsTabqPayloadCodecTest {
         float[] x = hiddenStates(12, 64, 14, true);
         float[] y = new float[x.length];
         for (boolean entropy : new boolean[] {false, true}) {
-            CodecSettings s = CodecSettings.tsTabq(0.03, 10, 0.02, entropy);
+            CodecSettings s = CodecSettings.tsTabq()
+                    .outlierFraction(0.03)
+                    .qbit(10)
+                    .delta(0.02)
+                    .entropy(entropy)
+                    .build();
             byte[] payload = roundTrip(codec, x, shape, s).payload();
             for (int trial = 0; trial < 3000; trial++) {
                 byte[] bad = payload.clone();
@@ -465,7 +592,12 @@ class TsTabqPayloadCodecTest {
     void declaredCountsAreCheckedAgainstTheShape() {
         TsTabqPayloadCodec codec = new TsTabqPayloadCodec();
         TensorShape shape = TensorShape.of(2, 8);
-        CodecSettings s = CodecSettings.tsTabq(0.1, 4, 0.01, false);
+        CodecSettings s = CodecSettings.tsTabq()
+                .outlierFraction(0.1)
+                .qbit(4)
+                .delta(0.01)
+                .entropy(false)
+                .build();
         float[] y = new float[16];
         // outlier count 17 > 16 elements
         byte[] tooMany = {0, 17, 0, 1, 0x33};
@@ -492,7 +624,12 @@ class TsTabqPayloadCodecTest {
         TsTabqPayloadCodec codec = new TsTabqPayloadCodec();
         for (TensorShape shape : new TensorShape[] {TensorShape.of(0), TensorShape.of(0, 384), TensorShape.of(3, 0)}) {
             for (boolean entropy : new boolean[] {false, true}) {
-                CodecSettings s = CodecSettings.tsTabq(0.01, 4, 0.02, entropy);
+                CodecSettings s = CodecSettings.tsTabq()
+                        .outlierFraction(0.01)
+                        .qbit(4)
+                        .delta(0.02)
+                        .entropy(entropy)
+                        .build();
                 Encoded e = roundTrip(codec, new float[0], shape, s);
                 assertThat(e.payload()).hasSize(2);
             }

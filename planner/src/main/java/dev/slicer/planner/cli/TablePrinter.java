@@ -110,6 +110,7 @@ final class TablePrinter {
                         t.qbit(),
                         e);
             case TS_TABQ -> String.format(Locale.ROOT, "ts-tabq o=%s q%d%s", t.outlierFraction(), t.qbit(), e);
+            case ECSQ -> String.format(Locale.ROOT, "ecsq %sb%s", t.bitsPerElement(), t.predict() ? " pred" : "");
         };
     }
 }

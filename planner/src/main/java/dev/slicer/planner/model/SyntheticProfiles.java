@@ -78,6 +78,7 @@ public final class SyntheticProfiles {
         e.put(CodecMode.TOPK.name() + "/rans", new LinearCodecTimeModel.Coefficients(30e-6, 10e-9));
         e.put(CodecMode.TS_TABQ.name(), new LinearCodecTimeModel.Coefficients(20e-6, 4e-9));
         e.put(CodecMode.TS_TABQ.name() + "/rans", new LinearCodecTimeModel.Coefficients(30e-6, 8e-9));
+        e.put(CodecMode.ECSQ.name() + "/rans", new LinearCodecTimeModel.Coefficients(10e-6, 8e-9));
         return new LinearCodecTimeModel("nominal", e);
     }
 }

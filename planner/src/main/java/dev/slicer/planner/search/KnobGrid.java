@@ -16,7 +16,8 @@ import java.util.TreeMap;
  *
  * <p>A <em>family</em> is a codec mode (LOSSLESS, TOPK, TS_TABQ). Inside a family the settings fall into
  * <em>levels</em> ordered from least to most harmful to accuracy: TOPK by sparsity s ascending (step 2 of the
- * paper: raise s only if needed), TS_TABQ by bit cap qbit descending, LOSSLESS has one level. Inside a level the
+ * paper: raise s only if needed), TS_TABQ by bit cap qbit descending, ECSQ by byte budget descending, LOSSLESS
+ * has one level. Inside a level the
  * remaining knobs (M+/M-, lambda, rANS on/off, delta, outlier fraction) are the "tune M+/M-" step: all are
  * tried and the feasible one with the best measured fidelity wins.
  */
@@ -29,6 +30,7 @@ public final class KnobGrid {
     private static final int STANDARD_QBIT = 8;
     private static final double STANDARD_DELTA = 0.02;
     private static final double STANDARD_OUTLIERS = 0.01;
+    private static final double[] STANDARD_ECSQ_BITS = {8, 6, 4, 3, 2, 1};
 
     private final List<Theta> thetas;
     private final int[][][] families;
@@ -51,7 +53,8 @@ public final class KnobGrid {
     /**
      * The default grid: lossless; TOPK with s in {0.25, 0.5, 0.75, 0.875, 0.9375}, M+/M- in {1/1, 2/2, 4/4, 8/8},
      * lambda in {0, 0.1}, qbit 8, delta 0.02; TS/TAB-Q with 1% outliers and qbit in {8, 6, 4, 3}; each with rANS
-     * off and on (89 settings, 45 distinct fidelities since rANS is lossless).
+     * off and on; ECSQ with channel prediction at byte budgets of {8, 6, 4, 3, 2, 1} bits per element (95
+     * settings, 51 distinct fidelities since rANS is lossless).
      */
     public static KnobGrid standard() {
         List<Theta> out = new ArrayList<>();
@@ -67,6 +70,9 @@ public final class KnobGrid {
             for (int q : STANDARD_TABQ_BITS) {
                 out.add(Theta.tsTabq(STANDARD_OUTLIERS, q, STANDARD_DELTA, rans));
             }
+        }
+        for (double bits : STANDARD_ECSQ_BITS) {
+            out.add(Theta.ecsq(bits, true));
         }
         return new KnobGrid(out);
     }
@@ -90,7 +96,7 @@ public final class KnobGrid {
 
     private static int[][][] group(List<Theta> thetas) {
         Map<CodecMode, TreeMap<Double, List<Integer>>> byFamily = new LinkedHashMap<>();
-        for (CodecMode m : List.of(CodecMode.LOSSLESS, CodecMode.TOPK, CodecMode.TS_TABQ)) {
+        for (CodecMode m : List.of(CodecMode.LOSSLESS, CodecMode.ECSQ, CodecMode.TOPK, CodecMode.TS_TABQ)) {
             byFamily.put(m, new TreeMap<>(Comparator.naturalOrder()));
         }
         for (int i = 0; i < thetas.size(); i++) {
@@ -100,6 +106,7 @@ public final class KnobGrid {
                         case LOSSLESS -> 0;
                         case TOPK -> t.sparsity();
                         case TS_TABQ -> -t.qbit();
+                        case ECSQ -> -t.bitsPerElement();
                     };
             byFamily.get(t.mode())
                     .computeIfAbsent(level, k -> new ArrayList<>())

@@ -125,6 +125,7 @@ public final class SlicerSearch {
             case LOSSLESS -> "lossless";
             case TOPK -> "s=" + t.sparsity();
             case TS_TABQ -> "q" + t.qbit();
+            case ECSQ -> t.bitsPerElement() + "b";
         };
     }
 

@@ -1,6 +1,9 @@
 package dev.slicer.planner.search;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.slicer.codec.CodecMode;
 import dev.slicer.codec.CodecSettings;
 import dev.slicer.planner.InvalidPlanInputException;
@@ -9,8 +12,10 @@ import java.util.Locale;
 
 /**
  * One knob setting the planner can choose: codec mode, SLICER's theta = {s, M+, M-, lambda}, the quantization
- * cap and tolerance, the TS/TAB-Q outlier fraction and rANS on/off. The planner's own, JSON-stable view of
- * {@link CodecSettings}; {@link #toCodecSettings()} hands it to the codec.
+ * cap and tolerance, the TS/TAB-Q outlier fraction, rANS on/off, and for ECSQ the byte budget in bits per element
+ * (the codec fills exactly {@code floor(bits x elements / 8)} bytes, so the planned size is the sent size) and the
+ * channel prediction. The planner's own, JSON-stable view of {@link CodecSettings} (the ECSQ fields are written
+ * only when set); {@link #toCodecSettings()} hands it to the codec.
  */
 public record Theta(
         CodecMode mode,
@@ -21,35 +26,119 @@ public record Theta(
         int qbit,
         double delta,
         double outlierFraction,
-        boolean entropy) {
+        boolean entropy,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double bitsPerElement,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean predict) {
 
     public Theta {
         InvalidPlanInputException.require(mode != null, "codec mode is required");
         try {
-            new CodecSettings(
-                    mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, List.of(), outlierFraction, entropy, 0);
+            settings(
+                    mode,
+                    sparsity,
+                    blocksPos,
+                    blocksNeg,
+                    lambda,
+                    qbit,
+                    delta,
+                    outlierFraction,
+                    entropy,
+                    bitsPerElement,
+                    predict);
         } catch (IllegalArgumentException e) {
             throw new InvalidPlanInputException("invalid knob setting: " + e.getMessage());
         }
     }
 
+    private static CodecSettings settings(
+            CodecMode mode,
+            double sparsity,
+            int blocksPos,
+            int blocksNeg,
+            double lambda,
+            int qbit,
+            double delta,
+            double outlierFraction,
+            boolean entropy,
+            double bitsPerElement,
+            boolean predict) {
+        return new CodecSettings(
+                mode,
+                sparsity,
+                blocksPos,
+                blocksNeg,
+                lambda,
+                qbit,
+                delta,
+                List.of(),
+                outlierFraction,
+                entropy,
+                0,
+                0,
+                bitsPerElement,
+                predict);
+    }
+
+    /** JSON: the ECSQ fields are written only when set, so they may be absent. */
+    @JsonCreator
+    static Theta fromJson(
+            @JsonProperty("mode") CodecMode mode,
+            @JsonProperty("sparsity") double sparsity,
+            @JsonProperty("blocksPos") int blocksPos,
+            @JsonProperty("blocksNeg") int blocksNeg,
+            @JsonProperty("lambda") double lambda,
+            @JsonProperty("qbit") int qbit,
+            @JsonProperty("delta") double delta,
+            @JsonProperty("outlierFraction") double outlierFraction,
+            @JsonProperty("entropy") boolean entropy,
+            @JsonProperty("bitsPerElement") Double bitsPerElement,
+            @JsonProperty("predict") Boolean predict) {
+        return new Theta(
+                mode,
+                sparsity,
+                blocksPos,
+                blocksNeg,
+                lambda,
+                qbit,
+                delta,
+                outlierFraction,
+                entropy,
+                bitsPerElement == null ? 0 : bitsPerElement,
+                predict != null && predict);
+    }
+
     public static Theta lossless() {
-        return new Theta(CodecMode.LOSSLESS, 0, 1, 1, 0, CodecSettings.MAX_QBIT, 0, 0, false);
+        return new Theta(CodecMode.LOSSLESS, 0, 1, 1, 0, CodecSettings.MAX_QBIT, 0, 0, false, 0, false);
     }
 
     public static Theta topK(
             double s, int blocksPos, int blocksNeg, double lambda, int qbit, double delta, boolean rans) {
-        return new Theta(CodecMode.TOPK, s, blocksPos, blocksNeg, lambda, qbit, delta, 0, rans);
+        return new Theta(CodecMode.TOPK, s, blocksPos, blocksNeg, lambda, qbit, delta, 0, rans, 0, false);
     }
 
     public static Theta tsTabq(double outlierFraction, int qbit, double delta, boolean rans) {
-        return new Theta(CodecMode.TS_TABQ, 0, 1, 1, 0, qbit, delta, outlierFraction, rans);
+        return new Theta(CodecMode.TS_TABQ, 0, 1, 1, 0, qbit, delta, outlierFraction, rans, 0, false);
+    }
+
+    /** ECSQ to an exact byte budget of {@code bitsPerElement} bits per element. */
+    public static Theta ecsq(double bitsPerElement, boolean predict) {
+        return new Theta(CodecMode.ECSQ, 0, 1, 1, 0, CodecSettings.ECSQ_QBIT, 0, 0, true, bitsPerElement, predict);
     }
 
     /** The codec's settings for this knob choice (seed 0, adaptive bits). */
     public CodecSettings toCodecSettings() {
-        return new CodecSettings(
-                mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, List.of(), outlierFraction, entropy, 0);
+        return settings(
+                mode,
+                sparsity,
+                blocksPos,
+                blocksNeg,
+                lambda,
+                qbit,
+                delta,
+                outlierFraction,
+                entropy,
+                bitsPerElement,
+                predict);
     }
 
     public static Theta of(CodecSettings s) {
@@ -62,12 +151,25 @@ public record Theta(
                 s.qbit(),
                 s.delta(),
                 s.outlierFraction(),
-                s.entropy());
+                s.entropy(),
+                s.bitsPerElement(),
+                s.predict());
     }
 
     /** Same knobs with rANS switched. */
     public Theta withEntropy(boolean on) {
-        return new Theta(mode, sparsity, blocksPos, blocksNeg, lambda, qbit, delta, outlierFraction, on);
+        return new Theta(
+                mode,
+                sparsity,
+                blocksPos,
+                blocksNeg,
+                lambda,
+                qbit,
+                delta,
+                outlierFraction,
+                on,
+                bitsPerElement,
+                predict);
     }
 
     /**
@@ -91,13 +193,14 @@ public record Theta(
                         e);
             case TS_TABQ ->
                 String.format(Locale.ROOT, "tstabq/o%s/q%d/d%s%s", num(outlierFraction), qbit, num(delta), e);
+            case ECSQ -> String.format(Locale.ROOT, "ecsq/b%s%s", num(bitsPerElement), predict ? "/pred" : "");
         };
     }
 
     /** The id of the same knobs without rANS: rANS is lossless, so both share one measured fidelity. */
     @JsonIgnore
     public String fidelityKey() {
-        return withEntropy(false).id();
+        return mode == CodecMode.ECSQ ? id() : withEntropy(false).id();
     }
 
     private static String num(double v) {
