@@ -9,6 +9,7 @@ import dev.slicer.codec.bits.BitReader;
 import dev.slicer.codec.bits.BitWriter;
 import dev.slicer.codec.bits.ByteIo;
 import dev.slicer.codec.frame.PayloadCodec;
+import dev.slicer.codec.frame.SymbolStream;
 import dev.slicer.codec.rans.RansCoder;
 
 /**
@@ -17,7 +18,7 @@ import dev.slicer.codec.rans.RansCoder;
  * {@code p = 0.8 x mean}, and the residual is quantized (closed loop: encoder and decoder predict from the same
  * reconstructed values, so the error stays that of one rounding, at most {@code D/2} per element). Codes are zigzag
  * mapped; codes below 224 are byte symbols, larger ones a magnitude-class symbol plus raw bits; one {@link
- * RansCoder} block codes the symbols. Layout in {@code codec/FORMAT.md}.
+ * SymbolStream} byte block (rANS or stored, whichever is smaller) codes the symbols. Layout in {@code codec/FORMAT.md}.
  *
  * <p>Why these stages (measured on the 355 MiniLM sentences of the benchmark): at cosine 0.99 the order-0 entropy of
  * the plain codes is 3.00 bits/element; the channel-mean prediction lowers it to 2.80 (hidden-state channels carry
@@ -39,15 +40,14 @@ public final class EcsqPayloadCodec implements PayloadCodec {
     /** Largest step: keeps {@code q x D} finite for every fp32 input. */
     static final double MAX_STEP = 0x1p120;
 
-    private final RansCoder rans = new RansCoder();
+    private final SymbolStream stream = new SymbolStream(new RansCoder());
     private byte[] symbols = new byte[0];
     private byte[] escapes = new byte[0];
     private float[] sums = new float[0];
-    private final int[] hist = new int[256];
     private final BitWriter extra = new BitWriter();
     private final BitReader extraIn = new BitReader();
 
-    /** Worst case: step and flags, 30 raw bits for every element, a stored rANS block. */
+    /** Worst case: step and flags, 30 raw bits for every element, a stored symbol block. */
     @Override
     public long maxPayloadBytes(TensorShape shape, CodecSettings settings) {
         return maxPayload(shape);
@@ -56,7 +56,7 @@ public final class EcsqPayloadCodec implements PayloadCodec {
     /** {@link #maxPayloadBytes} without an instance. */
     public static long maxPayload(TensorShape shape) {
         long t = shape.elementCount();
-        return t == 0 ? 0 : 5 + ByteIo.varintSize(4 * t + 8) + 4 * t + 8 + RansCoder.maxEncodedLength((int) t);
+        return t == 0 ? 0 : 5 + ByteIo.varintSize(4 * t + 8) + 4 * t + 8 + SymbolStream.maxBlockBytes(t, 8);
     }
 
     @Override
@@ -189,13 +189,11 @@ public final class EcsqPayloadCodec implements PayloadCodec {
             escapes = new byte[4 * t + 8];
         }
         extra.reset(escapes, 0, escapes.length);
-        java.util.Arrays.fill(hist, 0);
         boolean predicted = predict;
         int e = predicted && quantizePredicted(src, srcOff, rows, cols, d) ? 0 : -1;
         if (e < 0) {
             // no prediction asked, or its running sums overflowed fp32 (values near the float range)
             predicted = false;
-            java.util.Arrays.fill(hist, 0);
             extra.reset(escapes, 0, escapes.length);
             quantizePlain(src, srcOff, t, d);
         }
@@ -209,7 +207,8 @@ public final class EcsqPayloadCodec implements PayloadCodec {
         System.arraycopy(escapes, 0, dst, p, e);
         p += e;
         int ransAt = p;
-        int n = rans.encode(symbols, 0, t, hist, 256, dst, p);
+        stream.prepareByteBlock(symbols, 0, t, true);
+        int n = stream.putByteBlock(dst, p);
         int len = ransAt + n - dstOff;
         unpadded = len;
         if (padTo > len) {
@@ -260,13 +259,11 @@ public final class EcsqPayloadCodec implements PayloadCodec {
     private void quantizePlain(float[] x, int off, int t, float d) {
         float inv = 1f / d;
         byte[] sym = symbols;
-        int[] h = hist;
         for (int i = 0; i < t; i++) {
             int q = clamp(Math.round(x[off + i] * inv));
             int z = (q << 1) ^ (q >> 31);
             if (z < DIRECT) {
                 sym[i] = (byte) z;
-                h[z]++;
             } else {
                 sym[i] = large(z);
             }
@@ -282,7 +279,6 @@ public final class EcsqPayloadCodec implements PayloadCodec {
         java.util.Arrays.fill(sum, 0, cols, 0f);
         float inv = 1f / d;
         byte[] sym = symbols;
-        int[] h = hist;
         for (int r = 0, i = 0; r < rows; r++) {
             float w = r == 0 ? 0f : PRED_WEIGHT / r;
             for (int j = 0; j < cols; j++, i++) {
@@ -292,7 +288,6 @@ public final class EcsqPayloadCodec implements PayloadCodec {
                 int z = (q << 1) ^ (q >> 31);
                 if (z < DIRECT) {
                     sym[i] = (byte) z;
-                    h[z]++;
                 } else {
                     sym[i] = large(z);
                 }
@@ -315,9 +310,7 @@ public final class EcsqPayloadCodec implements PayloadCodec {
         int v = z - DIRECT + 1;
         int bits = 31 - Integer.numberOfLeadingZeros(v);
         extra.write(v, bits);
-        int s = DIRECT + bits;
-        hist[s]++;
-        return (byte) s;
+        return (byte) (DIRECT + bits);
     }
 
     @Override
@@ -348,11 +341,12 @@ public final class EcsqPayloadCodec implements PayloadCodec {
                 MalformedFrameException.verify(src[i] == 0, i, "ECSQ padding byte not zero");
             }
         }
-        int symAt = in.position();
+        SymbolStream.Span block = stream.readBlock(in, t, 8);
+        MalformedFrameException.verify(in.remaining() == 0, in.offset(), "ECSQ payload has bytes after the symbols");
         if (symbols.length < t) {
             symbols = new byte[t];
         }
-        rans.decode(src, symAt, off + len - symAt, symbols, 0, t);
+        stream.decodeBytes(src, block, t, symbols, 0);
         int cols = shape.cols();
         extraIn.reset(src, escAt, e, 0);
         long bits = (flags & FLAG_PREDICT) != 0
