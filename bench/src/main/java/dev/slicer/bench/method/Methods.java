@@ -136,7 +136,9 @@ public final class Methods {
      * Steps of the codec's ECSQ sweep: a little finer than each baseline step (the codec must reach the baseline's
      * cosine), 0.49 for cosine 0.99 on MiniLM, and fine steps for the int8 and fp16 fidelity levels.
      */
-    static final double[] ECSQ_STEPS = {0.0005, 0.01, 0.05, 0.1, 0.24, 0.33, 0.46, 0.49, 0.67, 0.95, 1.4, 2.1, 3.0};
+    static final double[] ECSQ_STEPS = {
+        0.0005, 0.01, 0.03, 0.05, 0.1, 0.24, 0.33, 0.46, 0.49, 0.67, 0.95, 1.4, 2.1, 3.0, 3.4, 3.9
+    };
 
     /** The ECSQ row of the summary's speed figures: cosine ~0.99 on MiniLM. */
     public static final CodecSettings ECSQ_PRIMARY =
