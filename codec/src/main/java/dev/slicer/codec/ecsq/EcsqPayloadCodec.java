@@ -261,6 +261,10 @@ public final class EcsqPayloadCodec implements PayloadCodec {
         byte[] sym = symbols;
         for (int i = 0; i < t; i++) {
             int q = clamp(Math.round(x[off + i] * inv));
+            if (!Float.isFinite(q * d)) {
+                // rounding up next to the fp32 maximum: the one code below stays finite
+                q -= Integer.signum(q);
+            }
             int z = (q << 1) ^ (q >> 31);
             if (z < DIRECT) {
                 sym[i] = (byte) z;

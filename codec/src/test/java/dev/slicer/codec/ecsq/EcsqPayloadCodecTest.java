@@ -75,6 +75,27 @@ class EcsqPayloadCodecTest {
     }
 
     @Test
+    void valuesNextToTheFloatMaximumStayFinite() {
+        // the step is capped at 2^120; 3.4e38 / 2^120 rounds up to 256 codes, and 256 x 2^120 overflows
+        float[] x = {Float.MAX_VALUE, -Float.MAX_VALUE, 3.4e38f, 1f};
+        TensorShape shape = TensorShape.of(4);
+        for (boolean predict : new boolean[] {true, false}) {
+            byte[] f = encode(
+                    x,
+                    shape,
+                    CodecSettings.ecsq()
+                            .step(CodecSettings.MAX_STEP)
+                            .predict(predict)
+                            .build());
+            float[] y = new float[4];
+            dec.decode(f, 0, f.length, y, 0);
+            for (float v : y) {
+                assertThat(Float.isFinite(v)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void hostilePayloadsAreTypedErrors() {
         TensorShape shape = TensorShape.of(6, 16);
         float[] x = TestTensors.make(Kind.GAUSSIAN, 6, 16, 1);
