@@ -72,8 +72,10 @@ class ByteBudgetTest {
         assertThat(h.settings()).isEqualTo(s);
 
         int padding = padding(frame, h.headerBytes());
-        if (padding > budget / 50) {
-            // the data does not allow a fuller frame: no step on a fine grid lands within 2% of the budget
+        if (padding > budget / 50 && budget >= 256) {
+            // the data does not allow a fuller frame: no step on a fine grid lands within 2% of the budget (frames
+            // under 256 bytes are left out: there one byte is 0.4% and the size is not monotone in the step, so
+            // the smallest step that fits can leave more than 2% while a coarser one fills the budget)
             FrameEncoder probe = FrameEncoder.create();
             for (int i = 0; i <= 300; i++) {
                 double step =

@@ -156,8 +156,11 @@ public record Theta(
                 s.predict());
     }
 
-    /** Same knobs with rANS switched. */
+    /** Same knobs with rANS switched (ECSQ: unchanged, it always codes with rANS). */
     public Theta withEntropy(boolean on) {
+        if (mode == CodecMode.ECSQ) {
+            return this; // ECSQ always entropy-codes: one setting, one fidelity
+        }
         return new Theta(
                 mode,
                 sparsity,
@@ -200,7 +203,7 @@ public record Theta(
     /** The id of the same knobs without rANS: rANS is lossless, so both share one measured fidelity. */
     @JsonIgnore
     public String fidelityKey() {
-        return mode == CodecMode.ECSQ ? id() : withEntropy(false).id();
+        return withEntropy(false).id();
     }
 
     private static String num(double v) {
