@@ -30,7 +30,6 @@ public final class KnobGrid {
     private static final int STANDARD_QBIT = 8;
     private static final double STANDARD_DELTA = 0.02;
     private static final double STANDARD_OUTLIERS = 0.01;
-    private static final double[] STANDARD_ECSQ_BITS = {8, 6, 4, 3, 2, 1};
 
     private final List<Theta> thetas;
     private final int[][][] families;
@@ -53,8 +52,9 @@ public final class KnobGrid {
     /**
      * The default grid: lossless; TOPK with s in {0.25, 0.5, 0.75, 0.875, 0.9375}, M+/M- in {1/1, 2/2, 4/4, 8/8},
      * lambda in {0, 0.1}, qbit 8, delta 0.02; TS/TAB-Q with 1% outliers and qbit in {8, 6, 4, 3}; each with rANS
-     * off and on; ECSQ with channel prediction at byte budgets of {8, 6, 4, 3, 2, 1} bits per element (95
-     * settings, 51 distinct fidelities since rANS is lossless).
+     * off and on (89 settings, 45 distinct fidelities since rANS is lossless). ECSQ byte-budget settings
+     * ({@link Theta#ecsq}) are planned exactly when a grid lists them; the standard grid does not yet (the
+     * calibration of tiny features at 1-2 bits per element is not settled).
      */
     public static KnobGrid standard() {
         List<Theta> out = new ArrayList<>();
@@ -70,9 +70,6 @@ public final class KnobGrid {
             for (int q : STANDARD_TABQ_BITS) {
                 out.add(Theta.tsTabq(STANDARD_OUTLIERS, q, STANDARD_DELTA, rans));
             }
-        }
-        for (double bits : STANDARD_ECSQ_BITS) {
-            out.add(Theta.ecsq(bits, true));
         }
         return new KnobGrid(out);
     }
