@@ -1,0 +1,406 @@
+package dev.slicer.e2e.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slicer.e2e.Fleet;
+import dev.slicer.e2e.OipClient;
+import dev.slicer.e2e.Plans;
+import dev.slicer.e2e.ProcessCpu;
+import dev.slicer.model.split.HostTensor;
+import dev.slicer.model.split.ModelRunner;
+import dev.slicer.model.split.SplittableModel;
+import dev.slicer.model.text.SampleSentences;
+import dev.slicer.model.text.TextTokenizer;
+import dev.slicer.planner.cli.PlanCli;
+import dev.slicer.planner.plan.Plan;
+import dev.slicer.planner.plan.PlanJson;
+import dev.slicer.planner.plan.PlanRow;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slicer bench dataplane}: one gpu-backend and N edges as processes on loopback, the same workload (sample
+ * sentences through the edges' OIP API) run cloud-only and as planned, with the back-end's own CPU time per request.
+ */
+@Command(
+        name = "dataplane",
+        mixinStandardHelpOptions = true,
+        description = "Back-end + N edges on loopback: cloud-only vs planned; stages, bytes, back-end CPU, fidelity.")
+public final class DataplaneBench implements Callable<Integer> {
+    @Option(names = "--edges", defaultValue = "4", description = "edge processes (default ${DEFAULT-VALUE})")
+    int edges;
+
+    @Option(names = "--requests", defaultValue = "500", description = "requests per run (default ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--model", defaultValue = "builtin:minilm", description = "model URI (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(
+            names = "--latency",
+            defaultValue = "200ms",
+            description = "planner latency budget (default ${DEFAULT-VALUE})")
+    String latency;
+
+    @Option(
+            names = "--memory",
+            defaultValue = "32Mi",
+            description = "planner edge memory budget (default ${DEFAULT-VALUE})")
+    String memory;
+
+    @Option(
+            names = "--min-fidelity",
+            defaultValue = "0.98",
+            description = "planner fidelity floor (default ${DEFAULT-VALUE})")
+    String minFidelity;
+
+    @Option(names = "--work", defaultValue = "target/dataplane", description = "work directory (logs, plans)")
+    Path work;
+
+    static final String DEVICE = "bench";
+
+    /** One answered request. */
+    record Sample(boolean ok, double e2eSeconds, JsonNode params, float[] output, String text) {}
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DataplaneBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = findRoot();
+        work = work.toAbsolutePath();
+        Files.createDirectories(work);
+        if (System.getProperty("slicer.model.cache") == null) {
+            System.setProperty(
+                    "slicer.model.cache", root.resolve("e2e/target/models").toString());
+        }
+        SplittableModel m = SplittableModel.load(model);
+        List<String> sentences = SampleSentences.load();
+        String modelName = model.startsWith("builtin:") ? model.substring(8) : "model";
+
+        Plan planned = plannerPlan();
+        PlanRow first = planned.table(DEVICE).orElseThrow().rows().get(0);
+        System.out.printf(
+                Locale.ROOT,
+                "planner: %d rows, fidelity %s, first row %s split %d (%s)%n",
+                planned.table(DEVICE).orElseThrow().rows().size(),
+                planned.fidelitySource(),
+                first.kind(),
+                first.split(),
+                first.splitName());
+        Plan cloud = Plans.fixed(m, Map.of(DEVICE, -1), null);
+        Path planFile = work.resolve("plan.json");
+        write(planFile, cloud);
+
+        try (Fleet fleet = Fleet.start(
+                root,
+                model,
+                edges,
+                DEVICE,
+                planFile,
+                work.resolve("logs"),
+                Map.of(),
+                Map.of("slicer.edge.model-name", modelName))) {
+            System.out.printf(
+                    "fleet: back-end pid %d, %d edges%n", fleet.backend().pid(), edges);
+            awaitPlan(fleet, modelName, cloud.sha256());
+            Run cloudRun = run("cloud-only", fleet, modelName, sentences);
+            write(planFile, planned);
+            awaitPlan(fleet, modelName, planned.sha256());
+            Run plannedRun = run("planned", fleet, modelName, sentences);
+
+            ModelRunner whole = new ModelRunner(m.model(), "reference");
+            double cosSum = 0;
+            double cosMin = 1;
+            int n = 0;
+            for (Sample s : plannedRun.samples) {
+                if (s.ok) {
+                    double c = cosine(s.output, reference(whole, m, s.text));
+                    cosSum += c;
+                    cosMin = Math.min(cosMin, c);
+                    n++;
+                }
+            }
+            whole.close();
+            double cosine = n == 0 ? 0 : cosSum / n;
+
+            print(cloudRun, null);
+            print(plannedRun, planned);
+            double raw = plannedRun.sum("slicer_if_raw_bytes");
+            double sent = plannedRun.sum("slicer_if_bytes");
+            double e2eP50 = percentile(plannedRun.values(s -> s.e2eSeconds), 50);
+            double codec =
+                    percentile(plannedRun.param("encode"), 50) + percentile(plannedRun.param("backend_decode"), 50);
+            System.out.printf(
+                    Locale.ROOT,
+                    "fidelity: output cosine vs the unsplit model mean %.5f min %.5f over %d%n",
+                    cosine,
+                    cosMin,
+                    n);
+            System.out.printf(
+                    Locale.ROOT,
+                    "dataplane: requests=%d failed=%d if_compression=%.2f cosine=%.4f backend_cpu_ms_per_request=%.2f"
+                            + " cloud_backend_cpu_ms_per_request=%.2f codec_overhead=%.4f%n",
+                    cloudRun.samples.size() + plannedRun.samples.size(),
+                    cloudRun.failed() + plannedRun.failed(),
+                    sent == 0 ? 0 : raw / sent,
+                    cosine,
+                    plannedRun.cpuMsPerRequest(),
+                    cloudRun.cpuMsPerRequest(),
+                    e2eP50 == 0 ? 0 : codec / e2eP50);
+        }
+        return 0;
+    }
+
+    private Plan plannerPlan() throws Exception {
+        Path out = work.resolve("planner-plan.json");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = PlanCli.run(
+                new String[] {
+                    "--model",
+                    model,
+                    "--latency",
+                    latency,
+                    "--memory",
+                    memory,
+                    "--min-fidelity",
+                    minFidelity,
+                    "--device-class",
+                    DEVICE,
+                    "--out",
+                    out.toString()
+                },
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IllegalStateException("slicer plan failed: " + err.toString(StandardCharsets.UTF_8));
+        }
+        return PlanJson.readPlan(Files.readString(out));
+    }
+
+    private static void write(Path planFile, Plan plan) throws Exception {
+        Path tmp = planFile.resolveSibling(planFile.getFileName() + ".tmp");
+        Files.writeString(tmp, PlanJson.write(plan, true), StandardCharsets.UTF_8);
+        Files.move(tmp, planFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void awaitPlan(Fleet fleet, String modelName, String hash) throws Exception {
+        for (var e : fleet.edges()) {
+            OipClient c = new OipClient(e.httpPort());
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!c.infer(modelName, List.of("warm-up")).plan().equals(hash)) {
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException(e.name() + " did not apply plan " + hash + " within 60 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+    }
+
+    /** The results of one workload run. */
+    static final class Run {
+        final String name;
+        final List<Sample> samples;
+        final double cpuMs;
+
+        Run(String name, List<Sample> samples, double cpuMs) {
+            this.name = name;
+            this.samples = samples;
+            this.cpuMs = cpuMs;
+        }
+
+        long failed() {
+            return samples.stream().filter(s -> !s.ok).count();
+        }
+
+        double cpuMsPerRequest() {
+            return cpuMs / Math.max(1, samples.size());
+        }
+
+        double[] values(java.util.function.ToDoubleFunction<Sample> f) {
+            return samples.stream().filter(s -> s.ok).mapToDouble(f).toArray();
+        }
+
+        double[] param(String timing) {
+            return values(s -> s.params.path("slicer_timings").path(timing).asDouble());
+        }
+
+        double sum(String field) {
+            return samples.stream()
+                    .filter(s -> s.ok)
+                    .mapToDouble(s -> s.params.path(field).asDouble())
+                    .sum();
+        }
+    }
+
+    private Run run(String name, Fleet fleet, String modelName, List<String> sentences) throws Exception {
+        // warm every edge's front and the back-end's tail for this plan before measuring
+        for (var e : fleet.edges()) {
+            new OipClient(e.httpPort()).infer(modelName, List.of(sentences.get(0)));
+        }
+        double cpu0 = ProcessCpu.millis(fleet.backend().pid());
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(edges);
+        List<Future<List<Sample>>> parts = new ArrayList<>();
+        for (int i = 0; i < edges; i++) {
+            OipClient c = new OipClient(fleet.edges().get(i).httpPort());
+            parts.add(pool.submit(() -> {
+                List<Sample> out = new ArrayList<>();
+                for (int k = next.getAndIncrement(); k < requests; k = next.getAndIncrement()) {
+                    String text = sentences.get(k % sentences.size());
+                    long t0 = System.nanoTime();
+                    OipClient.Reply r = c.infer(modelName, List.of(text));
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    out.add(new Sample(r.ok(), s, r.body().path("parameters"), r.ok() ? r.floats(0) : null, text));
+                    if (!r.ok()) {
+                        System.err.println(name + ": request " + k + " failed: " + r.status() + " " + r.body());
+                    }
+                }
+                return out;
+            }));
+        }
+        List<Sample> all = new ArrayList<>();
+        for (Future<List<Sample>> f : parts) {
+            all.addAll(f.get(30, TimeUnit.MINUTES));
+        }
+        pool.shutdown();
+        double cpu = ProcessCpu.millis(fleet.backend().pid()) - cpu0;
+        return new Run(name, all, cpu);
+    }
+
+    private static void print(Run r, Plan plan) {
+        System.out.printf(
+                Locale.ROOT,
+                "%n== %s: %d requests, %d failed, back-end CPU %.0f ms (%.2f ms/request)%n",
+                r.name,
+                r.samples.size(),
+                r.failed(),
+                r.cpuMs,
+                r.cpuMsPerRequest());
+        System.out.printf("%-16s %10s %10s%n", "stage", "p50 ms", "p95 ms");
+        Map<String, double[]> stages = new LinkedHashMap<>();
+        stages.put("front", r.param("front"));
+        stages.put("encode", r.param("encode"));
+        stages.put("transfer", r.param("transfer"));
+        stages.put("backend_queue", r.param("backend_queue"));
+        stages.put("backend_decode", r.param("backend_decode"));
+        stages.put("backend_compute", r.param("backend_compute"));
+        stages.put("end_to_end", r.values(s -> s.e2eSeconds));
+        stages.forEach((k, v) -> System.out.printf(
+                Locale.ROOT, "%-16s %10.3f %10.3f%n", k, 1e3 * percentile(v, 50), 1e3 * percentile(v, 95)));
+        System.out.printf(
+                Locale.ROOT,
+                "IF bytes: raw %.0f sent %.0f (compression %.2f)%n",
+                r.sum("slicer_if_raw_bytes"),
+                r.sum("slicer_if_bytes"),
+                r.sum("slicer_if_bytes") == 0 ? 0 : r.sum("slicer_if_raw_bytes") / r.sum("slicer_if_bytes"));
+        Map<Integer, Integer> batches = new TreeMap<>();
+        for (Sample s : r.samples) {
+            if (s.ok) {
+                batches.merge(s.params.path("slicer_batch_size").asInt(), 1, Integer::sum);
+            }
+        }
+        System.out.println("batch sizes (size=requests): " + batches);
+        if (plan == null) {
+            return;
+        }
+        System.out.printf(
+                "%-6s %-6s %-20s %14s %14s %14s %14s %6s%n",
+                "row", "split", "name", "pred bytes", "meas bytes", "pred lat ms", "meas lat ms", "n");
+        Map<Integer, List<Sample>> byRow = new TreeMap<>();
+        for (Sample s : r.samples) {
+            if (s.ok) {
+                byRow.computeIfAbsent(s.params.path("slicer_row").asInt(-1), k -> new ArrayList<>())
+                        .add(s);
+            }
+        }
+        List<PlanRow> rows = plan.table(DEVICE).orElseThrow().rows();
+        for (Map.Entry<Integer, List<Sample>> e : byRow.entrySet()) {
+            PlanRow row = e.getKey() >= 0 && e.getKey() < rows.size() ? rows.get(e.getKey()) : null;
+            double bytes = e.getValue().stream()
+                    .mapToDouble(s -> s.params.path("slicer_if_bytes").asDouble())
+                    .average()
+                    .orElse(0);
+            double lat = e.getValue().stream()
+                    .mapToDouble(s -> s.e2eSeconds)
+                    .average()
+                    .orElse(0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6d %-6d %-20s %14d %14.0f %14s %14.3f %6d%n",
+                    e.getKey(),
+                    row == null ? 0 : row.split(),
+                    row == null ? "?" : row.splitName(),
+                    row == null ? 0 : row.predictedBytes(),
+                    bytes,
+                    row == null || row.predictedLatencySeconds() == null
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.3f", 1e3 * row.predictedLatencySeconds()),
+                    1e3 * lat,
+                    e.getValue().size());
+        }
+    }
+
+    static double percentile(double[] v, double p) {
+        if (v.length == 0) {
+            return 0;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int i = (int) Math.ceil(p / 100 * s.length) - 1;
+        return s[Math.max(0, Math.min(s.length - 1, i))];
+    }
+
+    static float[] reference(ModelRunner whole, SplittableModel m, String text) {
+        TextTokenizer.Batch b = TextTokenizer.minilm().encodeBatch(List.of(text), 256);
+        long[] shape = {1, b.length()};
+        Map<String, HostTensor> in = new LinkedHashMap<>();
+        in.put("input_ids", HostTensor.ofLongs(shape, b.inputIds()));
+        in.put("attention_mask", HostTensor.ofLongs(shape, b.attentionMask()));
+        in.put("token_type_ids", HostTensor.ofLongs(shape, b.tokenTypeIds()));
+        return whole.run(in).get(m.model().getGraph().getOutput(0).getName()).floats();
+    }
+
+    static double cosine(float[] x, float[] y) {
+        double dot = 0, nx = 0, ny = 0;
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            dot += (double) x[i] * y[i];
+            nx += (double) x[i] * x[i];
+            ny += (double) y[i] * y[i];
+        }
+        return x.length != y.length ? 0 : dot / Math.sqrt(nx * ny);
+    }
+
+    private static Path findRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("slicer"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException(
+                    "run from inside the project (no ./slicer found above the working directory)");
+        }
+        return p;
+    }
+}
