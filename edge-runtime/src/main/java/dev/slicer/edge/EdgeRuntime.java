@@ -7,6 +7,7 @@ import dev.slicer.edge.config.EdgeConfig;
 import dev.slicer.edge.infer.EdgeMetrics;
 import dev.slicer.edge.infer.EdgePipeline;
 import dev.slicer.edge.link.GoodputMeter;
+import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.model.EdgeModel;
 import dev.slicer.edge.oip.OipInputs;
 import dev.slicer.edge.plan.PlanFileSource;
@@ -42,6 +43,7 @@ public class EdgeRuntime {
     private Optional<BackendChannel> channel = Optional.empty();
     private PlanWatcher watcher;
     private ScheduledExecutorService scheduler;
+    private volatile LinkThrottle linkThrottle;
 
     public EdgeRuntime(EdgeConfig config, MeterRegistry registry) {
         this.config = config;
@@ -79,6 +81,7 @@ public class EdgeRuntime {
                     scheduler);
             watcher.start();
         });
+        linkThrottle = config.linkEmulation() ? LinkThrottle.system() : null;
         pipeline = new EdgePipeline(
                 model,
                 plans,
@@ -92,7 +95,8 @@ public class EdgeRuntime {
                         config.maxAttempts(),
                         new Backoff(config.backoffInitial(), config.backoffMax()),
                         local,
-                        limits));
+                        limits,
+                        linkThrottle));
         oipInputs = new OipInputs(model, config.maxTokens(), config.maxElements(), config.maxBatch());
         LOG.infof(
                 "edge %s (%s) serves %s as '%s': %d split candidates, back-end %s, fallback %s",
@@ -159,6 +163,11 @@ public class EdgeRuntime {
 
     public OipInputs oipInputs() {
         return oipInputs;
+    }
+
+    /** The emulated uplink, or null unless {@code slicer.edge.link-emulation} is on. */
+    public LinkThrottle linkThrottle() {
+        return linkThrottle;
     }
 
     public PlanHolder plans() {

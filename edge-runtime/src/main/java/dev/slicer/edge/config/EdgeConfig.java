@@ -88,4 +88,11 @@ public interface EdgeConfig {
     /** Largest batch (first dimension) one request may carry. */
     @WithDefault("64")
     int maxBatch();
+
+    /**
+     * Emulates the uplink with a rate limit settable at {@code PUT /slicer/link} (demos and tests on one machine);
+     * off in production, where the endpoint answers 404.
+     */
+    @WithDefault("false")
+    boolean linkEmulation();
 }

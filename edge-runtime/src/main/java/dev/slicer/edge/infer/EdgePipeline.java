@@ -7,6 +7,7 @@ import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.backend.Failure;
 import dev.slicer.edge.infer.EdgeMetrics.Stage;
 import dev.slicer.edge.link.GoodputMeter;
+import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.model.EdgeModel;
 import dev.slicer.edge.plan.ActivePlan;
 import dev.slicer.edge.plan.PlanHolder;
@@ -47,7 +48,20 @@ public final class EdgePipeline {
             int maxAttempts,
             Backoff backoff,
             boolean localFallback,
-            WireLimits limits) {}
+            WireLimits limits,
+            LinkThrottle link) {
+        /** Without an emulated link (production). */
+        public Settings(
+                String edgeId,
+                String deviceClass,
+                Duration timeout,
+                int maxAttempts,
+                Backoff backoff,
+                boolean localFallback,
+                WireLimits limits) {
+            this(edgeId, deviceClass, timeout, maxAttempts, backoff, localFallback, limits, null);
+        }
+    }
 
     private final EdgeModel model;
     private final PlanHolder plans;
@@ -191,10 +205,12 @@ public final class EdgePipeline {
             long t0 = System.nanoTime();
             InferReply reply;
             try {
+                emulateLink(size);
                 reply = backend.get()
                         .blocking()
                         .withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)
                         .infer(req);
+                emulateLink(reply.getSerializedSize());
             } catch (StatusRuntimeException e) {
                 last = Failure.of(e);
                 if (Context.current().isCancelled()) {
@@ -239,6 +255,19 @@ public final class EdgePipeline {
                 "back-end " + backend.get().address() + " failed: " + last.describe(),
                 last.overloaded(),
                 settings.maxAttempts());
+    }
+
+    /** Crosses the emulated link, when there is one (inside the timed transfer, so the goodput meter sees it). */
+    private void emulateLink(long bytes) {
+        if (settings.link() == null) {
+            return;
+        }
+        try {
+            settings.link().send(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EdgeFailure(499, "interrupted while crossing the emulated link");
+        }
     }
 
     private HostTensor decode(Tensor t) {

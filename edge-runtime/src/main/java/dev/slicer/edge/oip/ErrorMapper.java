@@ -13,7 +13,7 @@ public class ErrorMapper {
         return error(e.status(), e.getMessage());
     }
 
-    static Response error(int status, String message) {
+    public static Response error(int status, String message) {
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", message == null ? "error" : message))

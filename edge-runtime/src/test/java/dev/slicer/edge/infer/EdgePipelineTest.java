@@ -4,6 +4,7 @@ import static dev.slicer.edge.testing.EdgeFixture.DEVICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.testing.EdgeFixture;
 import dev.slicer.edge.testing.Plans;
 import dev.slicer.edge.testing.Plans.Row;
@@ -61,6 +62,18 @@ class EdgePipelineTest {
             assertThat(req.getReport().getDeviceClass()).isEqualTo(DEVICE);
             assertThat(req.getModelId()).isEqualTo("builtin:minilm");
             assertThat(EdgeFixture.maxAbsDiff(r.outputs().get(out), expected)).isLessThan(1e-4);
+        }
+    }
+
+    @Test
+    void anEmulatedLinkBoundsTheMeasuredGoodputByItsRate() {
+        LinkThrottle link = LinkThrottle.system();
+        link.setRate(20_000);
+        try (var edge = EdgeFixture.edge(backend.address(), false, 1, link)) {
+            edge.pipeline().infer("slow-1", input);
+            edge.pipeline().infer("slow-2", input);
+            // both directions cross the link inside the timed transfer, so the meter can never see more than the rate
+            assertThat(edge.goodput().bytesPerSecond()).isPositive().isLessThanOrEqualTo(20_000);
         }
     }
 

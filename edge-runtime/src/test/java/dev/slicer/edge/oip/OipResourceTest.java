@@ -45,6 +45,16 @@ class OipResourceTest {
     }
 
     @Test
+    void theLinkEmulationEndpointIsOffByDefault() {
+        given().get("/slicer/link").then().statusCode(404).body("error", containsString("link-emulation"));
+        given().contentType(ContentType.JSON)
+                .body("{\"bytesPerSecond\": 5000}")
+                .put("/slicer/link")
+                .then()
+                .statusCode(404);
+    }
+
+    @Test
     void unknownModelIs404WithTheErrorObject() {
         given().get("/v2/models/resnet").then().statusCode(404).body("error", containsString("unknown model"));
         given().get("/v2/models/resnet/ready").then().statusCode(404).body("error", notNullValue());

@@ -5,6 +5,7 @@ import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.infer.EdgeMetrics;
 import dev.slicer.edge.infer.EdgePipeline;
 import dev.slicer.edge.link.GoodputMeter;
+import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.model.EdgeModel;
 import dev.slicer.edge.plan.PlanHolder;
 import dev.slicer.model.builtin.BuiltinModels;
@@ -44,6 +45,11 @@ public final class EdgeFixture {
     }
 
     public static Edge edge(String address, boolean localFallback, int attempts) {
+        return edge(address, localFallback, attempts, null);
+    }
+
+    /** An edge whose uplink is {@code link} (null: none). */
+    public static Edge edge(String address, boolean localFallback, int attempts, LinkThrottle link) {
         EdgeModel m = minilm();
         PlanHolder plans = new PlanHolder(m.uri(), m.candidateCount());
         GoodputMeter goodput = new GoodputMeter(0.3, Duration.ofMinutes(5).toNanos(), System::nanoTime);
@@ -63,7 +69,8 @@ public final class EdgeFixture {
                         attempts,
                         new Backoff(Duration.ofMillis(1), Duration.ofMillis(20)),
                         localFallback,
-                        limits));
+                        limits,
+                        link));
         return new Edge(p, plans, goodput, registry, channel);
     }
 
