@@ -55,7 +55,31 @@ public final class ConstraintEvaluator {
         return Math.max(1, (long) Math.ceil(Math.log(dc.link().epsilon()) / Math.log(po)));
     }
 
+    /**
+     * The fidelity the plan may rely on; -infinity where the setting cannot be encoded at this candidate (a frame it
+     * needs is below the size model's smallest frame: the coded tensor single-shot; for AR the smallest hand-off and
+     * one token) or the table excludes the cell.
+     */
     double fidelity(int l, Theta t) {
+        SplitCandidate c = p.candidates().get(l);
+        List<TensorShape> frames = b.ar() == null
+                ? List.of(
+                        TensorShape.of(c.codedShape().stream().mapToInt(i -> i).toArray()))
+                : List.of(
+                        TensorShape.of(Math.max(1, b.ar().promptTokens()), c.hiddenSize()),
+                        TensorShape.of(1, c.hiddenSize()));
+        for (TensorShape s : frames) {
+            if (size.maxFrameBytes(s, t) < size.minFrameBytes(s, t)) {
+                return Double.NEGATIVE_INFINITY;
+            }
+        }
+        if (p.distortion() != null && p.distortion().exclusion(t, l) != null) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return measuredOrPrior(l, t);
+    }
+
+    private double measuredOrPrior(int l, Theta t) {
         if (p.distortion() == null) {
             return FidelityPrior.of(t);
         }

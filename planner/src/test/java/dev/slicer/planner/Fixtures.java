@@ -38,11 +38,30 @@ public final class Fixtures {
                 g.add(Theta.tsTabq(0.01, q, 0.02, rans));
             }
         }
+        for (double bits : new double[] {4, 1}) {
+            g.add(Theta.ecsq(bits, true));
+        }
         return KnobGrid.of(g);
     }
 
-    /** A simple, monotone-in-elements stand-in for the codec's B_UB. */
-    public static final FrameSizeModel SIZE = Fixtures::bound;
+    /** The stand-in's smallest ECSQ frame: budgets below it are unusable (small tensors at few bits). */
+    public static final long ECSQ_MIN_FRAME = 40;
+
+    /**
+     * A simple, monotone-in-elements stand-in for the codec's B_UB; ECSQ budgets are exact, and a budget below
+     * {@link #ECSQ_MIN_FRAME} cannot be encoded.
+     */
+    public static final FrameSizeModel SIZE = new FrameSizeModel() {
+        @Override
+        public long maxFrameBytes(TensorShape shape, Theta theta) {
+            return bound(shape, theta);
+        }
+
+        @Override
+        public long minFrameBytes(TensorShape shape, Theta theta) {
+            return theta.mode() == CodecMode.ECSQ ? ECSQ_MIN_FRAME : 0;
+        }
+    };
 
     public static long bound(TensorShape shape, Theta t) {
         long n = shape.elementCount();
@@ -59,9 +78,9 @@ public final class Fixtures {
                         long outliers = (long) Math.ceil(t.outlierFraction() * n);
                         yield n * t.qbit() + outliers * 48 + rows * 64;
                     }
-                    case ECSQ -> 8 * Math.max(0, (long) Math.floor(t.bitsPerElement() * n / 8) - 48);
+                    case ECSQ -> 8 * (long) Math.floor(t.bitsPerElement() * n / 8);
                 };
-        return 32 + (bits + 7) / 8 + (t.entropy() ? 16 : 0);
+        return t.mode() == CodecMode.ECSQ ? bits / 8 : 32 + (bits + 7) / 8 + (t.entropy() ? 16 : 0);
     }
 
     public static LinearCodecTimeModel timeModel(Random r) {
@@ -128,19 +147,27 @@ public final class Fixtures {
                 kvPerLayer * (n + 1));
     }
 
+    /** Random fidelities; some ECSQ cells excluded with a reason, as calibration does for budgets too small. */
     static DistortionTable distortion(Random r, int n, KnobGrid grid) {
         Map<String, List<Double>> f = new LinkedHashMap<>();
+        Map<String, Map<Integer, String>> excluded = new TreeMap<>();
         for (Theta t : grid.thetas()) {
-            if (t.mode() == CodecMode.LOSSLESS) {
+            if (t.mode() == CodecMode.LOSSLESS || f.containsKey(t.fidelityKey())) {
                 continue;
             }
             List<Double> vs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                vs.add(0.5 + 0.5 * r.nextDouble());
+                if (t.mode() == CodecMode.ECSQ && r.nextInt(5) == 0) {
+                    vs.add(null);
+                    excluded.computeIfAbsent(t.fidelityKey(), k -> new TreeMap<>())
+                            .put(i, "byte budget below the smallest frame");
+                } else {
+                    vs.add(0.5 + 0.5 * r.nextDouble());
+                }
             }
-            f.putIfAbsent(t.fidelityKey(), vs);
+            f.put(t.fidelityKey(), vs);
         }
-        return new DistortionTable("output-cosine-mean", 4, f);
+        return new DistortionTable("output-cosine-mean", 4, f, excluded);
     }
 
     public static Budgets budgets(Random r, boolean ar) {

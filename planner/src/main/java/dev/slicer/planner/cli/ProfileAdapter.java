@@ -12,6 +12,7 @@ import dev.slicer.model.split.ModelRunner;
 import dev.slicer.model.split.SampleInputs;
 import dev.slicer.model.split.SplitRunner;
 import dev.slicer.model.split.SplittableModel;
+import dev.slicer.planner.cost.CodecSizeBound;
 import dev.slicer.planner.cost.LinearCodecTimeModel;
 import dev.slicer.planner.cost.WarmEncodeTimer;
 import dev.slicer.planner.model.DistortionTable;
@@ -223,7 +224,10 @@ final class ProfileAdapter {
         return TensorShape.of(Math.toIntExact(t.elementCount() / cols), cols);
     }
 
-    /** Measures output fidelity for every setting of the grid at every candidate (mean cosine over samples). */
+    /**
+     * Measures output fidelity for every setting of the grid at every candidate (mean cosine over samples); cells
+     * the codec cannot encode are excluded with the reason.
+     */
     static SplitProfile calibrate(SplitProfile base, KnobGrid grid, int samples, PrintWriter err) {
         SplittableModel m = SplittableModel.load(base.model());
         List<Map<String, HostTensor>> inputs = new ArrayList<>();
@@ -239,19 +243,26 @@ final class ProfileAdapter {
                 .filter(t -> t.mode() != CodecMode.LOSSLESS)
                 .toList();
         Map<String, List<Double>> table = new TreeMap<>();
+        Map<String, Map<Integer, String>> excluded = new TreeMap<>();
         measured.forEach(t -> table.put(t.id(), new ArrayList<>()));
         CodecRoundTrip codec = new CodecRoundTrip();
         int entropyDiffers = 0;
         for (dev.slicer.model.split.SplitCandidate c : m.candidates()) {
             try (SplitRunner runner = new SplitRunner(m.split(c))) {
                 HostTensor big = runner.bigActivation(inputs.get(0));
+                TensorShape shape = rowsByCols(big);
                 Map<String, Double> here = new TreeMap<>();
-                int runs = 0;
+                Map<String, String> why = new TreeMap<>();
                 for (Theta theta : measured) {
-                    if (theta.entropy() && sameDecode(codec, big, theta)) {
-                        continue; // filled from the twin below
+                    String unfit = unencodable(shape, theta);
+                    if (unfit != null) {
+                        why.put(theta.id(), unfit);
+                        continue;
                     }
-                    entropyDiffers += theta.entropy() ? 1 : 0;
+                    if (theta.entropy() && theta.hasRansTwin() && sameDecode(codec, big, theta)) {
+                        continue; // shares its twin's value, filled below
+                    }
+                    entropyDiffers += theta.entropy() && theta.hasRansTwin() ? 1 : 0;
                     double sum = 0;
                     for (int s = 0; s < samples; s++) {
                         Map<String, HostTensor> outputs = runner.run(inputs.get(s), t -> {
@@ -261,18 +272,30 @@ final class ProfileAdapter {
                         sum += CodecRoundTrip.cosine(reference.get(s), output(outputs));
                     }
                     here.put(theta.id(), sum / samples);
-                    runs++;
                 }
                 for (Theta theta : measured) {
-                    Double v = here.get(theta.id());
-                    table.get(theta.id()).add(v != null ? v : here.get(theta.fidelityKey()));
+                    Double v = here.containsKey(theta.id()) ? here.get(theta.id()) : here.get(theta.fidelityKey());
+                    String reason = why.get(theta.id());
+                    if (v == null && reason == null) {
+                        throw new IllegalStateException("calibration left " + theta.id() + " at " + c.name()
+                                + " unmeasured"); // a bug here, never a silent gap in the table
+                    }
+                    table.get(theta.id()).add(v);
+                    if (reason != null) {
+                        excluded.computeIfAbsent(theta.id(), k -> new TreeMap<>())
+                                .put(c.index(), reason);
+                    }
                 }
                 err.printf(
                         Locale.ROOT,
-                        "slicer plan calibrate:   candidate %d %s: %d settings measured%n",
+                        "slicer plan calibrate:   candidate %d %s: %d settings measured, %d excluded%s%n",
                         c.index(),
                         c.name(),
-                        runs);
+                        here.size(),
+                        why.size(),
+                        why.isEmpty()
+                                ? ""
+                                : " (" + String.join(", ", why.keySet()) + ": budget below the smallest frame)");
             }
         }
         err.printf(
@@ -280,7 +303,24 @@ final class ProfileAdapter {
                 "slicer plan calibrate: rANS changed the decoded values at %d (candidate, setting) pair(s); those were"
                         + " measured separately, the others share their non-rANS twin's value (bit-equal decode)%n",
                 entropyDiffers);
-        return base.withDistortion(grid.thetas(), new DistortionTable("output-cosine-mean", samples, table));
+        return base.withDistortion(grid.thetas(), new DistortionTable("output-cosine-mean", samples, table, excluded));
+    }
+
+    /**
+     * Why the codec cannot encode a tensor of this shape with these knobs (an ECSQ byte budget below its smallest
+     * frame), or null when it can.
+     */
+    private static String unencodable(TensorShape shape, Theta theta) {
+        CodecSizeBound size = CodecSizeBound.INSTANCE;
+        if (size.encodable(shape, theta)) {
+            return null;
+        }
+        return String.format(
+                Locale.ROOT,
+                "byte budget %d B is below the smallest frame of %s, %d B",
+                size.maxFrameBytes(shape, theta),
+                Arrays.toString(shape.dims()),
+                size.minFrameBytes(shape, theta));
     }
 
     /** Whether a rANS setting decodes this feature bit-equal to its non-rANS twin (then both share one value). */

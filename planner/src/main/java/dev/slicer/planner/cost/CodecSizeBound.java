@@ -1,17 +1,62 @@
 package dev.slicer.planner.cost;
 
+import dev.slicer.codec.CodecMode;
+import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.SizeBound;
 import dev.slicer.codec.TensorShape;
 import dev.slicer.planner.search.Theta;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The codec's own {@code B_UB} ({@link SizeBound}) for fp32 features: the planner's production size model. */
+/**
+ * The codec's own {@code B_UB} ({@link SizeBound}) for fp32 features: the planner's production size model. For an
+ * ECSQ byte budget the bound is the budget (frames are exactly that long), and the smallest frame is that of an
+ * all-zero tensor of the shape: the coarsest step the encoder searches (64 x RMS) codes every value of a tensor of up
+ * to 1024 elements as zero (no value exceeds 32 x RMS there), so such a budget fits every tensor of the shape.
+ */
 public final class CodecSizeBound implements FrameSizeModel {
     public static final CodecSizeBound INSTANCE = new CodecSizeBound();
+
+    /**
+     * Budgets from this size up are never probed: the all-zero frame is tens of bytes at any size (40 B measured
+     * from [16, 64] to [8192, 1024]), and larger tensors' few escapes cost bytes per thousand elements.
+     */
+    static final long PROBE_BELOW = 64 * 1024;
+
+    /** Smallest ECSQ frame per (shape, prediction). */
+    private static final int MAX_CACHED = 4096;
+
+    private final Map<List<Object>, Long> smallest = new ConcurrentHashMap<>();
 
     private CodecSizeBound() {}
 
     @Override
     public long maxFrameBytes(TensorShape shape, Theta theta) {
         return SizeBound.maxFrameBytes(shape, theta.toCodecSettings());
+    }
+
+    @Override
+    public long minFrameBytes(TensorShape shape, Theta theta) {
+        CodecSettings s = theta.toCodecSettings();
+        if (theta.mode() != CodecMode.ECSQ
+                || !s.hasBudget()
+                || shape.elementCount() == 0
+                || s.budgetBytes(shape.elementCount()) >= PROBE_BELOW) {
+            return 0;
+        }
+        if (smallest.size() > MAX_CACHED) {
+            smallest.clear(); // bounded: recomputing is cheap
+        }
+        return smallest.computeIfAbsent(
+                List.of(java.util.Arrays.toString(shape.dims()), theta.predict()),
+                k -> zeroFrameBytes(shape, theta.predict()));
+    }
+
+    /** The frame of an all-zero tensor at a fixed step: every code zero, the least any ECSQ frame of it can be. */
+    private static long zeroFrameBytes(TensorShape shape, boolean predict) {
+        CodecSettings fixed = CodecSettings.ecsq().step(1).predict(predict).build();
+        return FrameEncoder.create().encode(new float[shape.elementCount()], shape, fixed).length;
     }
 }

@@ -14,7 +14,8 @@ import dev.slicer.planner.split.ArBudget;
  * tensors), the encode time {@code zeta} on the profiling device and the fidelity (measured, else {@link
  * FidelityPrior}). For AR it also holds the hand-off frame for every step w (the layer-l states of {@code prompt +
  * w - 1} positions); these series are replaced by their running maximum over w, which keeps them upper bounds and
- * makes them monotone, so the latest feasible w can be found by bisection.
+ * makes them monotone, so the latest feasible w can be found by bisection. A setting the codec cannot encode at a
+ * candidate (an ECSQ byte budget below its smallest frame) has fidelity {@link #UNUSABLE} there.
  */
 public final class CostTable {
     private final SplitProfile profile;
@@ -48,9 +49,15 @@ public final class CostTable {
             for (int t = 0; t < settings; t++) {
                 Theta theta = grid.get(t);
                 int cell = c.index() * settings + t;
-                frameBytes[cell] = checkedBytes(size.maxFrameBytes(shape, theta), theta, c) + c.sideBytes();
-                zeta[cell] = checkedSeconds(time.encodeSeconds(c.codedElements(), theta), theta, c);
-                fidelity[cell] = fidelityOf(profile, theta, c.index());
+                boolean usable = ar == null ? size.encodable(shape, theta) : arEncodable(size, ar, c, theta);
+                frameBytes[cell] = checkedBytes(size.maxFrameBytes(shape, theta), usable, theta, c) + c.sideBytes();
+                if (usable && measured && profile.distortion().exclusion(theta, c.index()) != null) {
+                    usable = false; // calibration could not encode this cell: never planned
+                }
+                zeta[cell] = usable
+                        ? checkedSeconds(time.encodeSeconds(c.codedElements(), theta), theta, c)
+                        : Double.POSITIVE_INFINITY;
+                fidelity[cell] = usable ? fidelityOf(profile, theta, c.index()) : UNUSABLE;
             }
         }
         if (ar == null) {
@@ -69,10 +76,14 @@ public final class CostTable {
                 for (int t = 0; t < settings; t++) {
                     Theta theta = grid.get(t);
                     int cell = c.index() * settings + t;
+                    // never chosen where unusable: the time model may have no entry for a setting no frame can use
+                    boolean usable = fidelity[cell] != UNUSABLE;
                     TensorShape one = TensorShape.of(1, hidden);
-                    tokenBytes[cell] = checkedBytes(size.maxFrameBytes(one, theta), theta, c)
+                    tokenBytes[cell] = checkedBytes(size.maxFrameBytes(one, theta), usable, theta, c)
                             + ceilDiv(c.sideBytes(), Math.max(1, c.sampleRows()));
-                    tokenZeta[cell] = checkedSeconds(time.encodeSeconds(hidden, theta), theta, c);
+                    tokenZeta[cell] = usable
+                            ? checkedSeconds(time.encodeSeconds(hidden, theta), theta, c)
+                            : Double.POSITIVE_INFINITY;
                     int base = cell * steps;
                     long maxBytes = 0;
                     double maxZeta = 0;
@@ -83,8 +94,10 @@ public final class CostTable {
                                 "AR hand-off tensor too large at candidate " + c.name());
                         TensorShape shape = TensorShape.of((int) rows, hidden);
                         long side = ceilDiv(c.sideBytes() * rows, Math.max(1, c.sampleRows()));
-                        long bytes = checkedBytes(size.maxFrameBytes(shape, theta), theta, c) + side;
-                        double z = checkedSeconds(time.encodeSeconds(rows * hidden, theta), theta, c);
+                        long bytes = checkedBytes(size.maxFrameBytes(shape, theta), usable, theta, c) + side;
+                        double z = usable
+                                ? checkedSeconds(time.encodeSeconds(rows * hidden, theta), theta, c)
+                                : Double.POSITIVE_INFINITY;
                         maxBytes = Math.max(maxBytes, bytes);
                         maxZeta = Math.max(maxZeta, z);
                         handoffBytes[base + w - 1] = maxBytes;
@@ -93,6 +106,22 @@ public final class CostTable {
                 }
             }
         }
+    }
+
+    /**
+     * The fidelity of a cell the codec cannot encode (an ECSQ byte budget below the smallest frame of its tensor, or
+     * a cell the calibration excluded): below every floor, so no selector ever picks it.
+     */
+    public static final double UNUSABLE = Double.NEGATIVE_INFINITY;
+
+    /**
+     * AR frames of a setting at a candidate: the smallest hand-off ({@code prompt} positions; larger ones only hold
+     * more) and one token's frame. Both must encode, else the setting is unusable there.
+     */
+    private static boolean arEncodable(FrameSizeModel size, ArBudget ar, SplitCandidate c, Theta theta) {
+        int hidden = c.hiddenSize();
+        return size.encodable(TensorShape.of(Math.max(1, ar.promptTokens()), hidden), theta)
+                && size.encodable(TensorShape.of(1, hidden), theta);
     }
 
     /** Single-shot costs. */
@@ -118,9 +147,11 @@ public final class CostTable {
         return (a + b - 1) / b;
     }
 
-    private static long checkedBytes(long bytes, Theta theta, SplitCandidate c) {
+    /** A usable cell's bound must be positive (a frame has a header); an unusable one's may be 0 (a tiny budget). */
+    private static long checkedBytes(long bytes, boolean usable, Theta theta, SplitCandidate c) {
         InvalidPlanInputException.require(
-                bytes > 0, "frame bound for " + theta.id() + " at " + c.name() + " must be > 0, got " + bytes);
+                bytes > 0 || (!usable && bytes == 0),
+                "frame bound for " + theta.id() + " at " + c.name() + " must be > 0, got " + bytes);
         return bytes;
     }
 
@@ -177,6 +208,7 @@ public final class CostTable {
         return zeta[candidate * settings + setting];
     }
 
+    /** Measured (or prior) fidelity; {@link #UNUSABLE} where the codec cannot encode the cell's frames. */
     public double fidelity(int candidate, int setting) {
         return fidelity[candidate * settings + setting];
     }

@@ -10,4 +10,18 @@ import dev.slicer.planner.search.Theta;
 @FunctionalInterface
 public interface FrameSizeModel {
     long maxFrameBytes(TensorShape shape, Theta theta);
+
+    /**
+     * The smallest frame the codec can produce for this shape and these knobs. A setting whose {@link #maxFrameBytes}
+     * is below it cannot be encoded at this shape (an ECSQ byte budget too small for the tensor) and is never
+     * planned there. 0 (anything encodes) unless a model knows better.
+     */
+    default long minFrameBytes(TensorShape shape, Theta theta) {
+        return 0;
+    }
+
+    /** Whether the codec can encode a tensor of this shape with these knobs. */
+    default boolean encodable(TensorShape shape, Theta theta) {
+        return maxFrameBytes(shape, theta) >= minFrameBytes(shape, theta);
+    }
 }

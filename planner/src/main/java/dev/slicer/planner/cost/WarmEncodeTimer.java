@@ -63,33 +63,41 @@ public final class WarmEncodeTimer {
                         .mapToLong(t -> SizeBound.maxFrameBytes(full, t.toCodecSettings()))
                         .max()
                         .orElseThrow())];
+        // an ECSQ byte budget too small for the tensor encodes nothing: such a setting is timed at the full size only
+        // (per element), or not at all when even that does not fit (it is never planned at such sizes)
+        List<Theta> atFull = thetas.stream()
+                .filter(t -> CodecSizeBound.INSTANCE.encodable(full, t))
+                .toList();
         for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
-            for (Theta t : thetas) {
-                encoder.encode(values, 0, pass % 2 == 0 ? full : half, t.toCodecSettings(), frame, 0);
+            TensorShape shape = pass % 2 == 0 ? full : half;
+            for (Theta t : atFull) {
+                if (shape == full || CodecSizeBound.INSTANCE.encodable(half, t)) {
+                    encoder.encode(values, 0, shape, t.toCodecSettings(), frame, 0);
+                }
             }
         }
         Map<String, LinearCodecTimeModel.Coefficients> timed = new TreeMap<>();
         double nFull = (double) rows * cols;
         double nHalf = (double) (rows / 2) * cols;
-        for (Theta t : thetas) {
+        for (Theta t : atFull) {
             CodecSettings cs = t.toCodecSettings();
             // an edge encodes one setting over and over: time each in a burst after a few untimed encodes of it
             double f = burst(encoder, values, full, cs, frame);
-            double h = burst(encoder, values, half, cs, frame);
+            double h = CodecSizeBound.INSTANCE.encodable(half, t) ? burst(encoder, values, half, cs, frame) : f;
             double slope = (f - h) / (nFull - nHalf);
             double fixed = f - slope * nFull;
-            if (slope < 0 || fixed < 0) {
-                // noise inverted the two points: charge everything per element at the full size (exact there)
+            if (slope <= 0 || fixed < 0) {
+                // noise inverted the two points (or no half): charge everything per element at the full size
                 slope = f / nFull;
                 fixed = 0;
             }
             timed.put(key(t), new LinearCodecTimeModel.Coefficients(fixed, slope));
         }
-        // a setting outside the grid uses its mode's (and rANS choice's) most expensive measured line
+        // a setting outside the grid (or not encodable here) uses its mode's most expensive measured line
         Map<String, LinearCodecTimeModel.Coefficients> entries = new TreeMap<>();
-        settings.forEach(t -> entries.put(t.id(), timed.get(key(t))));
+        settings.stream().filter(t -> timed.containsKey(key(t))).forEach(t -> entries.put(t.id(), timed.get(key(t))));
         Map<String, LinearCodecTimeModel.Coefficients> modes = new TreeMap<>();
-        for (Theta t : thetas) {
+        for (Theta t : atFull) {
             LinearCodecTimeModel.Coefficients c = timed.get(key(t));
             modes.merge(
                     LinearCodecTimeModel.modeKey(t),

@@ -131,11 +131,7 @@ public record SplitProfile(
      * the table has it; otherwise the prior applies (and the plan says so).
      */
     public SplitProfile fixedTo(Theta theta) {
-        List<Double> v = distortion == null ? null : distortion.valuesFor(theta);
-        DistortionTable kept = v == null
-                ? null
-                : new DistortionTable(distortion.metric(), distortion.samples(), java.util.Map.of(theta.id(), v));
-        return withDistortion(List.of(theta), kept);
+        return withDistortion(List.of(theta), distortion == null ? null : distortion.only(theta));
     }
 
     public SplitProfile withDistortion(List<Theta> grid, DistortionTable table) {

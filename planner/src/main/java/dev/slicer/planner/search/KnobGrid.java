@@ -14,7 +14,7 @@ import java.util.TreeMap;
 /**
  * The knob settings SLICER-Search may choose from, grouped the way the paper searches them.
  *
- * <p>A <em>family</em> is a codec mode (LOSSLESS, TOPK, TS_TABQ). Inside a family the settings fall into
+ * <p>A <em>family</em> is a codec mode (LOSSLESS, ECSQ, TOPK, TS_TABQ). Inside a family the settings fall into
  * <em>levels</em> ordered from least to most harmful to accuracy: TOPK by sparsity s ascending (step 2 of the
  * paper: raise s only if needed), TS_TABQ by bit cap qbit descending, ECSQ by byte budget descending, LOSSLESS
  * has one level. Inside a level the
@@ -30,6 +30,8 @@ public final class KnobGrid {
     private static final int STANDARD_QBIT = 8;
     private static final double STANDARD_DELTA = 0.02;
     private static final double STANDARD_OUTLIERS = 0.01;
+    /** ECSQ byte budgets, bits per element: from near-lossless fidelity down to 32x compression. */
+    private static final double[] STANDARD_ECSQ_BITS = {6, 4, 3, 2, 1.5, 1};
 
     private final List<Theta> thetas;
     private final int[][][] families;
@@ -52,9 +54,9 @@ public final class KnobGrid {
     /**
      * The default grid: lossless; TOPK with s in {0.25, 0.5, 0.75, 0.875, 0.9375}, M+/M- in {1/1, 2/2, 4/4, 8/8},
      * lambda in {0, 0.1}, qbit 8, delta 0.02; TS/TAB-Q with 1% outliers and qbit in {8, 6, 4, 3}; each with rANS
-     * off and on (89 settings, 45 distinct fidelities since rANS is lossless). ECSQ byte-budget settings
-     * ({@link Theta#ecsq}) are planned exactly when a grid lists them; the standard grid does not yet (the
-     * calibration of tiny features at 1-2 bits per element is not settled).
+     * off and on; ECSQ with channel prediction at exact byte budgets of {6, 4, 3, 2, 1.5, 1} bits per element (95
+     * settings). ECSQ frames are exactly the budget, so the planned bytes are the sent bytes; a budget below the
+     * smallest frame of a tensor is never planned for it (see {@code CostTable#UNUSABLE}).
      */
     public static KnobGrid standard() {
         List<Theta> out = new ArrayList<>();
@@ -70,6 +72,9 @@ public final class KnobGrid {
             for (int q : STANDARD_TABQ_BITS) {
                 out.add(Theta.tsTabq(STANDARD_OUTLIERS, q, STANDARD_DELTA, rans));
             }
+        }
+        for (double bits : STANDARD_ECSQ_BITS) {
+            out.add(Theta.ecsq(bits, true));
         }
         return new KnobGrid(out);
     }

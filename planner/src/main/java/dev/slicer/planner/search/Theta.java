@@ -200,6 +200,14 @@ public record Theta(
         };
     }
 
+    /**
+     * Whether a distinct setting differs from this one only in rANS (then both may share one measured fidelity when
+     * they decode bit-equal). False for ECSQ, which always codes with rANS and so is its own twin.
+     */
+    public boolean hasRansTwin() {
+        return !withEntropy(!entropy).equals(this);
+    }
+
     /** The id of the same knobs without rANS: rANS is lossless, so both share one measured fidelity. */
     @JsonIgnore
     public String fidelityKey() {

@@ -121,6 +121,33 @@ class PlanCliTest {
     }
 
     @Test
+    void calibrateMeasuresOrExcludesEveryCellIncludingEcsqBudgets() throws Exception {
+        // the tiny Llama's features are small (1-2 bits per element is tens of bytes): every ECSQ cell of the
+        // standard grid must come out measured or excluded with a reason, never empty
+        java.nio.file.Path out = java.nio.file.Path.of("target", "calibrate-test", "tiny-llama.json");
+        java.nio.file.Files.createDirectories(out.getParent());
+        Result r = run("calibrate", "--model", "builtin:tiny-llama", "--samples", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        var p = dev.slicer.planner.plan.PlanJson.read(
+                java.nio.file.Files.readString(out), dev.slicer.planner.model.SplitProfile.class);
+        var table = p.distortion();
+        int cells = 0;
+        for (var t : dev.slicer.planner.search.KnobGrid.standard().thetas()) {
+            if (t.mode() != dev.slicer.codec.CodecMode.ECSQ) {
+                continue;
+            }
+            for (int c = 0; c < p.candidates().size(); c++) {
+                boolean measured = !Double.isNaN(table.lookup(t, c));
+                assertThat(measured || table.exclusion(t, c) != null)
+                        .as(t.id() + " at " + c)
+                        .isTrue();
+                cells += measured ? 1 : 0;
+            }
+        }
+        assertThat(cells).isPositive();
+    }
+
+    @Test
     void planCheckNeedsARealModel() {
         Result r = run("check", "--model", "synthetic:4", "--latency", "50ms", "--memory", "512Mi");
         assertThat(r.code()).isEqualTo(2);
