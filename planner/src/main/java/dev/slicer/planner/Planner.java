@@ -88,12 +88,14 @@ public final class Planner {
         List<String> names =
                 profile.candidates().stream().map(SplitCandidate::name).toList();
         List<String> assumptions = new ArrayList<>();
-        assumptions.add("frame sizes are the codec's conservative bound B_UB (all kept values at qbit bits plus exact"
-                + " index and header bits); rows are planned at each bucket's lower bound");
+        assumptions.add("frame sizes are the codec's B_UB: exact for ECSQ byte budgets (the frame is the budget), an"
+                + " upper bound for the other modes (all kept values at qbit bits plus exact index and header bits);"
+                + " rows are planned at each bucket's lower bound");
         assumptions.add("offloading rows meet D minus the back-end queueing delay; local-only rows meet D");
         assumptions.add(
                 measuredFidelity
-                        ? "fidelity is the measured mean output cosine (distortion table in the profile)"
+                        ? "fidelity is the measured output cosine (distortion table in the profile, "
+                                + profile.distortion().metric() + ")"
                         : FidelityPrior.description());
         assumptions.addAll(profile.assumptions());
         return new Plan(
