@@ -30,8 +30,12 @@ public final class KnobGrid {
     private static final int STANDARD_QBIT = 8;
     private static final double STANDARD_DELTA = 0.02;
     private static final double STANDARD_OUTLIERS = 0.01;
-    /** ECSQ byte budgets, bits per element: from near-lossless fidelity down to 32x compression. */
-    private static final double[] STANDARD_ECSQ_BITS = {6, 4, 3, 2, 1.5, 1};
+    /**
+     * ECSQ byte budgets, bits per element: from near-lossless fidelity down to 32x compression. 12 bits is there for
+     * small frames: one token of a 64-wide state at 6 bits is 48 B, too small to code reliably (see CodecSizeBound),
+     * at 12 bits 96 B.
+     */
+    private static final double[] STANDARD_ECSQ_BITS = {12, 6, 4, 3, 2, 1.5, 1};
 
     private final List<Theta> thetas;
     private final int[][][] families;
@@ -54,8 +58,8 @@ public final class KnobGrid {
     /**
      * The default grid: lossless; TOPK with s in {0.25, 0.5, 0.75, 0.875, 0.9375}, M+/M- in {1/1, 2/2, 4/4, 8/8},
      * lambda in {0, 0.1}, qbit 8, delta 0.02; TS/TAB-Q with 1% outliers and qbit in {8, 6, 4, 3}; each with rANS
-     * off and on; ECSQ with channel prediction at exact byte budgets of {6, 4, 3, 2, 1.5, 1} bits per element (95
-     * settings). ECSQ frames are exactly the budget, so the planned bytes are the sent bytes; a budget below the
+     * off and on; ECSQ with channel prediction at exact byte budgets of {12, 6, 4, 3, 2, 1.5, 1} bits per element
+     * (96 settings). ECSQ frames are exactly the budget, so the planned bytes are the sent bytes; a budget below the
      * smallest frame of a tensor is never planned for it (see {@code CostTable#UNUSABLE}).
      */
     public static KnobGrid standard() {

@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 /** ECSQ byte budgets in the planner: exact sizes, which shapes they can encode, and tables that say why not. */
 class EcsqBudgetTest {
 
-    private static final double[] STANDARD_BITS = {6, 4, 3, 2, 1.5, 1};
+    private static final double[] STANDARD_BITS = {12, 6, 4, 3, 2, 1.5, 1};
 
     @Test
     void theStandardGridPlansEcsqAtEveryBudgetLevel() {
         List<Theta> ecsq = KnobGrid.standard().thetas().stream()
                 .filter(t -> t.mode() == dev.slicer.codec.CodecMode.ECSQ)
                 .toList();
-        assertThat(ecsq).extracting(Theta::bitsPerElement).containsExactly(6.0, 4.0, 3.0, 2.0, 1.5, 1.0);
+        assertThat(ecsq).extracting(Theta::bitsPerElement).containsExactly(12.0, 6.0, 4.0, 3.0, 2.0, 1.5, 1.0);
         assertThat(ecsq).allMatch(Theta::predict).noneMatch(Theta::hasRansTwin);
         assertThat(Theta.topK(0.5, 1, 1, 0, 8, 0.02, true).hasRansTwin()).isTrue();
         assertThat(Theta.lossless().hasRansTwin()).isTrue();
@@ -44,7 +44,7 @@ class EcsqBudgetTest {
     void encodableIffTheEncoderFitsTheBudgetAndThenExactly(
             @ForAll @IntRange(min = 1, max = 24) int rows,
             @ForAll @IntRange(min = 1, max = 96) int cols,
-            @ForAll @IntRange(min = 0, max = 5) int level,
+            @ForAll @IntRange(min = 0, max = 6) int level,
             @ForAll @IntRange(min = 0, max = 2) int kind,
             @ForAll long seed) {
         Theta theta = Theta.ecsq(STANDARD_BITS[level], true);

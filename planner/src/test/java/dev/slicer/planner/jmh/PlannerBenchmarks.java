@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Planner speed on one core, for a synthetic 32-candidate model (BERT-base-shaped features, standard 95-setting knob
+ * Planner speed on one core, for a synthetic 32-candidate model (BERT-base-shaped features, standard 96-setting knob
  * grid, the codec's real B_UB). Run with {@code ./mvnw -q -pl planner test-compile exec:exec}.
  *
  * <ul>
