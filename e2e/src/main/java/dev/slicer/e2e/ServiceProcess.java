@@ -34,6 +34,22 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(
             Path root, String module, String name, int httpPort, Map<String, String> props, Path logDir)
             throws IOException {
+        return start(root, module, name, httpPort, props, Map.of(), logDir);
+    }
+
+    /**
+     * Starts {@code module}'s quarkus-run.jar with system properties and environment variables (a pod's container
+     * env, as a kubelet would pass it).
+     */
+    public static ServiceProcess start(
+            Path root,
+            String module,
+            String name,
+            int httpPort,
+            Map<String, String> props,
+            Map<String, String> env,
+            Path logDir)
+            throws IOException {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(
@@ -54,8 +70,9 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add(jar.toString());
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Process p = pb.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         p.getOutputStream().close();

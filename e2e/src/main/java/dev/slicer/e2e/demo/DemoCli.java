@@ -1,0 +1,100 @@
+package dev.slicer.e2e.demo;
+
+import dev.slicer.crds.v1alpha1.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./slicer demo}: the whole fleet on this machine, one scenario, a table, a PNG and an HTML report. */
+@Command(
+        name = "slicer demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the SLICER fleet on loopback: a Kubernetes API, the operator, one back-end and N edges as processes,"
+                    + " Prometheus, client traffic; degrades and restores one edge's link, then raises the load.",
+            "Ends with: demo: edges=N requests=R failed=F replans=P adaptation_s=T if_compression=X fidelity=F"
+                    + " apiserver=real|mock"
+        })
+public final class DemoCli implements Callable<Integer> {
+    @Option(names = "--duration", defaultValue = "60s", description = "traffic time (default ${DEFAULT-VALUE})")
+    String duration;
+
+    @Option(names = "--edges", defaultValue = "4", description = "edge processes (default ${DEFAULT-VALUE})")
+    int edges;
+
+    @Option(
+            names = "--model",
+            defaultValue = "builtin:minilm",
+            description = "the model (default ${DEFAULT-VALUE}; the demo's fidelity reference is MiniLM's)")
+    String model;
+
+    @Option(names = "--ar", description = "also run the autoregressive scenario (not available yet)")
+    boolean ar;
+
+    @Option(names = "--no-prometheus", description = "run without Prometheus")
+    boolean noPrometheus;
+
+    @Option(names = "--out", description = "where the PNG, HTML report and logs go (default target/demo)")
+    Path out;
+
+    @Option(names = "--root", hidden = true, defaultValue = ".")
+    Path root;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoCli()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (ar) {
+            System.err.println("slicer demo: --ar needs the autoregressive back-end (/v1/completions), which has not"
+                    + " landed yet");
+            return 2;
+        }
+        if (!model.equals("builtin:minilm")) {
+            System.err.println("slicer demo: only builtin:minilm is supported (the fidelity reference and the example"
+                    + " resource are MiniLM's)");
+            return 2;
+        }
+        if (edges < 1 || edges > 16) {
+            System.err.println("slicer demo: --edges must be 1..16");
+            return 2;
+        }
+        Duration d = Durations.parse(duration);
+        Path r = root.toAbsolutePath().normalize();
+        Path o = (out == null ? r.resolve("target/demo") : out).toAbsolutePath();
+        boolean live =
+                System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+        AtomicReference<Demo> running = new AtomicReference<>();
+        Thread hook = new Thread(() -> {
+            Demo demo = running.getAndSet(null);
+            if (demo != null) {
+                System.out.println("\nslicer demo: interrupted; stopping every process it started ...");
+                try {
+                    demo.close();
+                } catch (Exception e) {
+                    System.err.println("slicer demo: cleanup: " + e);
+                }
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        Demo demo = Demo.create(new Demo.Options(r, o, edges, model, !noPrometheus, live, System.out));
+        running.set(demo);
+        Demo.Result result;
+        try {
+            demo.bringUp();
+            result = Scenario.run(demo, d, demo.table());
+        } finally {
+            if (running.getAndSet(null) != null) {
+                demo.close();
+            }
+        }
+        System.out.println(result.summary());
+        return 0;
+    }
+}

@@ -1,0 +1,306 @@
+package dev.slicer.e2e.demo;
+
+import dev.slicer.e2e.Ports;
+import dev.slicer.e2e.ServiceProcess;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Stands in for the kubelet, kube-proxy and cluster DNS on one machine. It reads the objects the operator writes
+ * and runs them as processes: the back-end Deployment's container with exactly its environment (mount paths moved
+ * under a pod directory, ports moved to free loopback ones, the plan ConfigMap laid out as the kubelet mounts it and
+ * updated in place when the operator changes it), and one edge per emulated device from the edge DaemonSet's
+ * container env (the device's class and memory budget as a per-class DaemonSet would set them, the node name for
+ * the edge id, the back-end Service name resolved to loopback). The Deployment's status reports the ready replicas.
+ */
+public final class LocalKubelet implements AutoCloseable {
+    private final KubernetesClient kube;
+    private final String namespace;
+    private final String fleet;
+    private final Path root;
+    private final Path podsDir;
+    private final Path logDir;
+    private final List<Device> devices;
+    private final BiConsumer<String, String> onPlan;
+    private final int grpcPort = Ports.free();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private ServiceProcess backend;
+    private ConfigMapVolume planVolume;
+    private String planResourceVersion;
+    private final Map<String, ServiceProcess> edges = new LinkedHashMap<>();
+    private int reportedReady = -1;
+
+    /**
+     * @param onPlan called with (hash, plan.json) whenever the plan ConfigMap's content reaches the back-end's volume
+     */
+    public LocalKubelet(
+            KubernetesClient kube,
+            String namespace,
+            String fleet,
+            Path root,
+            Path runDir,
+            Path logDir,
+            List<Device> devices,
+            BiConsumer<String, String> onPlan) {
+        this.kube = kube;
+        this.namespace = namespace;
+        this.fleet = fleet;
+        this.root = root;
+        this.podsDir = runDir.resolve("pods");
+        this.logDir = logDir;
+        this.devices = List.copyOf(devices);
+        this.onPlan = onPlan;
+    }
+
+    /** One pass: start what exists and is not running, sync the plan volume, report readiness. */
+    public synchronized void sync() throws IOException {
+        Deployment d = kube.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(fleet + "-backend")
+                .get();
+        ConfigMap plan = kube.configMaps()
+                .inNamespace(namespace)
+                .withName(fleet + "-plan")
+                .get();
+        if (d != null && backend == null) {
+            startBackend(d, plan);
+        } else if (plan != null && planVolume != null) {
+            syncPlan(plan);
+        }
+        DaemonSet ds = kube.apps()
+                .daemonSets()
+                .inNamespace(namespace)
+                .withName(fleet + "-edge")
+                .get();
+        if (ds != null && backend != null && edges.isEmpty()) {
+            startEdges(ds);
+        }
+        if (d != null) {
+            reportStatus(d);
+        }
+    }
+
+    private void startBackend(Deployment d, ConfigMap plan) throws IOException {
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        Path podDir = podsDir.resolve(fleet + "-backend-0");
+        for (VolumeMount m : c.getVolumeMounts()) {
+            Volume v = pod.getVolumes().stream()
+                    .filter(x -> x.getName().equals(m.getName()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("volume " + m.getName() + " is not declared"));
+            Path dir = under(podDir, m.getMountPath());
+            if (v.getConfigMap() != null && v.getConfigMap().getName().equals(fleet + "-plan")) {
+                planVolume = new ConfigMapVolume(dir);
+                if (plan != null) {
+                    syncPlan(plan);
+                }
+            } else {
+                Files.createDirectories(dir); // emptyDir and the like
+            }
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar e : c.getEnv()) {
+            if (e.getValueFrom() != null) {
+                throw new IllegalStateException("back-end env " + e.getName() + " uses valueFrom, which this kubelet"
+                        + " stand-in does not resolve");
+            }
+            env.put(e.getName(), remount(podDir, c, e.getValue()));
+        }
+        int http = Ports.free();
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(http));
+        env.put("QUARKUS_GRPC_SERVER_HOST", "127.0.0.1");
+        env.put("QUARKUS_GRPC_SERVER_PORT", Integer.toString(grpcPort));
+        backend = ServiceProcess.start(root, "gpu-backend", fleet + "-backend-0", http, Map.of(), env, logDir);
+    }
+
+    private void syncPlan(ConfigMap plan) throws IOException {
+        String rv = plan.getMetadata().getResourceVersion();
+        if (Objects.equals(rv, planResourceVersion) || plan.getData() == null) {
+            return;
+        }
+        planVolume.write(plan.getData());
+        planResourceVersion = rv;
+        onPlan.accept(
+                plan.getData().getOrDefault("plan.hash", ""), plan.getData().getOrDefault("plan.json", ""));
+    }
+
+    private void startEdges(DaemonSet ds) throws IOException {
+        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (Device dev : devices) {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (EnvVar e : c.getEnv()) {
+                env.put(e.getName(), resolve(e, dev));
+            }
+            // a DaemonSet per device class would carry these two (EdgeDaemonSetDependent picks them by pod labels)
+            env.put("SLICER_EDGE_DEVICE_CLASS", dev.deviceClass());
+            env.put("SLICER_EDGE_MEMORY_BUDGET", dev.memoryBudget());
+            // the demo's network: an emulated uplink whose rate it sets and changes (PUT /slicer/link)
+            env.put("SLICER_EDGE_LINK_EMULATION", "true");
+            int http = Ports.free();
+            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(http));
+            edges.put(dev.name(), ServiceProcess.start(root, "edge-runtime", dev.name(), http, Map.of(), env, logDir));
+        }
+    }
+
+    /** The container's value for one edge: the node name for a fieldRef, Service names resolved to loopback. */
+    private String resolve(EnvVar e, Device dev) {
+        if (e.getValueFrom() != null) {
+            var ref = e.getValueFrom().getFieldRef();
+            if (ref != null && "spec.nodeName".equals(ref.getFieldPath())) {
+                return dev.name();
+            }
+            throw new IllegalStateException(
+                    "edge env " + e.getName() + " uses a valueFrom this stand-in does not resolve");
+        }
+        String service = fleet + "-backend." + namespace + ".svc:";
+        return e.getValue().startsWith(service) ? "127.0.0.1:" + grpcPort : e.getValue();
+    }
+
+    private void reportStatus(Deployment d) {
+        int ready = backend != null && backend.alive() && ready(backend.httpPort()) ? 1 : 0;
+        if (ready == reportedReady) {
+            return;
+        }
+        int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        kube.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(d.getMetadata().getName())
+                .editStatus(x -> {
+                    x.setStatus(new DeploymentStatusBuilder()
+                            .withObservedGeneration(x.getMetadata().getGeneration())
+                            .withReplicas(backend == null ? 0 : 1)
+                            .withUpdatedReplicas(backend == null ? 0 : 1)
+                            .withReadyReplicas(ready)
+                            .withAvailableReplicas(ready)
+                            .withUnavailableReplicas(Math.max(0, desired - ready))
+                            .build());
+                    return x;
+                });
+        reportedReady = ready;
+    }
+
+    private boolean ready(int port) {
+        try {
+            return http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Waits (bounded) until the back-end and every edge are started and ready. */
+    public void awaitFleet(Duration timeout) throws InterruptedException, IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            sync();
+            synchronized (this) {
+                if (backend != null && edges.size() == devices.size()) {
+                    break;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("the operator did not create the back-end Deployment and edge"
+                        + " DaemonSet within " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        Duration left = Duration.ofNanos(
+                Math.max(end - System.nanoTime(), Duration.ofSeconds(30).toNanos()));
+        backend.awaitReady(left);
+        for (ServiceProcess e : edges.values()) {
+            e.awaitReady(left);
+        }
+        sync();
+    }
+
+    public synchronized ServiceProcess backend() {
+        return backend;
+    }
+
+    public synchronized Map<String, ServiceProcess> edges() {
+        return Map.copyOf(edges);
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    /** Replicas the operator asks for (spec) and the kubelet runs (ready). */
+    public int[] replicas() {
+        Deployment d = kube.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(fleet + "-backend")
+                .get();
+        int spec =
+                d == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas();
+        return new int[] {spec, Math.max(reportedReady, 0)};
+    }
+
+    private static Path under(Path podDir, String mountPath) {
+        return podDir.resolve(mountPath.substring(1));
+    }
+
+    private static String remount(Path podDir, Container c, String value) {
+        for (VolumeMount m : c.getVolumeMounts()) {
+            if (value.equals(m.getMountPath()) || value.startsWith(m.getMountPath() + "/")) {
+                return under(podDir, m.getMountPath())
+                        + value.substring(m.getMountPath().length());
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        List<ServiceProcess> all = new ArrayList<>(edges.values());
+        if (backend != null) {
+            all.add(backend);
+        }
+        for (ServiceProcess p : all) {
+            p.close();
+        }
+        try {
+            ConfigMapVolume.deleteTree(podsDir);
+        } catch (IOException e) {
+            // best effort: the run directory is the caller's to remove
+        }
+    }
+}

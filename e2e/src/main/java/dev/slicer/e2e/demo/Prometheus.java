@@ -1,0 +1,254 @@
+package dev.slicer.e2e.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slicer.e2e.Ports;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Prometheus server (Debian's {@code prometheus}) on a free loopback port, scraping the fleet from file-based
+ * target lists with the labels the operator's monitors would attach ({@code namespace}, {@code slicer_dev_fleet} on
+ * the back-end; edges without the fleet label, since the back-end re-exports their reports per device class), and
+ * recording rules for what the operator queries. Its data directory lives under the run directory and is removed
+ * on close.
+ */
+public final class Prometheus implements AutoCloseable {
+    /** The scrape interval; the demo's adaptation goal is two of them. */
+    public static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(2);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path binary;
+    private final Path dir;
+    private final Path logDir;
+    private final int port = Ports.free();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private Prometheus(Path binary, Path dir, Path logDir) {
+        this.binary = binary;
+        this.dir = dir;
+        this.logDir = logDir;
+    }
+
+    /**
+     * The prometheus binary: on the PATH, or installed by {@code e2e/src/main/sh/ensure-prometheus.sh} (apt, as root).
+     */
+    public static Optional<Path> find(Path root) {
+        try {
+            Process p = new ProcessBuilder(
+                            "sh",
+                            root.resolve("e2e/src/main/sh/ensure-prometheus.sh").toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0 && !out.isEmpty()
+                    ? Optional.of(Path.of(out))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the configuration and starts the server; targets are set later with {@link #targets}. */
+    public static Prometheus start(Path binary, Path runDir, Path logDir, String namespace, String fleet)
+            throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(runDir.resolve("prometheus"));
+        Prometheus p = new Prometheus(binary, dir, logDir);
+        Files.writeString(dir.resolve("prometheus.yml"), config(namespace, fleet));
+        Files.writeString(dir.resolve("rules.yml"), rules());
+        p.targets(List.of(), List.of(), List.of());
+        p.startProcess();
+        return p;
+    }
+
+    static String config(String namespace, String fleet) {
+        String every = SCRAPE_INTERVAL.toSeconds() + "s";
+        return """
+                global:
+                  scrape_interval: %1$s
+                  evaluation_interval: %1$s
+                rule_files: [rules.yml]
+                scrape_configs:
+                  - job_name: slicer-backend
+                    metrics_path: /q/metrics
+                    file_sd_configs: [{files: [targets-backend.json], refresh_interval: %1$s}]
+                    relabel_configs:
+                      - {target_label: namespace, replacement: %2$s}
+                      - {target_label: slicer_dev_fleet, replacement: %3$s}
+                  - job_name: slicer-edge
+                    metrics_path: /q/metrics
+                    file_sd_configs: [{files: [targets-edge.json], refresh_interval: %1$s}]
+                    relabel_configs:
+                      - {target_label: namespace, replacement: %2$s}
+                  - job_name: slicer-operator
+                    metrics_path: /q/metrics
+                    file_sd_configs: [{files: [targets-operator.json], refresh_interval: %1$s}]
+                """
+                .formatted(every, namespace, fleet);
+    }
+
+    /**
+     * Recording rules for the series the operator reads (FleetMetricsReader): link goodput per device class, mean
+     * stage durations, mean back-end queue delay, back-end busy seconds per second and request rate, per fleet.
+     */
+    static String rules() {
+        String by = "namespace, slicer_dev_fleet";
+        String w = "[30s]";
+        return """
+                groups:
+                  - name: slicer-fleet
+                    rules:
+                      - record: slicer:edge_link_goodput_bytes_per_second:avg
+                        expr: avg by (%1$s, device_class) (slicer_edge_link_goodput_bytes_per_second)
+                      - record: slicer:edge_stage_duration_seconds:mean
+                        expr: sum by (%1$s, device_class, stage) (rate(slicer_edge_stage_duration_seconds_sum%2$s)) / sum by (%1$s, device_class, stage) (rate(slicer_edge_stage_duration_seconds_count%2$s))
+                      - record: slicer:backend_queue_delay_seconds:mean
+                        expr: sum by (%1$s) (rate(slicer_backend_queue_delay_seconds_sum%2$s)) / sum by (%1$s) (rate(slicer_backend_queue_delay_seconds_count%2$s))
+                      - record: slicer:backend_batch_size:mean
+                        expr: sum by (%1$s) (rate(slicer_backend_batch_size_sum%2$s)) / sum by (%1$s) (rate(slicer_backend_batch_size_count%2$s))
+                      - record: slicer:backend_compute_seconds:rate
+                        expr: sum by (%1$s) (rate(slicer_backend_compute_seconds_total%2$s))
+                      - record: slicer:backend_requests:rate
+                        expr: sum by (%1$s) (rate(slicer_edge_stage_duration_seconds_count{stage="backend"}%2$s))
+                """
+                .formatted(by, w);
+    }
+
+    /** Replaces the scrape targets ({@code host:port} each); Prometheus re-reads the files within one interval. */
+    public void targets(List<String> backends, List<String> edges, List<String> operators) throws IOException {
+        write("targets-backend.json", backends);
+        write("targets-edge.json", edges);
+        write("targets-operator.json", operators);
+    }
+
+    private void write(String file, List<String> targets) throws IOException {
+        Path tmp = dir.resolve(file + ".tmp");
+        Files.writeString(tmp, JSON.writeValueAsString(List.of(java.util.Map.of("targets", targets))));
+        Files.move(
+                tmp,
+                dir.resolve(file),
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void startProcess() throws IOException, InterruptedException {
+        Files.createDirectories(logDir);
+        process = new ProcessBuilder(
+                        binary.toString(),
+                        "--config.file=" + dir.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--storage.tsdb.retention.time=1h",
+                        "--web.listen-address=127.0.0.1:" + port)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        logDir.resolve("prometheus.log").toFile()))
+                .start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!ready()) {
+            if (!process.isAlive() || System.nanoTime() > end) {
+                throw new IllegalStateException(
+                        "prometheus did not become ready; see " + logDir.resolve("prometheus.log"));
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    public boolean ready() {
+        try {
+            return http.send(
+                                    HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Stops the server (a Prometheus outage); {@link #restart} brings it back on the same port and data. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        startProcess();
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The first value of an instant query, if any (the demo's table reads its recording rules). */
+    public OptionalDouble scalar(String query) {
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    url() + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+            if (result.isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            double v = Double.parseDouble(result.get(0).path("value").path(1).asText("NaN"));
+            return Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalDouble.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalDouble.empty();
+        }
+    }
+
+    public Path configFile() {
+        return dir.resolve("prometheus.yml");
+    }
+
+    public Path rulesFile() {
+        return dir.resolve("rules.yml");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        try {
+            ConfigMapVolume.deleteTree(dir);
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

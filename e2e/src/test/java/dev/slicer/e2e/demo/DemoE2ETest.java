@@ -1,0 +1,249 @@
+package dev.slicer.e2e.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.split.RowKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The demo's scenario, shortened, on the whole local fleet (API server, operator, back-end, two edges, Prometheus,
+ * traffic): the plan converges, a degraded link moves its edge to a cheaper row and back, the operator restarts
+ * without rewriting what is unchanged, a Prometheus outage keeps the plan and reports MetricsAvailable=False, and at
+ * the end no request was lost and the report renders in headless Chromium. One fleet for all steps (ordered).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DemoE2ETest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path OUT = Path.of("target", "demo-e2e").toAbsolutePath();
+    static final Duration STEP = Duration.ofSeconds(90);
+    static Demo demo;
+    static Demo.Result result;
+
+    @BeforeAll
+    static void start() throws Exception {
+        demo = Demo.start(new Demo.Options(ROOT, OUT, 2, "builtin:minilm", true, false, System.out));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    static String degraded() {
+        return Scenario.degradedDevice(demo);
+    }
+
+    static Optional<PlanRow> row(String device) {
+        return demo.rowOf(demo.stats().get(device));
+    }
+
+    @Test
+    @Order(1)
+    void thePlanConvergesAndEveryEdgeServesFromIt() {
+        await().atMost(STEP).untilAsserted(() -> {
+            var plan = demo.plans().current();
+            assertThat(plan).as("a plan reached the back-end's volume").isPresent();
+            for (EdgeStats s : demo.stats().values()) {
+                EdgeStats.Reply last = s.last();
+                assertThat(last).as(s.device().name() + " answered").isNotNull();
+                assertThat(last.plan())
+                        .as("edges apply the published plan")
+                        .isEqualTo(plan.get().hash());
+                assertThat(row(s.device().name())).as("its row is in the plan").isPresent();
+            }
+        });
+        assertThat(demo.condition("Planned"))
+                .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(demo.kubelet().replicas()[1])
+                .as("the back-end replica is ready")
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void aDegradedLinkMovesItsEdgeToACheaperRowAndBackAfterRestoration() throws Exception {
+        String device = degraded();
+        await().atMost(STEP).until(() -> row(device).filter(r -> r.kind() == RowKind.SPLIT), Optional::isPresent);
+        demo.degradeLink(device, Scenario.DEGRADED_RATE);
+        Demo.Adapted a = await().atMost(STEP)
+                .until(() -> demo.adaptations().stream().findFirst(), Optional::isPresent)
+                .orElseThrow();
+        PlanRow before = a.from();
+        PlanRow after = a.to();
+        System.out.printf(
+                "adaptation: %s from %s %s (%d B) to %s %s (%d B) in %.2f s (scrape interval %d s)%n",
+                device,
+                before.splitName(),
+                PlanHistory.knobs(before),
+                before.predictedBytes(),
+                after.splitName(),
+                PlanHistory.knobs(after),
+                after.predictedBytes(),
+                a.seconds(),
+                Prometheus.SCRAPE_INTERVAL.toSeconds());
+        assertThat(before.kind()).as("the edge split before its link degraded").isEqualTo(RowKind.SPLIT);
+        assertThat(after.predictedBytes()).isLessThan(before.predictedBytes());
+        assertThat(after.split())
+                .as("a shallower split or the same split harder compressed")
+                .isLessThanOrEqualTo(before.split());
+
+        demo.restoreLink(device);
+        await().atMost(STEP)
+                .until(() -> row(device).filter(r -> r.predictedBytes() > after.predictedBytes()), Optional::isPresent);
+    }
+
+    @Test
+    @Order(3)
+    void aRestartedOperatorTakesOverWithoutRewritingUnchangedObjects() throws Exception {
+        KubernetesClient kube = demo.api().client();
+        Map<String, String> before = versions(kube);
+        String planHash = demo.plans().current().orElseThrow().hash();
+        long answered = answered();
+        demo.stopOperator();
+        // the fleet keeps serving with the last plan while no operator runs
+        await().atMost(STEP).until(() -> answered() > answered + 4);
+        demo.startOperatorAgain();
+        await().atMost(STEP).until(() -> demo.operatorMetric("slicer_operator_reconcile_duration_seconds_count") >= 1);
+        Map<String, String> after = versions(kube);
+        assertThat(after.get("service")).isEqualTo(before.get("service"));
+        assertThat(after.get("daemonset")).isEqualTo(before.get("daemonset"));
+        assertThat(after.get("deployment")).isEqualTo(before.get("deployment"));
+        if (demo.plans().current().orElseThrow().hash().equals(planHash)) {
+            assertThat(after.get("plan"))
+                    .as("an unchanged plan is not written again")
+                    .isEqualTo(before.get("plan"));
+        }
+        assertThat(failed()).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void aPrometheusOutageKeepsThePlanAndServingAndReplanningResumesAfter() throws Exception {
+        assumeTrue(demo.prometheus().isPresent(), "Prometheus is not installed");
+        String hash = demo.plans().current().orElseThrow().hash();
+        demo.stopPrometheus();
+        await().atMost(STEP).until(() -> demo.condition("MetricsAvailable")
+                .map(c -> c.getStatus().equals("False"))
+                .orElse(false));
+        double plannedDuringOutage = demo.operatorMetric("slicer_operator_plan_duration_seconds_count");
+        long answered = answered();
+        await().atMost(STEP).until(() -> answered() > answered + 4);
+        assertThat(demo.plans().current().orElseThrow().hash())
+                .as("the plan is kept")
+                .isEqualTo(hash);
+        assertThat(demo.operatorMetric("slicer_operator_plan_duration_seconds_count"))
+                .as("no planning without metrics")
+                .isEqualTo(plannedDuringOutage);
+
+        demo.startPrometheus();
+        await().atMost(STEP).until(() -> demo.condition("MetricsAvailable")
+                .map(c -> c.getStatus().equals("True"))
+                .orElse(false));
+        await().atMost(STEP)
+                .until(() -> demo.operatorMetric("slicer_operator_plan_duration_seconds_count") > plannedDuringOutage);
+        assertThat(failed()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void noRequestIsLostAndBytesAndFidelityMeetThePlan() throws Exception {
+        demo.setLoad(3);
+        long answered = answered();
+        await().atMost(STEP).until(() -> answered() > answered + 10);
+        result = demo.finish();
+        System.out.println(result.summary());
+        long counted = demo.stats().values().stream()
+                .mapToLong(s -> s.ok() + s.failed())
+                .sum();
+        assertThat(result.requests()).isEqualTo(counted).isPositive();
+        assertThat(result.failed()).as("failures by status: %s", failures()).isZero();
+        assertThat(result.ifCompression())
+                .as("the codec shrinks split requests' features")
+                .isGreaterThan(2);
+        assertThat(result.fidelity())
+                .as("mean output cosine against the unsplit model")
+                .isGreaterThanOrEqualTo(0.98);
+        assertThat(result.png()).isRegularFile();
+        assertThat(result.html()).isRegularFile();
+    }
+
+    @Test
+    @Order(6)
+    void theReportRendersItsChartsInHeadlessChromium() throws Exception {
+        assumeTrue(result != null, "the scenario did not finish");
+        Optional<Path> chromium = Chromium.find(ROOT);
+        assumeTrue(chromium.isPresent(), "chromium is not installed");
+        String dom = Chromium.dumpDom(chromium.get(), result.html());
+        assertThat(dom).contains("data-charts=\"2\"").contains("data-charts-rendered=\"2\"");
+        Path shot = Chromium.screenshot(chromium.get(), result.html(), OUT.resolve("report-screenshot.png"));
+        assertThat(Files.size(shot)).isGreaterThan(10_000);
+        System.out.println("report screenshot: " + shot);
+    }
+
+    static long answered() {
+        return demo.stats().values().stream().mapToLong(EdgeStats::ok).sum();
+    }
+
+    static long failed() {
+        return demo.stats().values().stream().mapToLong(EdgeStats::failed).sum();
+    }
+
+    static String failures() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        demo.stats().forEach((k, v) -> m.put(k, v.failures()));
+        return m.toString();
+    }
+
+    static Map<String, String> versions(KubernetesClient kube) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put(
+                "service",
+                rv(kube.services()
+                        .inNamespace(Demo.NAMESPACE)
+                        .withName("minilm-backend")
+                        .get()));
+        v.put(
+                "daemonset",
+                rv(kube.apps()
+                        .daemonSets()
+                        .inNamespace(Demo.NAMESPACE)
+                        .withName("minilm-edge")
+                        .get()));
+        v.put(
+                "deployment",
+                rv(kube.apps()
+                        .deployments()
+                        .inNamespace(Demo.NAMESPACE)
+                        .withName("minilm-backend")
+                        .get()));
+        v.put(
+                "plan",
+                rv(kube.configMaps()
+                        .inNamespace(Demo.NAMESPACE)
+                        .withName("minilm-plan")
+                        .get()));
+        return v;
+    }
+
+    static String rv(HasMetadata o) {
+        return o == null ? null : o.getMetadata().getResourceVersion();
+    }
+}
