@@ -12,8 +12,8 @@ public final class Patterns {
     /** A DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric. */
     public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
-    /** A URI with a scheme. */
-    public static final String URI = "^[a-zA-Z][a-zA-Z0-9+.-]*://\\S+$";
+    /** A URI with a scheme, or {@code builtin:NAME} (a model the services carry or generate themselves). */
+    public static final String URI = "^([a-zA-Z][a-zA-Z0-9+.-]*://\\S+|builtin:[a-z0-9]([-a-z0-9]*[a-z0-9])?)$";
 
     /** An http or https URL. */
     public static final String HTTP_URL = "^https?://\\S+$";

@@ -57,7 +57,8 @@ public class ModelSpec {
     @Size(max = 2048)
     @JsonPropertyDescription("Where the ONNX model is fetched from, as a URI with a scheme, e.g."
             + " https://models.example.com/resnet50.onnx, oci://registry/models/minilm:1, or file:///models/model.onnx"
-            + " for a file baked into the images.")
+            + " for a file baked into the images; or builtin:NAME for a model the services carry (builtin:minilm,"
+            + " builtin:tiny-resnet, builtin:tiny-llama).")
     private String uri;
 
     @Required
