@@ -17,22 +17,7 @@ public final class Chromium {
     private Chromium() {}
 
     public static Optional<Path> find(Path root) {
-        try {
-            Process p = new ProcessBuilder(
-                            "sh",
-                            root.resolve("e2e/src/main/sh/ensure-chromium.sh").toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0 && !out.isEmpty()
-                    ? Optional.of(Path.of(out))
-                    : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return Local.ensure(root, "ensure-chromium.sh");
     }
 
     /** The page's DOM once loaded (its load handlers have run). */

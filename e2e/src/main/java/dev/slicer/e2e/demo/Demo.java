@@ -210,17 +210,18 @@ public final class Demo implements AutoCloseable {
 
         say("waiting for the operator's back-end Deployment and edge DaemonSet, then for the processes ...");
         kubelet.awaitFleet(Duration.ofMinutes(4));
-        for (Device dev : devices) {
-            stats.put(dev.name(), new EdgeStats(dev));
-            setLink(dev.name(), dev.linkBytesPerSecond());
-        }
-        targets();
         sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-sampler");
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+        // until the traffic starts, only the kubelet stand-in runs (the timeline starts with the traffic)
+        sampler.scheduleWithFixedDelay(this::syncQuietly, 1, 1, TimeUnit.SECONDS);
+        for (Device dev : devices) {
+            stats.put(dev.name(), new EdgeStats(dev));
+            setLink(dev.name(), dev.linkBytesPerSecond());
+        }
+        targets();
 
         List<String> sentences = SampleSentences.load().subList(0, 32);
         say("computing the unsplit model's outputs for fidelity ...");
@@ -233,18 +234,23 @@ public final class Demo implements AutoCloseable {
         startNanos = System.nanoTime();
         plans.rebase();
         event("traffic starts");
+        // the sampler also drives the kubelet stand-in: plan changes reach the back-end within a second
+        sampler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
     }
 
     static String modelName(String uri) {
         return uri.startsWith("builtin:") ? uri.substring("builtin:".length()) : uri;
     }
 
-    /** The profile for {@code model}, calibrated on this machine once and cached under e2e/target. */
+    /**
+     * The profile for {@code model}, calibrated on this machine and cached under e2e/target until the planner (whose
+     * settings grid the profile measures) is rebuilt.
+     */
     static Path profile(Path root, String model) throws IOException {
         Path cache = root.resolve("e2e/target/demo-cache");
         Files.createDirectories(cache);
         Path file = cache.resolve(model.replaceAll("[^A-Za-z0-9._-]", "_") + "-profile.json");
-        if (Files.isRegularFile(file)) {
+        if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() > plannerBuilt()) {
             return file;
         }
         Path tmp = cache.resolve(file.getFileName() + ".tmp");
@@ -257,6 +263,19 @@ public final class Demo implements AutoCloseable {
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return file;
+    }
+
+    /** When the planner on the class path was built (its jar, or the newest file of its classes directory). */
+    static long plannerBuilt() throws IOException {
+        Path code;
+        try {
+            code = Path.of(PlanCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        try (var files = Files.walk(code)) {
+            return files.mapToLong(f -> f.toFile().lastModified()).max().orElse(Long.MAX_VALUE);
+        }
     }
 
     private void startOperator() throws IOException, InterruptedException {
@@ -419,6 +438,17 @@ public final class Demo implements AutoCloseable {
         timeline.event(seconds(), label);
         if (table != null) {
             table.note(label);
+        }
+    }
+
+    private void syncQuietly() {
+        if (table != null) {
+            return; // the tick took over
+        }
+        try {
+            kubelet.sync();
+        } catch (Exception | Error e) {
+            say("demo: kubelet: " + e);
         }
     }
 

@@ -48,22 +48,7 @@ public final class Prometheus implements AutoCloseable {
      * The prometheus binary: on the PATH, or installed by {@code e2e/src/main/sh/ensure-prometheus.sh} (apt, as root).
      */
     public static Optional<Path> find(Path root) {
-        try {
-            Process p = new ProcessBuilder(
-                            "sh",
-                            root.resolve("e2e/src/main/sh/ensure-prometheus.sh").toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0 && !out.isEmpty()
-                    ? Optional.of(Path.of(out))
-                    : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return Local.ensure(root, "ensure-prometheus.sh");
     }
 
     /** Writes the configuration and starts the server; targets are set later with {@link #targets}. */
@@ -172,20 +157,7 @@ public final class Prometheus implements AutoCloseable {
     }
 
     public boolean ready() {
-        try {
-            return http.send(
-                                    HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
-                                            .timeout(Duration.ofSeconds(2))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Local.answers200(http, url() + "/-/ready");
     }
 
     public String url() {
