@@ -269,7 +269,11 @@ public final class Demo implements AutoCloseable {
     static long plannerBuilt() throws IOException {
         Path code;
         try {
-            code = Path.of(PlanCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            code = Path.of(PlanCli.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
         }
