@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.slicer.model.builtin.BuiltinModels;
-import dev.slicer.model.split.HostTensor;
-import dev.slicer.model.split.ModelRunner;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
-import dev.slicer.model.text.TextTokenizer;
 import dev.slicer.planner.cli.PlanCli;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
@@ -30,9 +27,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,7 +57,7 @@ class FleetE2ETest {
     static final Path WORK = Path.of("target", "e2e").toAbsolutePath();
 
     static SplittableModel model;
-    static ModelRunner whole;
+    static UnsplitReference reference;
     static Fleet fleet;
     static Path planFile;
     static List<String> sentences;
@@ -68,7 +66,7 @@ class FleetE2ETest {
     static void start() throws Exception {
         Files.createDirectories(WORK);
         model = SplittableModel.load(MODEL);
-        whole = new ModelRunner(model.model(), "reference");
+        reference = new UnsplitReference(model, MODEL);
         sentences = SampleSentences.load().subList(0, 24);
         planFile = WORK.resolve("plan.json");
         Files.deleteIfExists(planFile);
@@ -88,8 +86,8 @@ class FleetE2ETest {
         if (fleet != null) {
             fleet.close();
         }
-        if (whole != null) {
-            whole.close();
+        if (reference != null) {
+            reference.close();
         }
     }
 
@@ -102,27 +100,6 @@ class FleetE2ETest {
         Path tmp = WORK.resolve("plan.json.tmp");
         Files.writeString(tmp, PlanJson.write(plan, true), StandardCharsets.UTF_8);
         Files.move(tmp, planFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    static float[] reference(String text) {
-        TextTokenizer.Batch b = TextTokenizer.minilm().encodeBatch(List.of(text), 256);
-        long[] shape = {1, b.length()};
-        Map<String, HostTensor> in = new LinkedHashMap<>();
-        in.put("input_ids", HostTensor.ofLongs(shape, b.inputIds()));
-        in.put("attention_mask", HostTensor.ofLongs(shape, b.attentionMask()));
-        in.put("token_type_ids", HostTensor.ofLongs(shape, b.tokenTypeIds()));
-        String out = model.model().getGraph().getOutput(0).getName();
-        return whole.run(in).get(out).floats();
-    }
-
-    static double cosine(float[] x, float[] y) {
-        double dot = 0, nx = 0, ny = 0;
-        for (int i = 0; i < x.length; i++) {
-            dot += (double) x[i] * y[i];
-            nx += (double) x[i] * x[i];
-            ny += (double) y[i] * y[i];
-        }
-        return dot / Math.sqrt(nx * ny);
     }
 
     static double maxAbsDiff(float[] x, float[] y) {
@@ -163,7 +140,7 @@ class FleetE2ETest {
                 assertThat(r.ok()).as(r.body().toString()).isTrue();
                 assertThat(r.fallback()).as("fallback cause").isNull();
                 assertThat(r.split()).isEqualTo(split);
-                double d = maxAbsDiff(r.floats(0), reference(text));
+                double d = maxAbsDiff(r.floats(0), reference.output(text));
                 System.out.printf("lossless: split %d edge %d max_abs_diff=%.2e%n", split, i, d);
                 assertThat(d).as("split %d edge %d", split, i).isLessThan(1e-4);
             }
@@ -206,7 +183,7 @@ class FleetE2ETest {
             assertThat(r.ok()).as(r.body().toString()).isTrue();
             assertThat(r.fallback()).as("fallback cause").isNull();
             rowSplit = r.split();
-            min = Math.min(min, cosine(r.floats(0), reference(text)));
+            min = Math.min(min, reference.cosine(text, r.floats(0)));
         }
         System.out.printf(
                 "fidelity: plan %s split %d min_output_cosine=%.5f over %d sentences%n",
@@ -348,5 +325,79 @@ class FleetE2ETest {
         }
         assertThat(fleet.edges())
                 .allSatisfy(e -> assertThat(e.alive()).as("no edge restarted").isTrue());
+    }
+
+    @Test
+    @Order(6)
+    void theRunningFleetExportsExactlyTheContractedMetrics() throws Exception {
+        for (int i = 0; i < EDGES; i++) {
+            OipClient.Reply r = edge(i).infer("minilm", List.of("counted everywhere"));
+            assertThat(r.ok()).as(r.body().toString()).isTrue();
+        }
+        MetricsContract contract = MetricsContract.load(ROOT.resolve("helm/metrics-contract.txt"));
+        Set<String> fleetWide = new TreeSet<>();
+        for (ServiceProcess e : fleet.edges()) {
+            Scrape s = Scrape.of(e);
+            assertThat(families(s, contract)).as(e.name()).isEqualTo(contract.names("slicer_edge_"));
+            assertThat(labelValues(s, "slicer_edge_stage_duration_seconds_count", "stage"))
+                    .as("%s stages", e.name())
+                    .isEqualTo(contract.values("slicer_edge_stage_duration_seconds", "stage")
+                            .orElseThrow());
+            assertTypes(s, contract, e.name());
+            fleetWide.addAll(families(s, contract));
+        }
+        Scrape b = Scrape.of(fleet.backend());
+        // the back-end's own metrics and the edge reports re-exported under the edges' names (all but the split in
+        // use, which only the edge process knows)
+        Set<String> backend = new TreeSet<>(contract.names("slicer_backend_"));
+        backend.addAll(contract.names("slicer_edge_"));
+        backend.remove("slicer_edge_split_layer");
+        assertThat(families(b, contract)).as("back-end").isEqualTo(backend);
+        assertThat(labelValues(b, "slicer_backend_rejected_total", "reason"))
+                .isEqualTo(contract.values("slicer_backend_rejected_total", "reason")
+                        .orElseThrow());
+        assertThat(contract.values("slicer_backend_compute_seconds_total", "execution_provider")
+                        .orElseThrow())
+                .containsAll(labelValues(b, "slicer_backend_compute_seconds_total", "execution_provider"));
+        assertThat(labelValues(b, "slicer_edge_if_bytes_total", "device_class")).containsExactly("unset");
+        assertThat(b.value("slicer_edge_if_bytes_total", "device_class", "unset"))
+                .isPositive();
+        assertTypes(b, contract, "back-end");
+        fleetWide.addAll(families(b, contract));
+
+        Set<String> served = new TreeSet<>(contract.names("slicer_"));
+        served.removeAll(contract.names("slicer_operator_")); // exported by the operator, not part of this fleet
+        assertThat(fleetWide)
+                .as("the fleet exports every service metric of the contract, and only those")
+                .isEqualTo(served);
+    }
+
+    /** The contract metrics a scrape exports (every slicer_* series mapped to its metric). */
+    static Set<String> families(Scrape s, MetricsContract contract) {
+        Set<String> out = new TreeSet<>();
+        s.samples().stream()
+                .map(Scrape.Sample::name)
+                .filter(n -> n.startsWith("slicer_"))
+                .map(contract::family)
+                .forEach(out::add);
+        return out;
+    }
+
+    static Set<String> labelValues(Scrape s, String series, String label) {
+        Set<String> out = new TreeSet<>();
+        s.samples().stream()
+                .filter(x -> x.name().equals(series) && x.labels().containsKey(label))
+                .forEach(x -> out.add(x.labels().get(label)));
+        return out;
+    }
+
+    static void assertTypes(Scrape s, MetricsContract contract, String who) {
+        s.declaredTypes().forEach((family, type) -> {
+            if (family.startsWith("slicer_") && !family.endsWith("_max")) {
+                assertThat(type)
+                        .as("%s: type of %s", who, family)
+                        .isEqualTo(contract.types().get(family));
+            }
+        });
     }
 }
