@@ -22,6 +22,7 @@ final class RbacAllowlist {
             Map.entry("/services", ALL_WRITE),
             Map.entry("/configmaps", ALL_WRITE),
             Map.entry("/pods", Set.of("get", "list", "watch")),
+            Map.entry("batch/jobs", ALL_WRITE),
             Map.entry("/events", Set.of("create", "patch")),
             Map.entry("events.k8s.io/events", Set.of("create", "patch")),
             Map.entry("monitoring.coreos.com/servicemonitors", ALL_WRITE),

@@ -11,6 +11,8 @@ import dev.slicer.operator.dependent.EdgePodMonitorDependent;
 import dev.slicer.operator.dependent.MonitoringCrdPresent;
 import dev.slicer.operator.dependent.PlanAvailable;
 import dev.slicer.operator.dependent.PlanConfigMapDependent;
+import dev.slicer.operator.dependent.ProfileMissing;
+import dev.slicer.operator.dependent.ProfilingJobDependent;
 import dev.slicer.operator.reconcile.FleetEvents;
 import dev.slicer.operator.reconcile.FleetObserver;
 import dev.slicer.operator.reconcile.InvalidSpecException;
@@ -39,6 +41,10 @@ import java.time.Instant;
 @Workflow(
         dependents = {
             @Dependent(name = "plan", type = PlanConfigMapDependent.class, reconcilePrecondition = PlanAvailable.class),
+            @Dependent(
+                    name = "profiler",
+                    type = ProfilingJobDependent.class,
+                    reconcilePrecondition = ProfileMissing.class),
             @Dependent(name = "backend", type = BackendDeploymentDependent.class),
             @Dependent(name = "backend-service", type = BackendServiceDependent.class),
             @Dependent(

@@ -10,6 +10,7 @@ import dev.slicer.crds.v1alpha1.spec.EdgesSpec;
 import dev.slicer.crds.v1alpha1.spec.ModelSpec;
 import dev.slicer.crds.v1alpha1.spec.PolicySpec;
 import dev.slicer.crds.v1alpha1.spec.SloSpec;
+import dev.slicer.operator.planning.ModelDigest;
 import dev.slicer.planner.cost.LinearCodecTimeModel;
 import dev.slicer.planner.model.DistortionTable;
 import dev.slicer.planner.model.SplitCandidate;
@@ -27,6 +28,8 @@ import java.util.TreeMap;
 
 /** Test resources: a SplitInference and a small synthetic model profile. */
 public final class Fixtures {
+    /** The model of {@link #splitInference}; {@link #profileConfigMap} carries its digest. */
+    public static final String MODEL_URI = "https://models.example/encoder.onnx";
 
     public static final String NAMESPACE = "test";
 
@@ -34,7 +37,7 @@ public final class Fixtures {
 
     public static SplitInference splitInference(String name, String metricsUrl) {
         ModelSpec model = new ModelSpec();
-        model.setUri("https://models.example/encoder.onnx");
+        model.setUri(MODEL_URI);
         model.setTask(ModelSpec.Task.TEXT_EMBEDDING);
         DeviceClassSpec phone = new DeviceClassSpec();
         phone.setName("phone");
@@ -120,6 +123,7 @@ public final class Fixtures {
                 .withNewMetadata()
                 .withName(fleet + "-profile")
                 .withNamespace(NAMESPACE)
+                .addToAnnotations(ModelDigest.ANNOTATION, ModelDigest.of(MODEL_URI))
                 .endMetadata()
                 .addToData("profile.json", PlanJson.write(profile(), false))
                 .build();

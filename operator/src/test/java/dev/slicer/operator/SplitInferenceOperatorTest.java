@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.operator.dependent.Names;
+import dev.slicer.operator.planning.ModelDigest;
 import dev.slicer.operator.reconcile.PublishedPlan;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -246,6 +248,38 @@ class SplitInferenceOperatorTest {
                 .until(() -> !hash.equals(
                         child(ConfigMap.class, "epsilon-plan").getData().get(PublishedPlan.HASH_KEY)));
         assertThat(ERRORS).extracting(LogRecord::getMessage).isEmpty();
+    }
+
+    @Test
+    void withoutAProfileForItsModelTheProfilingJobRunsAndAValidProfileEndsIt() {
+        SplitInference si = Fixtures.splitInference("zeta", prometheus.url());
+        si.getMetadata().setUid(null);
+        si.getMetadata().setGeneration(null);
+        client.resource(si).create();
+        String job = "zeta-profiler-" + ModelDigest.of(Fixtures.MODEL_URI).substring(0, 12);
+        Job j = awaitChild(Job.class, job);
+        var pod = j.getSpec().getTemplate().getSpec();
+        assertThat(pod.getInitContainers().get(0).getArgs()).containsSubsequence("--model", Fixtures.MODEL_URI);
+        assertThat(pod.getContainers().get(0).getEnv())
+                .anySatisfy(e -> assertThat(e.getValue()).isEqualTo(ModelDigest.of(Fixtures.MODEL_URI)));
+        assertThat(j.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertOwnedBy(o, get("zeta")));
+
+        // a profile made for another model is refused: no plan, the Job stays, the status says why
+        ConfigMap wrong = Fixtures.profileConfigMap("zeta");
+        wrong.getMetadata().getAnnotations().put(ModelDigest.ANNOTATION, ModelDigest.of("builtin:minilm"));
+        client.resource(wrong).create();
+        reconcileTwice("zeta");
+        assertThat(child(ConfigMap.class, "zeta-plan")).isNull();
+        assertThat(child(Job.class, job)).isNotNull();
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(get("zeta").getStatus().getConditions())
+                        .anySatisfy(c -> assertThat(c.getMessage()).contains("is not for " + Fixtures.MODEL_URI)));
+
+        // what the Job writes (the digest of the resource's URI) is accepted: a plan, and the Job is gone
+        client.resource(Fixtures.profileConfigMap("zeta")).update();
+        reconcileTwice("zeta");
+        awaitChild(ConfigMap.class, "zeta-plan");
+        await().atMost(TIMEOUT).until(() -> child(Job.class, job) == null);
     }
 
     private SplitInference create(String name, boolean withEdges) {

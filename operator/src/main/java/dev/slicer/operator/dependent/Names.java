@@ -21,6 +21,7 @@ public final class Names {
     public static final String COMPONENT_BACKEND = "backend";
     public static final String COMPONENT_EDGE = "edge";
     public static final String COMPONENT_PLAN = "plan";
+    public static final String COMPONENT_PROFILER = "profiler";
 
     public static final int HTTP_PORT = 8080;
     public static final int GRPC_PORT = 9000;
@@ -41,6 +42,17 @@ public final class Names {
 
     public static String profile(SplitInference si) {
         return si.getMetadata().getName() + "-profile";
+    }
+
+    /**
+     * The profiling Job: named after the model digest too, so a new model URI gets a new Job (a Job's pod template
+     * cannot change). At most 63 characters (the Job controller labels its pods with the name).
+     */
+    public static String profiler(SplitInference si) {
+        String digest = dev.slicer.operator.planning.ModelDigest.of(
+                si.getSpec().getModel().getUri());
+        String base = si.getMetadata().getName();
+        return base.substring(0, Math.min(base.length(), 40)) + "-profiler-" + digest.substring(0, 12);
     }
 
     /** Labels selecting the pods of one component (stable: used in immutable selectors). */
