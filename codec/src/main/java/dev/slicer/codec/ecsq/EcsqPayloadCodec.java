@@ -11,6 +11,8 @@ import dev.slicer.codec.bits.ByteIo;
 import dev.slicer.codec.frame.PayloadCodec;
 import dev.slicer.codec.frame.SymbolStream;
 import dev.slicer.codec.rans.RansCoder;
+import dev.slicer.codec.simd.EcsqLanes;
+import dev.slicer.codec.simd.Simd;
 
 /**
  * ECSQ: entropy-coded uniform scalar quantization. One step {@code D = step x RMS} per tensor; with {@code predict}
@@ -37,8 +39,22 @@ public final class EcsqPayloadCodec implements PayloadCodec {
     static final int MAX_Q = (Integer.MAX_VALUE - DIRECT) / 2;
 
     static final float PRED_WEIGHT = 0.8f;
+
     /** Largest step: keeps {@code q x D} finite for every fp32 input. */
     static final double MAX_STEP = 0x1p120;
+
+    /** Eight-lane quantization and reconstruction ({@link EcsqLanes}: the same bytes and values as the scalar rule). */
+    private final boolean simd;
+
+    /** Uses {@link EcsqLanes} when {@link Simd#enabled()}. */
+    public EcsqPayloadCodec() {
+        this(Simd.enabled());
+    }
+
+    /** {@code simd} true needs {@link Simd#available()}. */
+    public EcsqPayloadCodec(boolean simd) {
+        this.simd = simd;
+    }
 
     private final SymbolStream stream = new SymbolStream(new RansCoder());
     private byte[] symbols = new byte[0];
@@ -228,15 +244,31 @@ public final class EcsqPayloadCodec implements PayloadCodec {
 
     /** The RMS; rejects NaN and infinity (lossy modes take finite input only). */
     private static double rms(float[] x, int off, int t) {
-        double ss = 0;
-        for (int i = 0; i < t; i++) {
-            double v = x[off + i];
-            ss += v * v;
+        // four running sums: one would wait on the latency of each addition
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (int end = t & ~3; i < end; i += 4) {
+            double v0 = x[off + i];
+            double v1 = x[off + i + 1];
+            double v2 = x[off + i + 2];
+            double v3 = x[off + i + 3];
+            s0 += v0 * v0;
+            s1 += v1 * v1;
+            s2 += v2 * v2;
+            s3 += v3 * v3;
         }
+        for (; i < t; i++) {
+            double v = x[off + i];
+            s0 += v * v;
+        }
+        double ss = (s0 + s1) + (s2 + s3);
         if (!Double.isFinite(ss)) {
-            for (int i = 0; i < t; i++) {
-                if (!Float.isFinite(x[off + i])) {
-                    throw new NonFiniteInputException(i, x[off + i]);
+            for (int k = 0; k < t; k++) {
+                if (!Float.isFinite(x[off + k])) {
+                    throw new NonFiniteInputException(k, x[off + k]);
                 }
             }
         }
@@ -283,18 +315,19 @@ public final class EcsqPayloadCodec implements PayloadCodec {
         java.util.Arrays.fill(sum, 0, cols, 0f);
         float inv = 1f / d;
         byte[] sym = symbols;
-        for (int r = 0, i = 0; r < rows; r++) {
+        int lanes = simd ? cols - cols % EcsqLanes.LANES : 0;
+        for (int r = 0, i = 0; r < rows; r++, i += cols) {
             float w = r == 0 ? 0f : PRED_WEIGHT / r;
-            for (int j = 0; j < cols; j++, i++) {
-                float pred = w * sum[j];
-                int q = clamp(Math.round((x[off + i] - pred) * inv));
-                sum[j] += pred + q * d;
-                int z = (q << 1) ^ (q >> 31);
-                if (z < DIRECT) {
-                    sym[i] = (byte) z;
-                } else {
-                    sym[i] = large(z);
+            int j = 0;
+            for (; j < lanes; j += EcsqLanes.LANES) {
+                if (!EcsqLanes.quantize(x, off + i + j, sum, j, w, inv, d, sym, i + j)) {
+                    for (int k = j; k < j + EcsqLanes.LANES; k++) {
+                        quantizeOne(x[off + i + k], sum, k, w, inv, d, i + k);
+                    }
                 }
+            }
+            for (; j < cols; j++) {
+                quantizeOne(x[off + i + j], sum, j, w, inv, d, i + j);
             }
         }
         for (int j = 0; j < cols; j++) {
@@ -303,6 +336,15 @@ public final class EcsqPayloadCodec implements PayloadCodec {
             }
         }
         return true;
+    }
+
+    /** The scalar rule of {@link EcsqLanes#quantize}: round to nearest even, then the symbol and its raw bits. */
+    private void quantizeOne(float v, float[] sum, int j, float w, float inv, float d, int i) {
+        float pred = w * sum[j];
+        int q = clamp((int) Math.rint((v - pred) * inv));
+        sum[j] += pred + q * d;
+        int z = (q << 1) ^ (q >> 31);
+        symbols[i] = z < DIRECT ? (byte) z : large(z);
     }
 
     private static int clamp(int q) {
@@ -395,23 +437,36 @@ public final class EcsqPayloadCodec implements PayloadCodec {
         }
         float[] sum = sums;
         java.util.Arrays.fill(sum, 0, cols, 0f);
-        byte[] sym = symbols;
+        int lanes = simd ? cols - cols % EcsqLanes.LANES : 0;
         long bits = 0;
-        for (int r = 0, i = 0; r < rows; r++) {
+        for (int r = 0, i = 0; r < rows; r++, i += cols) {
             float w = r == 0 ? 0f : PRED_WEIGHT / r;
-            for (int j = 0; j < cols; j++, i++) {
-                int s = sym[i] & 0xFF;
-                int z = s < DIRECT ? s : code(s);
-                bits += s < DIRECT ? 0 : s - DIRECT;
-                int q = (z >>> 1) ^ -(z & 1);
-                float y = w * sum[j] + q * d;
-                if (!Float.isFinite(y)) {
-                    throw new MalformedFrameException(0, "ECSQ value " + i + " is not finite");
+            int j = 0;
+            for (; j < lanes; j += EcsqLanes.LANES) {
+                if (!EcsqLanes.reconstruct(symbols, i + j, sum, j, w, d, dst, dstOff + i + j)) {
+                    for (int k = j; k < j + EcsqLanes.LANES; k++) {
+                        bits += reconstructOne(sum, k, w, d, dst, dstOff, i + k);
+                    }
                 }
-                sum[j] += y;
-                dst[dstOff + i] = y;
+            }
+            for (; j < cols; j++) {
+                bits += reconstructOne(sum, j, w, d, dst, dstOff, i + j);
             }
         }
         return bits;
+    }
+
+    /** The scalar rule of {@link EcsqLanes#reconstruct}; returns the raw bits read. */
+    private int reconstructOne(float[] sum, int j, float w, float d, float[] dst, int dstOff, int i) {
+        int s = symbols[i] & 0xFF;
+        int z = s < DIRECT ? s : code(s);
+        int q = (z >>> 1) ^ -(z & 1);
+        float y = w * sum[j] + q * d;
+        if (!Float.isFinite(y)) {
+            throw new MalformedFrameException(0, "ECSQ value " + i + " is not finite");
+        }
+        sum[j] += y;
+        dst[dstOff + i] = y;
+        return s < DIRECT ? 0 : s - DIRECT;
     }
 }

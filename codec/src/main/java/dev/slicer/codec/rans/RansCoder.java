@@ -70,6 +70,7 @@ public final class RansCoder {
     }
 
     private final int[] counts = new int[256];
+    private final int[] counts4 = new int[4 * 256];
     private final int[] freqs = new int[256];
     private final int[] used = new int[256];
     // encoder symbol tables
@@ -98,10 +99,22 @@ public final class RansCoder {
      */
     public int encode(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
         checkEncodeArgs(src, srcOff, n, dst, dstOff);
+        // four tables: runs of one symbol would otherwise wait on the store of each increment
+        int[] c4 = counts4;
+        java.util.Arrays.fill(c4, 0);
+        int i = srcOff;
+        for (int end = srcOff + (n & ~3); i < end; i += 4) {
+            c4[src[i] & 0xFF]++;
+            c4[256 + (src[i + 1] & 0xFF)]++;
+            c4[512 + (src[i + 2] & 0xFF)]++;
+            c4[768 + (src[i + 3] & 0xFF)]++;
+        }
+        for (int end = srcOff + n; i < end; i++) {
+            c4[src[i] & 0xFF]++;
+        }
         int[] c = counts;
-        java.util.Arrays.fill(c, 0);
-        for (int i = srcOff, end = srcOff + n; i < end; i++) {
-            c[src[i] & 0xFF]++;
+        for (int s = 0; s < 256; s++) {
+            c[s] = c4[s] + c4[256 + s] + c4[512 + s] + c4[768 + s];
         }
         return encodeCounted(src, srcOff, n, 256, dst, dstOff);
     }
