@@ -5,17 +5,20 @@ import dev.slicer.e2e.Fleet;
 import dev.slicer.e2e.OipClient;
 import dev.slicer.e2e.Plans;
 import dev.slicer.e2e.ProcessCpu;
-import dev.slicer.model.split.HostTensor;
-import dev.slicer.model.split.ModelRunner;
+import dev.slicer.e2e.UnsplitReference;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
-import dev.slicer.model.text.TextTokenizer;
 import dev.slicer.planner.cli.PlanCli;
+import dev.slicer.planner.cli.Units;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.plan.PlanRow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +67,7 @@ public final class DataplaneBench implements Callable<Integer> {
 
     @Option(
             names = "--memory",
-            defaultValue = "32Mi",
+            defaultValue = "86Mi",
             description = "planner edge memory budget (default ${DEFAULT-VALUE})")
     String memory;
 
@@ -74,10 +77,28 @@ public final class DataplaneBench implements Callable<Integer> {
             description = "planner fidelity floor (default ${DEFAULT-VALUE})")
     String minFidelity;
 
-    @Option(names = "--work", defaultValue = "target/dataplane", description = "work directory (logs, plans)")
+    @Option(
+            names = "--link-rate",
+            defaultValue = "250k",
+            description = "emulated link of every edge (both directions), bit/s as in the planner's table; it picks the"
+                    + " planned row the edges measure their way to; 0 = plain loopback (default ${DEFAULT-VALUE})")
+    String linkRate;
+
+    @Option(
+            names = "--profile",
+            description = "planner profile to plan from (default: profiled once, then reused from the work directory)")
+    Path profile;
+
+    @Option(names = "--root", description = "project root (default: found above the working directory)")
+    Path root;
+
+    @Option(names = "--work", description = "work directory: logs, plans (default e2e/target/dataplane)")
     Path work;
 
     static final String DEVICE = "bench";
+
+    /** Requests per edge before each measured run. */
+    static final int WARM_UP = 5;
 
     /** One answered request. */
     record Sample(boolean ok, double e2eSeconds, JsonNode params, float[] output, String text) {}
@@ -88,8 +109,8 @@ public final class DataplaneBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = findRoot();
-        work = work.toAbsolutePath();
+        root = findRoot();
+        work = (work == null ? root.resolve("e2e/target/dataplane") : work).toAbsolutePath();
         Files.createDirectories(work);
         if (System.getProperty("slicer.model.cache") == null) {
             System.setProperty(
@@ -100,49 +121,60 @@ public final class DataplaneBench implements Callable<Integer> {
         String modelName = model.startsWith("builtin:") ? model.substring(8) : "model";
 
         Plan planned = plannerPlan();
-        PlanRow first = planned.table(DEVICE).orElseThrow().rows().get(0);
+        double linkBits = Units.bitsPerSecond(linkRate);
+        PlanRow expected = planned.table(DEVICE).orElseThrow().lookup(linkBits > 0 ? linkBits : Double.MAX_VALUE);
         System.out.printf(
                 Locale.ROOT,
-                "planner: %d rows, fidelity %s, first row %s split %d (%s)%n",
+                "planner: %d rows (fidelity %s); at the link rate %s the row is %s split %d (%s) %s, %d bytes%n",
                 planned.table(DEVICE).orElseThrow().rows().size(),
                 planned.fidelitySource(),
-                first.kind(),
-                first.split(),
-                first.splitName());
+                linkBits > 0 ? linkRate + "bit/s" : "of loopback",
+                expected.kind(),
+                expected.split(),
+                expected.splitName(),
+                expected.theta() == null ? "-" : expected.theta().id(),
+                expected.predictedBytes());
         Plan cloud = Plans.fixed(m, Map.of(DEVICE, -1), null);
         Path planFile = work.resolve("plan.json");
         write(planFile, cloud);
 
-        try (Fleet fleet = Fleet.start(
-                root,
-                model,
-                edges,
-                DEVICE,
-                planFile,
-                work.resolve("logs"),
-                Map.of(),
-                Map.of("slicer.edge.model-name", modelName))) {
+        Map<String, String> edgeProps = new LinkedHashMap<>();
+        edgeProps.put("slicer.edge.model-name", modelName);
+        if (linkBits > 0) {
+            edgeProps.put("slicer.edge.link-emulation", "true");
+        }
+        try (Fleet fleet =
+                Fleet.start(root, model, edges, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps)) {
             System.out.printf(
-                    "fleet: back-end pid %d, %d edges%n", fleet.backend().pid(), edges);
+                    Locale.ROOT,
+                    "fleet: back-end pid %d, %d edges, link %s%n",
+                    fleet.backend().pid(),
+                    edges,
+                    linkBits > 0 ? linkRate + "bit/s each way per edge (emulated)" : "loopback");
+            if (linkBits > 0) {
+                for (var e : fleet.edges()) {
+                    setLink(e.httpPort(), (long) (linkBits / 8));
+                }
+            }
             awaitPlan(fleet, modelName, cloud.sha256());
             Run cloudRun = run("cloud-only", fleet, modelName, sentences);
             write(planFile, planned);
             awaitPlan(fleet, modelName, planned.sha256());
             Run plannedRun = run("planned", fleet, modelName, sentences);
 
-            ModelRunner whole = new ModelRunner(m.model(), "reference");
+            UnsplitReference reference = new UnsplitReference(m, model);
             double cosSum = 0;
             double cosMin = 1;
             int n = 0;
             for (Sample s : plannedRun.samples) {
                 if (s.ok) {
-                    double c = cosine(s.output, reference(whole, m, s.text));
+                    double c = reference.cosine(s.text, s.output);
                     cosSum += c;
                     cosMin = Math.min(cosMin, c);
                     n++;
                 }
             }
-            whole.close();
+            reference.close();
             double cosine = n == 0 ? 0 : cosSum / n;
 
             print(cloudRun, null);
@@ -154,7 +186,8 @@ public final class DataplaneBench implements Callable<Integer> {
                     percentile(plannedRun.param("encode"), 50) + percentile(plannedRun.param("backend_decode"), 50);
             System.out.printf(
                     Locale.ROOT,
-                    "fidelity: output cosine vs the unsplit model mean %.5f min %.5f over %d%n",
+                    "fidelity: output cosine vs the unsplit model mean %.5f min %.5f over %d requests (the last line"
+                            + " gives the min: the planner's floor holds on its worst calibration sample)%n",
                     cosine,
                     cosMin,
                     n);
@@ -165,7 +198,7 @@ public final class DataplaneBench implements Callable<Integer> {
                     cloudRun.samples.size() + plannedRun.samples.size(),
                     cloudRun.failed() + plannedRun.failed(),
                     sent == 0 ? 0 : raw / sent,
-                    cosine,
+                    cosMin,
                     plannedRun.cpuMsPerRequest(),
                     cloudRun.cpuMsPerRequest(),
                     e2eP50 == 0 ? 0 : codec / e2eP50);
@@ -175,22 +208,29 @@ public final class DataplaneBench implements Callable<Integer> {
 
     private Plan plannerPlan() throws Exception {
         Path out = work.resolve("planner-plan.json");
+        // profiling and calibrating the model takes a while: do it once per work directory and model
+        Path cached = work.resolve("profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        List<String> source = profile != null
+                ? List.of("--profile", profile.toString())
+                : Files.isRegularFile(cached)
+                        ? List.of("--profile", cached.toString())
+                        : List.of("--model", model, "--save-profile", cached.toString());
+        System.out.println("planner: " + String.join(" ", source));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(source);
+        args.addAll(List.of(
+                "--latency",
+                latency,
+                "--memory",
+                memory,
+                "--min-fidelity",
+                minFidelity,
+                "--device-class",
+                DEVICE,
+                "--out",
+                out.toString()));
         int code = PlanCli.run(
-                new String[] {
-                    "--model",
-                    model,
-                    "--latency",
-                    latency,
-                    "--memory",
-                    memory,
-                    "--min-fidelity",
-                    minFidelity,
-                    "--device-class",
-                    DEVICE,
-                    "--out",
-                    out.toString()
-                },
+                args.toArray(String[]::new),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         if (code != 0) {
@@ -203,6 +243,22 @@ public final class DataplaneBench implements Callable<Integer> {
         Path tmp = planFile.resolveSibling(planFile.getFileName() + ".tmp");
         Files.writeString(tmp, PlanJson.write(plan, true), StandardCharsets.UTF_8);
         Files.move(tmp, planFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Sets an edge's emulated link (PUT /slicer/link, bytes per second). */
+    private static void setLink(int port, long bytesPerSecond) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slicer/link"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"bytesPerSecond\":" + bytesPerSecond + "}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "PUT /slicer/link on port " + port + ": " + r.statusCode() + " " + r.body());
+        }
     }
 
     private static void awaitPlan(Fleet fleet, String modelName, String hash) throws Exception {
@@ -223,11 +279,13 @@ public final class DataplaneBench implements Callable<Integer> {
         final String name;
         final List<Sample> samples;
         final double cpuMs;
+        final double edgeCpuMs;
 
-        Run(String name, List<Sample> samples, double cpuMs) {
+        Run(String name, List<Sample> samples, double cpuMs, double edgeCpuMs) {
             this.name = name;
             this.samples = samples;
             this.cpuMs = cpuMs;
+            this.edgeCpuMs = edgeCpuMs;
         }
 
         long failed() {
@@ -255,11 +313,15 @@ public final class DataplaneBench implements Callable<Integer> {
     }
 
     private Run run(String name, Fleet fleet, String modelName, List<String> sentences) throws Exception {
-        // warm every edge's front and the back-end's tail for this plan before measuring
+        // warm every edge's front and the back-end's tail for this plan, and let the edges' goodput EWMA settle on
+        // the link, before measuring
         for (var e : fleet.edges()) {
-            new OipClient(e.httpPort()).infer(modelName, List.of(sentences.get(0)));
+            for (int i = 0; i < WARM_UP; i++) {
+                new OipClient(e.httpPort()).infer(modelName, List.of(sentences.get(i)));
+            }
         }
         double cpu0 = ProcessCpu.millis(fleet.backend().pid());
+        double edgeCpu0 = edgeCpu(fleet);
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(edges);
         List<Future<List<Sample>>> parts = new ArrayList<>();
@@ -286,18 +348,25 @@ public final class DataplaneBench implements Callable<Integer> {
         }
         pool.shutdown();
         double cpu = ProcessCpu.millis(fleet.backend().pid()) - cpu0;
-        return new Run(name, all, cpu);
+        return new Run(name, all, cpu, edgeCpu(fleet) - edgeCpu0);
+    }
+
+    private static double edgeCpu(Fleet fleet) {
+        return fleet.edges().stream()
+                .mapToDouble(e -> ProcessCpu.millis(e.pid()))
+                .sum();
     }
 
     private static void print(Run r, Plan plan) {
         System.out.printf(
                 Locale.ROOT,
-                "%n== %s: %d requests, %d failed, back-end CPU %.0f ms (%.2f ms/request)%n",
+                "%n== %s: %d requests, %d failed; back-end CPU %.0f ms (%.2f ms/request), edges' CPU %.2f ms/request%n",
                 r.name,
                 r.samples.size(),
                 r.failed(),
                 r.cpuMs,
-                r.cpuMsPerRequest());
+                r.cpuMsPerRequest(),
+                r.edgeCpuMs / Math.max(1, r.samples.size()));
         System.out.printf("%-16s %10s %10s%n", "stage", "p50 ms", "p95 ms");
         Map<String, double[]> stages = new LinkedHashMap<>();
         stages.put("front", r.param("front"));
@@ -326,8 +395,8 @@ public final class DataplaneBench implements Callable<Integer> {
             return;
         }
         System.out.printf(
-                "%-6s %-6s %-20s %14s %14s %14s %14s %6s%n",
-                "row", "split", "name", "pred bytes", "meas bytes", "pred lat ms", "meas lat ms", "n");
+                "%-5s %-6s %-26s %-26s %11s %11s %12s %12s %6s%n",
+                "row", "split", "name", "knobs", "pred bytes", "meas bytes", "pred lat ms", "meas lat ms", "n");
         Map<Integer, List<Sample>> byRow = new TreeMap<>();
         for (Sample s : r.samples) {
             if (s.ok) {
@@ -348,10 +417,11 @@ public final class DataplaneBench implements Callable<Integer> {
                     .orElse(0);
             System.out.printf(
                     Locale.ROOT,
-                    "%-6d %-6d %-20s %14d %14.0f %14s %14.3f %6d%n",
+                    "%-5d %-6d %-26s %-26s %11d %11.0f %12s %12.3f %6d%n",
                     e.getKey(),
                     row == null ? 0 : row.split(),
                     row == null ? "?" : row.splitName(),
+                    row == null || row.theta() == null ? "-" : row.theta().id(),
                     row == null ? 0 : row.predictedBytes(),
                     bytes,
                     row == null || row.predictedLatencySeconds() == null
@@ -372,27 +442,11 @@ public final class DataplaneBench implements Callable<Integer> {
         return s[Math.max(0, Math.min(s.length - 1, i))];
     }
 
-    static float[] reference(ModelRunner whole, SplittableModel m, String text) {
-        TextTokenizer.Batch b = TextTokenizer.minilm().encodeBatch(List.of(text), 256);
-        long[] shape = {1, b.length()};
-        Map<String, HostTensor> in = new LinkedHashMap<>();
-        in.put("input_ids", HostTensor.ofLongs(shape, b.inputIds()));
-        in.put("attention_mask", HostTensor.ofLongs(shape, b.attentionMask()));
-        in.put("token_type_ids", HostTensor.ofLongs(shape, b.tokenTypeIds()));
-        return whole.run(in).get(m.model().getGraph().getOutput(0).getName()).floats();
-    }
-
-    static double cosine(float[] x, float[] y) {
-        double dot = 0, nx = 0, ny = 0;
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            dot += (double) x[i] * y[i];
-            nx += (double) x[i] * x[i];
-            ny += (double) y[i] * y[i];
+    /** The project root: --root (./slicer passes it), else the first directory holding ./slicer above this one. */
+    private Path findRoot() {
+        if (root != null) {
+            return root.toAbsolutePath();
         }
-        return x.length != y.length ? 0 : dot / Math.sqrt(nx * ny);
-    }
-
-    private static Path findRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("slicer"))) {
             p = p.getParent();
