@@ -647,6 +647,12 @@ public final class Demo implements AutoCloseable {
         TimelineChart.write(r.png(), charts);
         HtmlReport.write(r.html(), r.summary(), finalTable, charts, timeline, plans);
         options.console().println(String.join("\n", finalTable));
+        for (EdgeStats s : stats.values()) {
+            if (s.failed() > 0) {
+                // status 0: no HTTP answer; 429: back-end overloaded; 503: back-end unavailable (edge-runtime README)
+                options.console().println("failed on " + s.device().name() + " by HTTP status: " + s.failures());
+            }
+        }
         options.console().println("timeline: " + r.png());
         options.console().println("report:   " + r.html());
         return r;

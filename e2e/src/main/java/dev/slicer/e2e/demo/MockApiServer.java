@@ -17,12 +17,18 @@ public final class MockApiServer implements ApiServer {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
-    /** The mock logs every request at INFO through java.util.logging; held strongly so the level sticks. */
+    /**
+     * The mock logs every request at INFO, and its Vert.x event loop warns when a busy machine delays it, through
+     * java.util.logging; the demo's console is for the fleet. Held strongly so the levels stick.
+     */
     private static final java.util.logging.Logger MOCK_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
+    private static final java.util.logging.Logger VERTX_LOG = java.util.logging.Logger.getLogger("io.vertx");
+
     static {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        VERTX_LOG.setLevel(java.util.logging.Level.SEVERE);
     }
 
     public MockApiServer() {
