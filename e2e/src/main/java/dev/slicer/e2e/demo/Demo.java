@@ -4,6 +4,8 @@ import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.spec.DeviceClassSpec;
 import dev.slicer.e2e.Ports;
 import dev.slicer.e2e.ServiceProcess;
+import dev.slicer.e2e.UnsplitReference;
+import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
 import dev.slicer.planner.cli.PlanCli;
 import dev.slicer.planner.plan.PlanRow;
@@ -99,6 +101,7 @@ public final class Demo implements AutoCloseable {
     private int operatorPort;
     private LocalKubelet kubelet;
     private Traffic traffic;
+    private UnsplitReference reference;
     private ScheduledExecutorService sampler;
     private LiveTable table;
     private volatile Adaptation adaptation;
@@ -225,7 +228,8 @@ public final class Demo implements AutoCloseable {
 
         List<String> sentences = SampleSentences.load().subList(0, 32);
         say("computing the unsplit model's outputs for fidelity ...");
-        Reference reference = new Reference(options.model(), sentences);
+        reference = new UnsplitReference(SplittableModel.load(options.model()), options.model());
+        sentences.forEach(reference::output); // computed once, before the traffic
         traffic = new Traffic(modelName(options.model()), sentences, reference);
         for (Device dev : devices) {
             traffic.drive(kubelet.edges().get(dev.name()).httpPort(), stats.get(dev.name()));
@@ -682,6 +686,9 @@ public final class Demo implements AutoCloseable {
         }
         if (api != null) {
             api.close();
+        }
+        if (reference != null) {
+            reference.close();
         }
         ConfigMapVolume.deleteTree(run);
     }

@@ -2,6 +2,7 @@ package dev.slicer.e2e.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slicer.e2e.OipClient;
+import dev.slicer.e2e.UnsplitReference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +21,13 @@ public final class Traffic implements AutoCloseable {
 
     private final String model;
     private final List<String> sentences;
-    private final Reference reference;
+    private final UnsplitReference reference;
     private final AtomicInteger clients = new AtomicInteger(1);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
 
-    public Traffic(String model, List<String> sentences, Reference reference) {
+    public Traffic(String model, List<String> sentences, UnsplitReference reference) {
         this.model = model;
         this.sentences = List.copyOf(sentences);
         this.reference = reference;
