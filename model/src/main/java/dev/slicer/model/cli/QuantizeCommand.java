@@ -57,6 +57,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 c.name(),
                 r.quantizedWeights(),
                 bits);
+        o.quantized().notes().forEach(n -> w.println("note: " + n));
         w.printf(
                 Locale.ROOT,
                 "front param bytes: %d -> %d (%.2fx smaller)%n",
