@@ -120,6 +120,16 @@ public final class SplittableModel {
         if (!candidates.isEmpty()) {
             return java.util.Optional.empty();
         }
+        return java.util.Optional.of(
+                opaqueSubgraph().orElse("no position has one large float activation plus small side tensors"));
+    }
+
+    /**
+     * When most of the network sits inside one subgraph node ({@code If}/{@code Loop}/{@code Scan})
+     * whose condition or trip count depends on graph inputs, the cuts inside it are out of reach:
+     * says which node and which inputs.
+     */
+    public java.util.Optional<String> opaqueSubgraph() {
         for (int i = 0; i < graph.size(); i++) {
             var n = graph.node(i);
             long inner = n.getAttributeList().stream()
@@ -128,15 +138,29 @@ public final class SplittableModel {
                                     .mapToLong(sg -> sg.getNodeCount())
                                     .sum())
                     .sum();
-            if (inner > graph.size()) {
-                return java.util.Optional.of("the network (" + inner + " nodes) sits inside " + n.getOpType() + " '"
-                        + n.getName() + "' whose " + (n.getOpType().equals("If") ? "condition" : "trip count")
-                        + " depends on the inputs ("
-                        + String.join(", ", graph.inputsOf(i).subList(0, 1))
-                        + "); only " + graph.size() + " nodes are at top level, none a cut with one large activation");
+            if (inner <= graph.size() || n.getInputCount() == 0) {
+                continue;
             }
+            String control = n.getInput(0);
+            Set<String> from = new java.util.TreeSet<>();
+            if (graph.graphInputs().containsKey(control)) {
+                from.add(control);
+            }
+            BitSet up = graph.ancestors(List.of(control), Set.of());
+            for (int p = up.nextSetBit(0); p >= 0; p = up.nextSetBit(p + 1)) {
+                graph.inputsOf(p).stream()
+                        .filter(graph.graphInputs()::containsKey)
+                        .forEach(from::add);
+            }
+            if (from.isEmpty()) {
+                continue; // constant condition: the branch could be inlined (not done yet)
+            }
+            return java.util.Optional.of("the network (" + inner + " nodes in its branches) sits inside "
+                    + n.getOpType() + " '" + n.getName() + "' whose "
+                    + (n.getOpType().equals("If") ? "condition" : "trip count") + " depends on input "
+                    + String.join(", ", from) + "; only the " + graph.size() + " top-level nodes can be cut");
         }
-        return java.util.Optional.of("no position has one large float activation plus small side tensors");
+        return java.util.Optional.empty();
     }
 
     public String name() {
@@ -213,6 +237,17 @@ public final class SplittableModel {
         return c;
     }
 
+    /** True when the node at {@code pos} or one of the {@link #BOUNDARY_REGION} before it quantizes an activation. */
+    private boolean quantizes(int pos) {
+        for (int p = Math.max(0, pos - BOUNDARY_REGION); p <= pos; p++) {
+            String op = graph.node(p).getOpType();
+            if (op.equals("DynamicQuantizeLinear") || op.equals("QuantizeLinear")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How many nodes before a module's last node a cut may move to stay a candidate. */
     static final int BOUNDARY_REGION = 8;
 
@@ -245,7 +280,7 @@ public final class SplittableModel {
                 label = null;
             }
             SplitCandidate c = describe(out.size(), label, pos, false);
-            if (c == null && label != null) {
+            if (c == null && label != null && quantizes(pos)) {
                 // The module's last nodes may be bookkeeping of the next one (an int8 graph's
                 // DynamicQuantizeLinear named after the LayerNorm leaves a uint8 copy live): cut at the
                 // nearest earlier position of the boundary region that qualifies.
