@@ -25,10 +25,13 @@ final class VerifyCommand implements Callable<Integer> {
             description = "builtin:minilm|tiny-resnet|tiny-llama, a file or a URL")
     String model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SplittableModel m = SplittableModel.load(model);
+        SplittableModel m = SplittableModel.load(model, inputOptions.shapes());
         for (String note : m.inputNotes()) {
             out.println("input " + note);
         }
@@ -44,6 +47,9 @@ final class VerifyCommand implements Callable<Integer> {
             out.flush();
         });
         m.noCandidateReason().ifPresent(why -> out.println("no split candidate: " + why));
+        if (m.noCandidateReason().isEmpty()) {
+            m.opaqueSubgraph().ifPresent(why -> out.println("note: " + why));
+        }
         out.println(r.summaryLine());
         return r.allExact() ? 0 : 1;
     }

@@ -79,13 +79,9 @@ final class ZooCommand implements Callable<Integer> {
                 if (quant.startsWith("ok ")) {
                     quantized++;
                 }
-                if (count == 0) {
-                    out.printf(
-                            Locale.ROOT,
-                            "%-20s   (%s)%n",
-                            e.name(),
-                            m.noCandidateReason().orElse(""));
-                }
+                m.noCandidateReason()
+                        .or(m::opaqueSubgraph)
+                        .ifPresent(why -> out.printf(Locale.ROOT, "%-20s   (%s)%n", e.name(), why));
             } catch (ModelException ex) {
                 verify = "error";
                 quant = "error: " + ex.getMessage();

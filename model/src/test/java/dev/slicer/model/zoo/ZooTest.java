@@ -51,5 +51,8 @@ class ZooTest {
         assertThat(Integer.parseInt(s.group(5))).isGreaterThanOrEqualTo(3);
         assertThat(out).containsPattern("ppocr-det .* 14/14 +ok ");
         assertThat(out).containsPattern("minilm-int8 +\\d+ (\\d+)/\\1 ");
+        // int8 MiniLM keeps its layer boundaries (one candidate per attention block and layer at least)
+        assertThat(out).containsPattern("minilm-int8 +1[2-9] ");
+        assertThat(out).contains("sits inside If 'If_0' whose condition depends on input sr");
     }
 }
