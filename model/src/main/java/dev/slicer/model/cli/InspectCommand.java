@@ -29,6 +29,9 @@ final class InspectCommand implements Callable<Integer> {
             description = "builtin:minilm|tiny-resnet|tiny-llama, a file or a URL")
     String model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Option(names = "--no-latency", description = "Skip measuring front latency.")
     boolean noLatency;
 
@@ -38,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SplittableModel m = SplittableModel.load(model);
+        SplittableModel m = SplittableModel.load(model, inputOptions.shapes());
         ModelProfile p = ModelProfiler.profile(
                 m, noLatency ? ModelProfiler.Options.NO_LATENCY : new ModelProfiler.Options(true, 2, runs));
         out.printf(
@@ -50,6 +53,7 @@ final class InspectCommand implements Callable<Integer> {
                 p.totalGflops(),
                 p.referenceSequence(),
                 p.kvCache() ? ", past " + p.referencePast() + " (KV cache)" : "");
+        p.inputs().forEach(i -> out.println("input " + i));
         out.printf(
                 Locale.ROOT,
                 "%3s  %-28s %-44s %12s %9s %8s %9s%n",
@@ -72,6 +76,7 @@ final class InspectCommand implements Callable<Integer> {
                     c.cumulativeGflops(),
                     c.frontLatencyMs() < 0 ? "-" : String.format(Locale.ROOT, "%.3f", c.frontLatencyMs()));
         }
+        p.warnings().forEach(w -> out.println("warning: " + w));
         return 0;
     }
 

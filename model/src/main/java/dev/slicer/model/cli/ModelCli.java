@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
         name = "slicer model",
         mixinStandardHelpOptions = true,
         description = "Split ONNX models into an edge front and a back-end back, profile and compress them.",
-        subcommands = {InspectCommand.class, VerifyCommand.class, QuantizeCommand.class, ProfileCommand.class})
+        subcommands = {
+            InspectCommand.class,
+            VerifyCommand.class,
+            QuantizeCommand.class,
+            ProfileCommand.class,
+            ZooCommand.class
+        })
 public final class ModelCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

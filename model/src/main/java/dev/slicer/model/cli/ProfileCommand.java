@@ -29,6 +29,9 @@ final class ProfileCommand implements Callable<Integer> {
             description = "builtin:minilm|tiny-resnet|tiny-llama, a file or a URL")
     String model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: standard output).")
     Path out;
 
@@ -38,7 +41,7 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelProfile p = ModelProfiler.profile(
-                SplittableModel.load(model),
+                SplittableModel.load(model, inputOptions.shapes()),
                 noLatency ? ModelProfiler.Options.NO_LATENCY : ModelProfiler.Options.DEFAULT);
         String json = p.toJson();
         if (out == null) {

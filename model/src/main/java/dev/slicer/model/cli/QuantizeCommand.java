@@ -29,6 +29,9 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "builtin:minilm|tiny-resnet|tiny-llama, a file or a URL")
     String model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Option(names = "--front", required = true, paramLabel = "L", description = "Candidate index or name.")
     String front;
 
@@ -44,7 +47,7 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bits must be 8 or 4, got " + bits);
         }
         PrintWriter w = spec.commandLine().getOut();
-        SplittableModel m = SplittableModel.load(model);
+        SplittableModel m = SplittableModel.load(model, inputOptions.shapes());
         SplitCandidate c = m.candidate(front);
         FrontQuantizer.Outcome o = FrontQuantizer.quantize(m, c, bits);
         Path target = out != null ? out : Path.of("front-" + c.name() + "-int" + bits + ".onnx");
@@ -57,6 +60,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 c.name(),
                 r.quantizedWeights(),
                 bits);
+        o.quantized().notes().forEach(n -> w.println("note: " + n));
         w.printf(
                 Locale.ROOT,
                 "front param bytes: %d -> %d (%.2fx smaller)%n",

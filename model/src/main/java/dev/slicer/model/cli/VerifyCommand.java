@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = "Split at every candidate, run front then back with lossless transfer and compare"
-                + " with the full model (exact = within 1e-4 of each output's largest magnitude).")
+                + " with the full model (exact = within 1e-6 + 1e-4 x each output's largest magnitude).")
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,26 +25,31 @@ final class VerifyCommand implements Callable<Integer> {
             description = "builtin:minilm|tiny-resnet|tiny-llama, a file or a URL")
     String model;
 
+    @picocli.CommandLine.Mixin
+    InputOptions inputOptions = new InputOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SplittableModel m = SplittableModel.load(model);
-        out.printf(
-                Locale.ROOT,
-                "inputs: batch %d, sequence %d, past %d%n",
-                m.verificationDims().batch(),
-                m.verificationDims().sequence(),
-                m.verificationDims().past());
+        SplittableModel m = SplittableModel.load(model, inputOptions.shapes());
+        for (String note : m.inputNotes()) {
+            out.println("input " + note);
+        }
         SplitVerifier.Report r = SplitVerifier.verify(m, m.candidates(), res -> {
             out.printf(
                     Locale.ROOT,
-                    "%3d  %-32s %-6s max_abs_diff=%.3g%n",
+                    "%3d  %-32s %-6s max_abs_diff=%.3g tolerance=%.3g%n",
                     res.candidate().index(),
                     res.candidate().name(),
                     res.exact() ? "exact" : "DIFF",
-                    res.maxAbsDiff());
+                    res.maxAbsDiff(),
+                    res.tolerance());
             out.flush();
         });
+        m.noCandidateReason().ifPresent(why -> out.println("no split candidate: " + why));
+        if (m.noCandidateReason().isEmpty()) {
+            m.opaqueSubgraph().ifPresent(why -> out.println("note: " + why));
+        }
         out.println(r.summaryLine());
         return r.allExact() ? 0 : 1;
     }

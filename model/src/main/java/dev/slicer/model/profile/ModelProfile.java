@@ -17,6 +17,8 @@ import java.util.List;
  * @param referencePast cached tokens of the reference sizes (0 without KV cache)
  * @param kvCache true for decoders with {@code past_key_values} inputs
  * @param candidates one entry per split candidate, in order
+ * @param inputs how each input of the measurements was made (given, text, invented and how)
+ * @param warnings measurement caveats (front latency decreasing across candidates beyond the noise)
  */
 public record ModelProfile(
         String model,
@@ -26,13 +28,39 @@ public record ModelProfile(
         int referenceSequence,
         int referencePast,
         boolean kvCache,
-        List<CandidateProfile> candidates) {
+        List<CandidateProfile> candidates,
+        List<String> inputs,
+        List<String> warnings) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public ModelProfile {
         candidates = List.copyOf(candidates);
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    public ModelProfile(
+            String model,
+            long totalParamBytes,
+            double totalGflops,
+            int referenceBatch,
+            int referenceSequence,
+            int referencePast,
+            boolean kvCache,
+            List<CandidateProfile> candidates) {
+        this(
+                model,
+                totalParamBytes,
+                totalGflops,
+                referenceBatch,
+                referenceSequence,
+                referencePast,
+                kvCache,
+                candidates,
+                List.of(),
+                List.of());
     }
 
     public String toJson() {

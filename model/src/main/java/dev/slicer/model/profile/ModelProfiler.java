@@ -8,7 +8,6 @@ import dev.slicer.model.split.SplitCandidate;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.split.TensorInfo;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -49,9 +48,8 @@ public final class ModelProfiler {
             totalFlops += flops[i];
         }
         long totalParams = g.totalParameterBytes();
-        Map<String, HostTensor> inputs = options.measureLatency()
-                ? SampleInputs.generate(m.model(), new SampleInputs.Dims(1, ref.sequence(), ref.past()), 11)
-                : Map.of();
+        Map<String, HostTensor> inputs =
+                options.measureLatency() ? SampleInputs.generate(m.model(), ref.withBatch(1), 11) : Map.of();
         List<CandidateProfile> out = new ArrayList<>();
         for (SplitCandidate c : m.candidates()) {
             Set<String> frontOuts = new LinkedHashSet<>(c.activations());
@@ -107,7 +105,9 @@ public final class ModelProfiler {
                 ref.sequence(),
                 ref.past(),
                 SampleInputs.hasKvCache(m.model()),
-                out);
+                out,
+                SampleInputs.describe(m.model(), ref.withBatch(1)),
+                monotonicityWarnings(out));
     }
 
     /** Parameter bytes read by {@code positions} and not by {@code exclude}. */
@@ -135,14 +135,64 @@ public final class ModelProfiler {
             for (int i = 0; i < options.warmupRuns(); i++) {
                 front.run(inputs);
             }
-            double[] ms = new double[options.timedRuns()];
-            for (int i = 0; i < ms.length; i++) {
-                long t0 = System.nanoTime();
-                front.run(inputs);
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+            // Rounds of timedRuns until the median moves less than STABLE_FRACTION from the previous
+            // round's (bounded by MAX_ROUNDS): one slow round (GC, a neighbour's build) does not set it.
+            List<Double> ms = new ArrayList<>();
+            double previous = Double.NaN;
+            double median = Double.NaN;
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                for (int i = 0; i < options.timedRuns(); i++) {
+                    long t0 = System.nanoTime();
+                    front.run(inputs);
+                    ms.add((System.nanoTime() - t0) / 1e6);
+                }
+                median = median(ms);
+                if (Math.abs(median - previous) <= STABLE_FRACTION * median) {
+                    break;
+                }
+                previous = median;
             }
-            Arrays.sort(ms);
-            return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+            return median;
         }
+    }
+
+    /** A round's median within this fraction of the previous one ends the measurement. */
+    static final double STABLE_FRACTION = 0.05;
+    /** Bound on measurement rounds per candidate. */
+    static final int MAX_ROUNDS = 6;
+    /** A deeper front measured faster than a shallower one by more than this fraction is noise worth naming. */
+    static final double MONOTONE_SLACK = 0.10;
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Deeper fronts compute a superset of shallower ones: name every candidate measured clearly faster than one before it. */
+    static List<String> monotonicityWarnings(List<CandidateProfile> candidates) {
+        List<String> out = new ArrayList<>();
+        double max = -1;
+        String maxName = "";
+        for (CandidateProfile c : candidates) {
+            double l = c.frontLatencyMs();
+            if (l < 0) {
+                continue;
+            }
+            if (max > 0 && l < max * (1 - MONOTONE_SLACK)) {
+                out.add(String.format(
+                        java.util.Locale.ROOT,
+                        "front latency not monotone: %s %.3f ms < %s %.3f ms (noise > %.0f%%; re-measure on a quiet machine)",
+                        c.name(),
+                        l,
+                        maxName,
+                        max,
+                        100 * MONOTONE_SLACK));
+            }
+            if (l > max) {
+                max = l;
+                maxName = c.name();
+            }
+        }
+        return out;
     }
 }

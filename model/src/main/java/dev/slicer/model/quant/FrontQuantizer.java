@@ -28,8 +28,9 @@ public final class FrontQuantizer {
     public static Outcome quantize(SplittableModel m, SplitCandidate c, int bits) {
         Split split = m.split(c);
         WeightQuantizer.Result q = WeightQuantizer.quantize(split.front(), bits);
+        SampleInputs.Dims ref = m.referenceDims();
         SampleInputs.Dims dims = new SampleInputs.Dims(
-                EVAL_BATCH, EVAL_SEQUENCE, m.referenceDims().past());
+                EVAL_BATCH, EVAL_SEQUENCE, ref.past(), ref.height(), ref.width(), ref.samples(), ref.shapes());
         Map<String, HostTensor> inputs = SampleInputs.generate(m.model(), dims, 5);
         Map<String, HostTensor> floatFront;
         Map<String, HostTensor> quantFront;

@@ -2,6 +2,7 @@ package dev.slicer.model.quant;
 
 import dev.slicer.model.ModelException;
 import dev.slicer.model.UnsupportedOpException;
+import dev.slicer.model.onnx.ConstantWeights;
 import dev.slicer.model.onnx.Tensors;
 import dev.slicer.model.onnx.proto.Onnx.AttributeProto;
 import dev.slicer.model.onnx.proto.Onnx.GraphProto;
@@ -44,16 +45,40 @@ public final class WeightQuantizer {
 
     private WeightQuantizer() {}
 
-    /** A quantized model and what changed. */
-    public record Result(ModelProto model, long paramBytesBefore, long paramBytesAfter, int quantizedWeights) {}
+    /** A quantized model and what changed; {@code notes} say where the requested form was not possible. */
+    public record Result(
+            ModelProto model, long paramBytesBefore, long paramBytesAfter, int quantizedWeights, List<String> notes) {
+        public Result {
+            notes = List.copyOf(notes);
+        }
 
+        public Result(ModelProto model, long paramBytesBefore, long paramBytesAfter, int quantizedWeights) {
+            this(model, paramBytesBefore, paramBytesAfter, quantizedWeights, List.of());
+        }
+    }
+
+    /** Lowest default-domain opset handled (DequantizeLinear exists from opset 10). */
+    public static final long MIN_OPSET = 10;
+
+    /**
+     * Quantizes every float weight of {@code model}. Weights stored as Constant nodes count. Below
+     * opset 13 (no per-axis DequantizeLinear) int8 weights are a per-tensor DequantizeLinear times
+     * per-channel scales; Conv/ConvTranspose kernels stay int8 at {@code bits = 4} (int4 tensors need
+     * opset 21), which {@link Result#notes()} says. A model with no weight to quantize is an error.
+     */
     public static Result quantize(ModelProto model, int bits) {
         if (bits != 8 && bits != 4) {
             throw new IllegalArgumentException("bits must be 8 or 4, got " + bits);
         }
+        model = ConstantWeights.promote(model);
         ModelGraph graph = new ModelGraph(model);
         GraphProto g = model.getGraph();
         long opset = g.getNodeCount() == 0 ? 0 : defaultOpset(model);
+        if (opset < MIN_OPSET) {
+            throw new ModelException(
+                    "weight quantization needs ONNX opset >= " + MIN_OPSET + " (DequantizeLinear), model has " + opset);
+        }
+        List<String> notes = new ArrayList<>();
         Map<String, TensorProto> inits = graph.initializers();
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, NodeProto> firstUser = new HashMap<>();
@@ -79,8 +104,33 @@ public final class WeightQuantizer {
                 }
             }
         }
-        if (opset < 13 && form.values().stream().anyMatch(f -> f.startsWith("dq"))) {
-            throw new ModelException("per-channel int8 weights need ONNX opset >= 13, model has " + opset);
+        if (form.isEmpty()) {
+            throw new dev.slicer.model.NothingToQuantizeException(
+                    "nothing to quantize: the model has no float MatMul/Gemm/Conv/ConvTranspose weight"
+                            + " or embedding table of at least " + MIN_MATRIX_ELEMENTS + " values ("
+                            + graph.totalParameterBytes() + " parameter bytes"
+                            + (g.getNodeList().stream()
+                                            .anyMatch(n -> n.getOpType().endsWith("Integer")
+                                                    || n.getOpType().startsWith("QLinear"))
+                                    ? "; its weights are already integer"
+                                    : "")
+                            + ")");
+        }
+        if (bits == 4) {
+            long convs = form.entrySet().stream()
+                    .filter(e -> e.getValue().startsWith("dq")
+                            && firstUser.get(e.getKey()).getOpType().startsWith("Conv"))
+                    .count();
+            if (convs > 0) {
+                notes.add(
+                        convs + " Conv/ConvTranspose kernels are int8, not int4: int4 tensors need opset 21, model has "
+                                + opset);
+            }
+        }
+        boolean perAxis = opset >= 13;
+        if (!perAxis && form.values().stream().anyMatch(f -> f.startsWith("dq"))) {
+            notes.add("opset " + opset + " has no per-axis DequantizeLinear: int8 weights are a per-tensor"
+                    + " DequantizeLinear times per-channel scales");
         }
         GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
         List<NodeProto> prologue = new ArrayList<>();
@@ -95,21 +145,39 @@ public final class WeightQuantizer {
                 Int8 q = int8PerAxis(Tensors.toFloats(t), Tensors.dims(t), axis);
                 String base = t.getName();
                 out.addInitializer(Tensors.bytes(base + "_quantized", DataType.INT8_VALUE, Tensors.dims(t), q.values));
-                out.addInitializer(Tensors.floats(base + "_scale", new long[] {q.scales.length}, q.scales));
-                out.addInitializer(Tensors.bytes(
-                        base + "_zero_point",
-                        DataType.INT8_VALUE,
-                        new long[] {q.scales.length},
-                        new byte[q.scales.length]));
-                prologue.add(NodeProto.newBuilder()
-                        .setName(base + "/DequantizeLinear")
-                        .setOpType("DequantizeLinear")
-                        .addInput(base + "_quantized")
-                        .addInput(base + "_scale")
-                        .addInput(base + "_zero_point")
-                        .addOutput(base)
-                        .addAttribute(intAttr("axis", axis))
-                        .build());
+                if (perAxis) {
+                    out.addInitializer(Tensors.floats(base + "_scale", new long[] {q.scales.length}, q.scales));
+                    out.addInitializer(Tensors.bytes(
+                            base + "_zero_point",
+                            DataType.INT8_VALUE,
+                            new long[] {q.scales.length},
+                            new byte[q.scales.length]));
+                    prologue.add(NodeProto.newBuilder()
+                            .setName(base + "/DequantizeLinear")
+                            .setOpType("DequantizeLinear")
+                            .addInput(base + "_quantized")
+                            .addInput(base + "_scale")
+                            .addInput(base + "_zero_point")
+                            .addOutput(base)
+                            .addAttribute(intAttr("axis", axis))
+                            .build());
+                } else {
+                    // Per-tensor DequantizeLinear (scale 1) then the per-channel scales, shaped to broadcast along
+                    // axis.
+                    long[] scaleShape = new long[Tensors.dims(t).length];
+                    java.util.Arrays.fill(scaleShape, 1);
+                    scaleShape[axis] = q.scales.length;
+                    out.addInitializer(Tensors.floats(base + "_unit_scale", new long[0], new float[] {1f}));
+                    out.addInitializer(
+                            Tensors.bytes(base + "_zero_point", DataType.INT8_VALUE, new long[0], new byte[1]));
+                    out.addInitializer(Tensors.floats(base + "_scale", scaleShape, q.scales));
+                    prologue.add(node(
+                            base + "/DequantizeLinear",
+                            "DequantizeLinear",
+                            List.of(base + "_quantized", base + "_unit_scale", base + "_zero_point"),
+                            base + "_dq"));
+                    prologue.add(node(base + "/Scale", "Mul", List.of(base + "_dq", base + "_scale"), base));
+                }
                 count++;
             } else if (f.equals("embed")) {
                 Int8 q = int8PerAxis(Tensors.toFloats(t), Tensors.dims(t), 0);
@@ -126,7 +194,7 @@ public final class WeightQuantizer {
             String f = n.getInputCount() > 1 ? form.get(n.getInput(1)) : null;
             String f0 = n.getInputCount() > 0 ? form.get(n.getInput(0)) : null;
             if ("embed".equals(f0) && n.getOpType().equals("Gather")) {
-                body.addAll(embeddingGather(n, out));
+                body.addAll(embeddingGather(n, out, opset));
             } else if ("nbits".equals(f)) {
                 body.addAll(matMulNBits(n, inits.get(n.getInput(1)), out));
                 usesNbits = true;
@@ -143,13 +211,14 @@ public final class WeightQuantizer {
                     OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1));
         }
         ModelProto q = mb.build();
-        return new Result(q, graph.totalParameterBytes(), new ModelGraph(q).totalParameterBytes(), count);
+        return new Result(q, graph.totalParameterBytes(), new ModelGraph(q).totalParameterBytes(), count, notes);
     }
 
-    /** Matrices and kernels of at least {@link #MIN_MATRIX_ELEMENTS} values, or anything above {@link #MIN_ELEMENTS}. */
+    /** Matrices and kernels (rank >= 2) of at least {@link #MIN_MATRIX_ELEMENTS} values. */
     static boolean isWeight(TensorProto w) {
         long n = Tensors.elementCount(w);
-        return n > MIN_ELEMENTS || (w.getDimsCount() >= 2 && n >= MIN_MATRIX_ELEMENTS);
+        // 1-D tensors are biases, norms and scales (a classifier bias may exceed MIN_ELEMENTS): they stay float.
+        return w.getDimsCount() >= 2 && (n > MIN_ELEMENTS || n >= MIN_MATRIX_ELEMENTS);
     }
 
     private static long defaultOpset(ModelProto m) {
@@ -202,6 +271,12 @@ public final class WeightQuantizer {
                     return "dq:0";
                 }
             }
+            case "ConvTranspose" -> {
+                // Kernel [C_in, C_out/group, k...]: output channels are axis 1 when there is one group.
+                if (i == 1) {
+                    return intAttrOf(n, "group", 1) == 1 ? "dq:1" : "dq:0";
+                }
+            }
             case "Gather" -> {
                 if (i == 0 && rank == 2 && intAttrOf(n, "axis", 0) == 0) {
                     return "embed";
@@ -213,7 +288,8 @@ public final class WeightQuantizer {
                 n.getOpType(),
                 n.getName(),
                 "the weight quantizer cannot handle its float input '" + w.getName() + "' ("
-                        + Tensors.elementCount(w) + " values); supported: MatMul/Gemm weights, Conv weights,"
+                        + Tensors.elementCount(w)
+                        + " values); supported: MatMul/Gemm weights, Conv/ConvTranspose weights,"
                         + " Gather embedding tables");
     }
 
@@ -243,13 +319,27 @@ public final class WeightQuantizer {
         return new Int8(q, scales);
     }
 
-    private static List<NodeProto> embeddingGather(NodeProto n, GraphProto.Builder out) {
+    private static List<NodeProto> embeddingGather(NodeProto n, GraphProto.Builder out, long opset) {
         String table = n.getInput(0);
         String ids = n.getInput(1);
         String o = n.getOutput(0);
         String p = n.getName().isEmpty() ? o : n.getName();
         String axes = p + "/axes_last";
-        out.addInitializer(Tensors.longs(axes, new long[] {1}, new long[] {-1}));
+        NodeProto unsqueeze;
+        if (opset >= 13) {
+            out.addInitializer(Tensors.longs(axes, new long[] {1}, new long[] {-1}));
+            unsqueeze = node(p + "/UnsqueezeScale", "Unsqueeze", List.of(o + "_s", axes), o + "_s1");
+        } else {
+            // Before opset 13 the axes are an attribute (negative axes from opset 11, the lowest handled for tables).
+            AttributeProto ax = AttributeProto.newBuilder()
+                    .setName("axes")
+                    .setType(AttributeProto.AttributeType.INTS)
+                    .addInts(-1)
+                    .build();
+            unsqueeze = node(p + "/UnsqueezeScale", "Unsqueeze", List.of(o + "_s"), o + "_s1").toBuilder()
+                    .addAttribute(ax)
+                    .build();
+        }
         return List.of(
                 node(p + "/GatherQ", "Gather", List.of(table + "_quantized", ids), o + "_q"),
                 node(p + "/GatherScale", "Gather", List.of(table + "_scale", ids), o + "_s"),
@@ -260,7 +350,7 @@ public final class WeightQuantizer {
                         .addOutput(o + "_qf")
                         .addAttribute(intAttr("to", DataType.FLOAT_VALUE))
                         .build(),
-                node(p + "/UnsqueezeScale", "Unsqueeze", List.of(o + "_s", axes), o + "_s1"),
+                unsqueeze,
                 node(p + "/Rescale", "Mul", List.of(o + "_qf", o + "_s1"), o));
     }
 

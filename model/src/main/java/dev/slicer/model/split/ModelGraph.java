@@ -274,11 +274,15 @@ public final class ModelGraph {
             }
             return path;
         }
-        if (nodeName.contains(".")) {
+        if (nodeName.contains(".") && !FLAT_NAME.matcher(nodeName).matches()) {
             return nodeName;
         }
         return "";
     }
+
+    /** Per-node names without hierarchy: {@code p2o.Conv.36}, {@code Conv.3} (exporter prefix, op type, counter). */
+    private static final java.util.regex.Pattern FLAT_NAME =
+            java.util.regex.Pattern.compile("([A-Za-z0-9_]+\\.)?[A-Z][A-Za-z0-9]*\\.\\d+");
 
     public ModelProto model() {
         return model;

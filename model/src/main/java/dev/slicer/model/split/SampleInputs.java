@@ -23,12 +23,45 @@ import java.util.stream.Collectors;
  * caches of the requested past length, random images and other float tensors.
  */
 public final class SampleInputs {
-    /** Sizes of the symbolic dimensions: batch, new tokens ({@code sequence}), cached tokens ({@code past}). */
-    public record Dims(int batch, int sequence, int past) {
+    /** Image side used when nothing else is known: a multiple of 32, as strided detectors need. */
+    public static final int DEFAULT_SPATIAL = 64;
+    /** Signal length used when nothing else is known: a multiple of 32 long enough for STFT front ends. */
+    public static final int DEFAULT_SAMPLES = 512;
+
+    /**
+     * Sizes of the symbolic dimensions: batch, new tokens ({@code sequence}), cached tokens
+     * ({@code past}), image {@code height} and {@code width} (rank-4 float inputs with fixed
+     * channels), signal {@code samples} (rank-2 float inputs); {@code shapes} fixes the shape of
+     * named inputs outright (user-given shapes).
+     */
+    public record Dims(
+            int batch, int sequence, int past, int height, int width, int samples, Map<String, long[]> shapes) {
         public Dims {
-            if (batch < 1 || sequence < 1 || past < 0) {
-                throw new IllegalArgumentException("invalid dims " + batch + "/" + sequence + "/" + past);
+            if (batch < 1 || sequence < 1 || past < 0 || height < 1 || width < 1 || samples < 1) {
+                throw new IllegalArgumentException("invalid dims " + batch + "/" + sequence + "/" + past + "/" + height
+                        + "x" + width + "/" + samples);
             }
+            shapes = Map.copyOf(shapes);
+        }
+
+        public Dims(int batch, int sequence, int past) {
+            this(batch, sequence, past, DEFAULT_SPATIAL, DEFAULT_SPATIAL, DEFAULT_SAMPLES, Map.of());
+        }
+
+        public Dims withSpatial(int h, int w) {
+            return new Dims(batch, sequence, past, h, w, samples, shapes);
+        }
+
+        public Dims withSamples(int n) {
+            return new Dims(batch, sequence, past, height, width, n, shapes);
+        }
+
+        public Dims withBatch(int b) {
+            return new Dims(b, sequence, past, height, width, samples, shapes);
+        }
+
+        public Dims withShapes(Map<String, long[]> given) {
+            return new Dims(batch, sequence, past, height, width, samples, given);
         }
 
         public int total() {
@@ -71,8 +104,9 @@ public final class SampleInputs {
             }
             int type = in.getType().getTensorType().getElemType();
             TensorShapeProto shape = in.getType().getTensorType().getShape();
-            int b = dims.batch();
-            int s = dims.sequence();
+            long[] given = dims.shapes().get(name);
+            int b = given != null && given.length == 2 ? (int) given[0] : dims.batch();
+            int s = given != null && given.length == 2 ? (int) given[1] : dims.sequence();
             if (name.contains("input_ids")) {
                 long vocab = vocabSize(g, name);
                 if (vocab == TextTokenizer.minilm().vocabSize()) {
@@ -107,20 +141,12 @@ public final class SampleInputs {
                 }
                 out.put(name, HostTensor.ofLongs(new long[] {b, s}, p));
             } else {
-                long[] sh = new long[shape.getDimCount()];
-                for (int i = 0; i < sh.length; i++) {
-                    TensorShapeProto.Dimension d = shape.getDim(i);
-                    if (d.hasDimValue() && d.getDimValue() > 0) {
-                        sh[i] = d.getDimValue();
-                    } else if (i == 0) {
-                        sh[i] = b;
-                    } else if (isPastInput(name) && i == sh.length - 2) {
-                        sh[i] = dims.past();
-                    } else {
-                        sh[i] = s;
-                    }
+                long[] sh = shapeOf(in, dims);
+                if (sh.length == 0 && isInteger(type)) {
+                    out.put(name, scalar(type, scalarValue(g, name)));
+                } else {
+                    out.put(name, random(type, sh, rng, isPastInput(name) ? 0.5f : 1f, name));
                 }
-                out.put(name, random(type, sh, rng, isPastInput(name) ? 0.5f : 1f, name));
             }
         }
         // Later inputs may come before input_ids in the declaration order; fix the mask afterwards.
@@ -130,6 +156,128 @@ public final class SampleInputs {
                     e.setValue(HostTensor.ofLongs(e.getValue().shape(), tokenMask.clone()));
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * The shape invented for a generic input: user-given shapes win; otherwise fixed dims are kept,
+     * the first symbolic dim is the batch (so a state {@code [2, batch, 128]} gets its batch in the
+     * middle), the symbolic sides of a rank-4 float input with fixed channels are the image height
+     * and width, the symbolic length of a rank-2 float input is the signal length, and the rest are
+     * sequence (or past, for KV-cache inputs).
+     */
+    public static long[] shapeOf(ValueInfoProto in, Dims dims) {
+        long[] given = dims.shapes().get(in.getName());
+        if (given != null) {
+            return given.clone();
+        }
+        TensorShapeProto shape = in.getType().getTensorType().getShape();
+        int type = in.getType().getTensorType().getElemType();
+        long[] sh = new long[shape.getDimCount()];
+        boolean batchSeen = false;
+        boolean image =
+                sh.length == 4 && type == DataType.FLOAT_VALUE && fixed(shape.getDim(1)) && !isPastInput(in.getName());
+        boolean signal = sh.length == 2 && type == DataType.FLOAT_VALUE;
+        for (int i = 0; i < sh.length; i++) {
+            TensorShapeProto.Dimension d = shape.getDim(i);
+            if (fixed(d)) {
+                sh[i] = d.getDimValue();
+            } else if (image && i >= 2) {
+                sh[i] = i == 2 ? dims.height() : dims.width();
+            } else if (!batchSeen) {
+                sh[i] = dims.batch();
+                batchSeen = true;
+            } else if (signal) {
+                sh[i] = dims.samples();
+            } else if (isPastInput(in.getName()) && i == sh.length - 2) {
+                sh[i] = dims.past();
+            } else {
+                sh[i] = dims.sequence();
+            }
+        }
+        return sh;
+    }
+
+    private static boolean fixed(TensorShapeProto.Dimension d) {
+        return d.hasDimValue() && d.getDimValue() > 0;
+    }
+
+    private static boolean isInteger(int type) {
+        return type == DataType.INT64_VALUE || type == DataType.INT32_VALUE;
+    }
+
+    /** Documented defaults of well-known scalar inputs, by name. */
+    private static final Map<String, Long> SCALAR_DEFAULTS =
+            Map.of("sr", 16000L, "sample_rate", 16000L, "sampling_rate", 16000L);
+
+    /**
+     * Value of a scalar integer input: a constant the graph compares it with (the branch the model
+     * was exported for, such as {@code Equal(sr, 16000)}), else a documented default, else 1.
+     */
+    static long scalarValue(GraphProto g, String input) {
+        Map<String, TensorProto> consts = new java.util.HashMap<>();
+        g.getInitializerList().forEach(t -> consts.put(t.getName(), t));
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Constant")
+                    && n.getAttributeCount() == 1
+                    && n.getAttribute(0).hasT()) {
+                consts.put(n.getOutput(0), n.getAttribute(0).getT());
+            }
+        }
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getInputCount() == 2
+                    && Set.of("Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual")
+                            .contains(n.getOpType())) {
+                int i = n.getInputList().indexOf(input);
+                if (i >= 0) {
+                    TensorProto c = consts.get(n.getInput(1 - i));
+                    if (c != null && Tensors.elementCount(c) == 1 && isInteger(c.getDataType())) {
+                        return Tensors.toLongs(c)[0];
+                    }
+                }
+            }
+        }
+        return SCALAR_DEFAULTS.getOrDefault(input.toLowerCase(java.util.Locale.ROOT), 1L);
+    }
+
+    private static HostTensor scalar(int type, long v) {
+        return type == DataType.INT64_VALUE
+                ? HostTensor.ofLongs(new long[0], new long[] {v})
+                : new HostTensor(DataType.INT32_VALUE, new long[0], new int[] {Math.toIntExact(v)});
+    }
+
+    /**
+     * One line per graph input saying how its sample was made: {@code given} (user shape),
+     * {@code text} (token ids, masks), or {@code invented} with the rule that chose its shape or value.
+     */
+    public static List<String> describe(ModelProto model, Dims dims) {
+        GraphProto g = model.getGraph();
+        Set<String> inits =
+                g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
+        List<String> out = new java.util.ArrayList<>();
+        for (ValueInfoProto in : g.getInputList()) {
+            String name = in.getName();
+            if (inits.contains(name)) {
+                continue;
+            }
+            int type = in.getType().getTensorType().getElemType();
+            long[] sh = shapeOf(in, dims);
+            String how;
+            if (dims.shapes().containsKey(name)) {
+                how = "given";
+            } else if (name.contains("input_ids")
+                    || name.contains("attention_mask")
+                    || name.contains("token_type_ids")
+                    || name.contains("position_ids")) {
+                how = "text (sample sentences through the tokenizer)";
+            } else if (sh.length == 0 && isInteger(type)) {
+                how = "invented scalar " + scalarValue(g, name);
+            } else {
+                how = "invented random";
+            }
+            out.add(name + " " + dev.slicer.model.onnx.DataTypes.name(type) + java.util.Arrays.toString(sh) + " "
+                    + how);
         }
         return out;
     }

@@ -100,6 +100,9 @@ final class ShapeProbe {
             bases.add(new Object[] {TensorInfo.PAST, (long) ref.past(), (long) alt.past()});
         }
         bases.add(new Object[] {TensorInfo.BATCH, (long) ref.batch(), (long) alt.batch()});
+        bases.add(new Object[] {TensorInfo.HEIGHT, (long) ref.height(), (long) alt.height()});
+        bases.add(new Object[] {TensorInfo.WIDTH, (long) ref.width(), (long) alt.width()});
+        bases.add(new Object[] {TensorInfo.SAMPLES, (long) ref.samples(), (long) alt.samples()});
         bases.add(new Object[] {
             TensorInfo.BATCH + "*" + TensorInfo.SEQUENCE,
             (long) ref.batch() * ref.sequence(),
@@ -115,7 +118,7 @@ final class ShapeProbe {
         for (Object[] base : bases) {
             long va = (Long) base[1];
             long vb = (Long) base[2];
-            if (va > 0 && a % va == 0 && b == (a / va) * vb) {
+            if (va > 0 && va != vb && a % va == 0 && b == (a / va) * vb) {
                 long k = a / va;
                 return k == 1 ? (String) base[0] : base[0] + "*" + k;
             }

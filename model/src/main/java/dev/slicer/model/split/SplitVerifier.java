@@ -9,13 +9,26 @@ import java.util.function.Consumer;
 /**
  * Splits a model at every candidate, runs front then back with lossless transfer and compares all
  * graph outputs with the full model. A candidate is exact when, for every output, the largest
- * absolute difference is within {@link #RELATIVE_TOLERANCE} of the output's largest magnitude.
+ * absolute difference is within {@link #tolerance} of it: {@link #RELATIVE_TOLERANCE} of the
+ * output's largest magnitude plus {@link #ABSOLUTE_TOLERANCE} (float rounding of outputs near zero,
+ * such as probabilities of 1e-4, is not a difference).
  */
 public final class SplitVerifier {
     public static final double RELATIVE_TOLERANCE = 1e-4;
+    public static final double ABSOLUTE_TOLERANCE = 1e-6;
+
+    /** The largest difference an output whose largest magnitude is {@code maxAbs} may show and still be exact. */
+    public static double tolerance(double maxAbs) {
+        return ABSOLUTE_TOLERANCE + RELATIVE_TOLERANCE * maxAbs;
+    }
 
     /** Outcome for one candidate. */
-    public record Result(SplitCandidate candidate, double maxAbsDiff, boolean exact, String worstOutput) {}
+    public record Result(
+            SplitCandidate candidate, double maxAbsDiff, boolean exact, String worstOutput, double tolerance) {
+        public Result(SplitCandidate candidate, double maxAbsDiff, boolean exact, String worstOutput) {
+            this(candidate, maxAbsDiff, exact, worstOutput, Double.NaN);
+        }
+    }
 
     /** Outcome for a model. */
     public record Report(String model, List<Result> results) {
@@ -35,21 +48,37 @@ public final class SplitVerifier {
             return exactCount() == results.size();
         }
 
-        /** {@code verify: P/N candidates exact max_abs_diff=X}. */
+        /** Smallest tolerance applied (the strictest output), NaN without results. */
+        public double tolerance() {
+            return results.stream().mapToDouble(Result::tolerance).min().orElse(Double.NaN);
+        }
+
+        /** {@code verify: P/N candidates exact max_abs_diff=X tolerance=T}. */
         public String summaryLine() {
             return String.format(
                     Locale.ROOT,
-                    "verify: %d/%d candidates exact max_abs_diff=%.3g",
+                    "verify: %d/%d candidates exact max_abs_diff=%.3g tolerance=%.3g (%.0e + %.0e x max|output|)",
                     exactCount(),
                     results.size(),
-                    maxAbsDiff());
+                    maxAbsDiff(),
+                    tolerance(),
+                    ABSOLUTE_TOLERANCE,
+                    RELATIVE_TOLERANCE);
         }
     }
 
     private SplitVerifier() {}
 
     public static Report verify(SplittableModel m, List<SplitCandidate> candidates, Consumer<Result> progress) {
-        Map<String, HostTensor> inputs = SampleInputs.generate(m.model(), m.verificationDims(), 3);
+        return verify(m, candidates, SampleInputs.generate(m.model(), m.verificationDims(), 3), progress);
+    }
+
+    /** As {@link #verify(SplittableModel, List, Consumer)} on the given inputs (user samples). */
+    public static Report verify(
+            SplittableModel m,
+            List<SplitCandidate> candidates,
+            Map<String, HostTensor> inputs,
+            Consumer<Result> progress) {
         Map<String, HostTensor> reference;
         try (ModelRunner full = new ModelRunner(m.model(), m.name())) {
             reference = full.run(inputs);
@@ -73,11 +102,12 @@ public final class SplitVerifier {
         double worst = 0;
         boolean exact = true;
         String worstName = "";
+        double tol = Double.POSITIVE_INFINITY;
         for (Map.Entry<String, HostTensor> e : reference.entrySet()) {
             HostTensor ref = e.getValue();
             HostTensor got = actual.get(e.getKey());
             if (got == null || !java.util.Arrays.equals(got.shape(), ref.shape())) {
-                return new Result(c, Double.POSITIVE_INFINITY, false, e.getKey());
+                return new Result(c, Double.POSITIVE_INFINITY, false, e.getKey(), 0);
             }
             double maxRef = 0;
             double diff = 0;
@@ -90,7 +120,9 @@ public final class SplitVerifier {
                     diff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
                 }
             }
-            if (diff > RELATIVE_TOLERANCE * Math.max(maxRef, Double.MIN_NORMAL)) {
+            double t = tolerance(maxRef);
+            tol = Math.min(tol, t);
+            if (!(diff <= t)) {
                 exact = false;
             }
             if (diff >= worst) {
@@ -98,6 +130,6 @@ public final class SplitVerifier {
                 worstName = e.getKey();
             }
         }
-        return new Result(c, worst, exact, worstName);
+        return new Result(c, worst, exact, worstName, tol);
     }
 }

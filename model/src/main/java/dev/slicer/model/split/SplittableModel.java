@@ -1,10 +1,12 @@
 package dev.slicer.model.split;
 
 import dev.slicer.model.CandidateOutOfRangeException;
+import dev.slicer.model.InvalidModelException;
 import dev.slicer.model.ModelException;
 import dev.slicer.model.UnknownTensorException;
 import dev.slicer.model.builder.GraphBuilder;
 import dev.slicer.model.builtin.BuiltinModels;
+import dev.slicer.model.onnx.ConstantWeights;
 import dev.slicer.model.onnx.OnnxIo;
 import dev.slicer.model.onnx.proto.Onnx.ModelProto;
 import dev.slicer.model.onnx.proto.Onnx.TensorProto.DataType;
@@ -47,25 +49,118 @@ public final class SplittableModel {
     private final Map<String, TensorInfo> infos;
     private final List<SplitCandidate> candidates;
 
-    private SplittableModel(String name, ModelProto model) {
+    private SplittableModel(String name, ModelProto model, Map<String, long[]> givenShapes) {
         this.name = name;
-        this.model = model;
-        this.graph = new ModelGraph(model);
-        boolean kv = SampleInputs.hasKvCache(model);
-        this.referenceDims = new SampleInputs.Dims(1, REFERENCE_SEQUENCE, kv ? REFERENCE_PAST : 0);
-        this.alternateDims = new SampleInputs.Dims(2, REFERENCE_SEQUENCE + 5, kv ? REFERENCE_PAST + 2 : 0);
-        this.infos = ShapeProbe.probe(model, referenceDims, alternateDims, 7);
+        this.model = ConstantWeights.promote(model);
+        this.graph = new ModelGraph(this.model);
+        boolean kv = SampleInputs.hasKvCache(this.model);
+        SampleInputs.Dims ref =
+                new SampleInputs.Dims(1, REFERENCE_SEQUENCE, kv ? REFERENCE_PAST : 0).withShapes(givenShapes);
+        SampleInputs.Dims alt = new SampleInputs.Dims(2, REFERENCE_SEQUENCE + 5, kv ? REFERENCE_PAST + 2 : 0)
+                .withSpatial(96, 96)
+                .withSamples(SampleInputs.DEFAULT_SAMPLES + 64)
+                .withShapes(givenShapes);
+        // Invented sizes the model may reject (strided detectors, fixed-height recognizers, STFT
+        // front ends): try multiples of 32 before giving up, and say what was tried.
+        List<SampleInputs.Dims[]> attempts = List.of(
+                new SampleInputs.Dims[] {ref, alt},
+                new SampleInputs.Dims[] {ref, alt.withSpatial(64, 96)},
+                new SampleInputs.Dims[] {ref, alt.withSpatial(96, 64)},
+                new SampleInputs.Dims[] {ref.withSpatial(32, 32), alt.withSpatial(32, 64)},
+                new SampleInputs.Dims[] {ref.withSpatial(32, 32), alt.withSpatial(64, 64)});
+        Map<String, TensorInfo> probed = null;
+        List<String> failures = new ArrayList<>();
+        for (SampleInputs.Dims[] a : attempts) {
+            try {
+                probed = ShapeProbe.probe(this.model, a[0], a[1], 7);
+                ref = a[0];
+                alt = a[1];
+                break;
+            } catch (InvalidModelException e) {
+                failures.add(a[0].height() + "x" + a[0].width() + "/" + a[1].height() + "x" + a[1].width() + ": "
+                        + e.getMessage());
+            }
+        }
+        if (probed == null) {
+            throw new InvalidModelException("ONNX Runtime cannot run " + name + " on any invented input sizes"
+                    + " (give shapes with --input NAME=DxDx...); tried image sides " + String.join("; ", failures));
+        }
+        this.referenceDims = ref;
+        this.alternateDims = alt;
+        this.infos = probed;
         this.candidates = List.copyOf(discover());
     }
 
     /** Resolves {@code uri} ({@code builtin:...}, path or URL), reads and analyses the model. */
     public static SplittableModel load(String uri) {
+        return load(uri, Map.of());
+    }
+
+    /** As {@link #load(String)}, with the shapes of some inputs given ({@code x -> [1,3,640,640]}). */
+    public static SplittableModel load(String uri, Map<String, long[]> givenShapes) {
         Path p = BuiltinModels.resolve(uri);
-        return new SplittableModel(uri, OnnxIo.load(p));
+        return new SplittableModel(uri, OnnxIo.load(p), givenShapes);
     }
 
     public static SplittableModel of(ModelProto model, String name) {
-        return new SplittableModel(name, model);
+        return new SplittableModel(name, model, Map.of());
+    }
+
+    /** How each graph input of the verification run is made (given, text, or invented and by which rule). */
+    public List<String> inputNotes() {
+        return SampleInputs.describe(model, alternateDims);
+    }
+
+    /**
+     * Why the model has no split candidate, or empty when it has some: a network inside a
+     * subgraph ({@code If}/{@code Loop}/{@code Scan}) whose condition depends on the inputs cannot
+     * be cut at top level.
+     */
+    public java.util.Optional<String> noCandidateReason() {
+        if (!candidates.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                opaqueSubgraph().orElse("no position has one large float activation plus small side tensors"));
+    }
+
+    /**
+     * When most of the network sits inside one subgraph node ({@code If}/{@code Loop}/{@code Scan})
+     * whose condition or trip count depends on graph inputs, the cuts inside it are out of reach:
+     * says which node and which inputs.
+     */
+    public java.util.Optional<String> opaqueSubgraph() {
+        for (int i = 0; i < graph.size(); i++) {
+            var n = graph.node(i);
+            long inner = n.getAttributeList().stream()
+                    .mapToLong(a -> (a.hasG() ? a.getG().getNodeCount() : 0)
+                            + a.getGraphsList().stream()
+                                    .mapToLong(sg -> sg.getNodeCount())
+                                    .sum())
+                    .sum();
+            if (inner <= graph.size() || n.getInputCount() == 0) {
+                continue;
+            }
+            String control = n.getInput(0);
+            Set<String> from = new java.util.TreeSet<>();
+            if (graph.graphInputs().containsKey(control)) {
+                from.add(control);
+            }
+            BitSet up = graph.ancestors(List.of(control), Set.of());
+            for (int p = up.nextSetBit(0); p >= 0; p = up.nextSetBit(p + 1)) {
+                graph.inputsOf(p).stream()
+                        .filter(graph.graphInputs()::containsKey)
+                        .forEach(from::add);
+            }
+            if (from.isEmpty()) {
+                continue; // constant condition: the branch could be inlined (not done yet)
+            }
+            return java.util.Optional.of("the network (" + inner + " nodes in its branches) sits inside "
+                    + n.getOpType() + " '" + n.getName() + "' whose "
+                    + (n.getOpType().equals("If") ? "condition" : "trip count") + " depends on input "
+                    + String.join(", ", from) + "; only the " + graph.size() + " top-level nodes can be cut");
+        }
+        return java.util.Optional.empty();
     }
 
     public String name() {
@@ -142,6 +237,20 @@ public final class SplittableModel {
         return c;
     }
 
+    /** True when the node at {@code pos} or one of the {@link #BOUNDARY_REGION} before it quantizes an activation. */
+    private boolean quantizes(int pos) {
+        for (int p = Math.max(0, pos - BOUNDARY_REGION); p <= pos; p++) {
+            String op = graph.node(p).getOpType();
+            if (op.equals("DynamicQuantizeLinear") || op.equals("QuantizeLinear")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many nodes before a module's last node a cut may move to stay a candidate. */
+    static final int BOUNDARY_REGION = 8;
+
     private List<SplitCandidate> discover() {
         Map<String, Integer> lastPos = new HashMap<>();
         Map<String, Integer> firstPos = new HashMap<>();
@@ -171,6 +280,15 @@ public final class SplittableModel {
                 label = null;
             }
             SplitCandidate c = describe(out.size(), label, pos, false);
+            if (c == null && label != null && quantizes(pos)) {
+                // The module's last nodes may be bookkeeping of the next one (an int8 graph's
+                // DynamicQuantizeLinear named after the LayerNorm leaves a uint8 copy live): cut at the
+                // nearest earlier position of the boundary region that qualifies.
+                int floor = out.isEmpty() ? -1 : out.get(out.size() - 1).position();
+                for (int back = pos - 1; back > floor && back >= pos - BOUNDARY_REGION && c == null; back--) {
+                    c = describe(out.size(), label, back, false);
+                }
+            }
             if (c == null) {
                 continue;
             }
@@ -196,7 +314,37 @@ public final class SplittableModel {
                     c.backState(),
                     c.frontOutputs()));
         }
-        return out;
+        return hasPaths ? out : oneCutPerHeavyOp(out);
+    }
+
+    /**
+     * Without module names every qualifying position is a candidate (one per Relu, Add, ...). Keep
+     * the last cut before each compute node (Conv, MatMul, ...): one candidate per layer, named
+     * after its activation.
+     */
+    private List<SplitCandidate> oneCutPerHeavyOp(List<SplitCandidate> all) {
+        List<SplitCandidate> kept = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            SplitCandidate c = all.get(i);
+            boolean heavyBeforeNext = i + 1 == all.size();
+            int nextPos = i + 1 < all.size() ? all.get(i + 1).position() : graph.size();
+            for (int p = c.position() + 1; p <= nextPos && !heavyBeforeNext; p++) {
+                heavyBeforeNext = ModelGraph.HEAVY_OPS.contains(graph.node(p).getOpType());
+            }
+            if (heavyBeforeNext) {
+                kept.add(new SplitCandidate(
+                        kept.size(),
+                        c.name(),
+                        c.position(),
+                        c.nodeName(),
+                        c.bigTensor(),
+                        c.activations(),
+                        c.sideInputs(),
+                        c.backState(),
+                        c.frontOutputs()));
+            }
+        }
+        return kept;
     }
 
     private static List<String> prefixes(String path) {

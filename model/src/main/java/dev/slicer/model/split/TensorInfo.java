@@ -15,6 +15,9 @@ public record TensorInfo(String name, int dataType, long[] referenceShape, List<
     public static final String SEQUENCE = "sequence";
     public static final String PAST = "past_sequence";
     public static final String TOTAL = "total_sequence";
+    public static final String HEIGHT = "height";
+    public static final String WIDTH = "width";
+    public static final String SAMPLES = "samples";
 
     public TensorInfo {
         referenceShape = referenceShape.clone();

@@ -93,4 +93,25 @@ class ModelCliTest {
             assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.startsWith(AtomicFiles.TEMP_PREFIX));
         }
     }
+
+    @Test
+    void givenInputShapesAreUsedAndReportedAndBadOnesAreOneErrorLine() throws Exception {
+        Path f = dir.resolve("mlp.onnx");
+        OnnxIo.save(dev.slicer.model.WildModels.constantWeightMlp(11), f);
+        Run ok = run("verify", f.toString(), "--input", "x=3x64");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("input x float32[3, 64] given").contains("candidates exact");
+        Run bad = run("verify", f.toString(), "--input", "x=3xbig");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().strip()).startsWith("error: --input x=3xbig").doesNotContain("\n");
+        Run q = run(
+                "quantize",
+                f.toString(),
+                "--front",
+                "0",
+                "--out",
+                dir.resolve("q.onnx").toString());
+        assertThat(q.code()).as(q.err()).isZero();
+        assertThat(q.out()).contains("note: opset 11 has no per-axis DequantizeLinear");
+    }
 }

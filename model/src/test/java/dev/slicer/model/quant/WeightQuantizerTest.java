@@ -45,10 +45,10 @@ class WeightQuantizerTest {
     @Test
     void unsupportedWeightUseIsNamed() {
         GraphBuilder g = new GraphBuilder("odd", 1);
-        String x = g.input("x", DataType.FLOAT_VALUE, "1", "5000");
-        String w = g.normal("big_bias", 0f, 1f, 5000);
+        String x = g.input("x", DataType.FLOAT_VALUE, "1", "2", "5000");
+        String w = g.normal("big_bias", 0f, 1f, 2, 5000);
         g.node("odd/Add", "Add", GraphBuilder.Attrs.of(), java.util.List.of(x, w), java.util.List.of("y"));
-        g.output("y", DataType.FLOAT_VALUE, "1", "5000");
+        g.output("y", DataType.FLOAT_VALUE, "1", "2", "5000");
         ModelProto model = g.build(17, "test");
         assertThatThrownBy(() -> WeightQuantizer.quantize(model, 8))
                 .isInstanceOf(UnsupportedOpException.class)
@@ -56,5 +56,60 @@ class WeightQuantizerTest {
                 .hasMessageContaining("odd/Add")
                 .hasMessageContaining("big_bias");
         assertThatThrownBy(() -> WeightQuantizer.quantize(model, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void opset11GetsPerTensorDequantizeTimesChannelScales() {
+        ModelProto model = dev.slicer.model.WildModels.constantWeightMlp(11);
+        WeightQuantizer.Result q = WeightQuantizer.quantize(model, 8);
+        assertThat(q.model().getGraph().getNodeList())
+                .filteredOn(n -> n.getOpType().equals("DequantizeLinear"))
+                .hasSize(3)
+                .allMatch(n -> n.getAttributeCount() == 0);
+        assertThat(q.notes()).anyMatch(n -> n.contains("per-tensor"));
+        assertThat(closeness(model, q.model())).isGreaterThan(0.999);
+        // int4 at opset 11: MatMulNBits is a contrib op, valid at any default opset
+        WeightQuantizer.Result q4 = WeightQuantizer.quantize(model, 4);
+        assertThat(q4.model().getGraph().getNodeList())
+                .anyMatch(n -> n.getOpType().equals("MatMulNBits"));
+        assertThat(closeness(model, q4.model())).isGreaterThan(0.98);
+    }
+
+    @Test
+    void convTransposeKernelsAreInt8AndInt4FallsBackWithANote() {
+        GraphBuilder g = new GraphBuilder("up", 5);
+        String x = g.input("x", DataType.FLOAT_VALUE, "batch", "16", "8", "8");
+        String w = g.normal("up.weight", 0f, 0.1f, 16, 8, 2, 2);
+        String y = g.op(
+                "/up/ConvTranspose", "ConvTranspose", GraphBuilder.Attrs.of().ints("strides", 2, 2), x, w);
+        g.node("/out/Identity", "Identity", GraphBuilder.Attrs.of(), java.util.List.of(y), java.util.List.of("y"));
+        g.output("y", DataType.FLOAT_VALUE, "batch", "8", "16", "16");
+        ModelProto model = g.build(12, "test");
+        WeightQuantizer.Result q = WeightQuantizer.quantize(model, 4);
+        assertThat(q.quantizedWeights()).isEqualTo(1);
+        assertThat(q.notes()).anyMatch(n -> n.contains("int8, not int4"));
+        assertThat((double) q.paramBytesBefore() / q.paramBytesAfter()).isGreaterThan(3.5);
+        assertThat(closeness(model, q.model())).isGreaterThan(0.999);
+    }
+
+    @Test
+    void aQuantizationThatChangesNothingIsAnError() {
+        GraphBuilder g = new GraphBuilder("none", 1);
+        String x = g.input("x", DataType.FLOAT_VALUE, "1", "4");
+        g.node("/r/Relu", "Relu", GraphBuilder.Attrs.of(), java.util.List.of(x), java.util.List.of("y"));
+        g.output("y", DataType.FLOAT_VALUE, "1", "4");
+        assertThatThrownBy(() -> WeightQuantizer.quantize(g.build(17, "test"), 8))
+                .isInstanceOf(dev.slicer.model.NothingToQuantizeException.class)
+                .hasMessageContaining("nothing to quantize");
+    }
+
+    private static double closeness(ModelProto a, ModelProto b) {
+        var inputs = dev.slicer.model.split.SampleInputs.generate(
+                a, new dev.slicer.model.split.SampleInputs.Dims(4, 8, 0), 3);
+        try (var ra = new dev.slicer.model.split.ModelRunner(a, "float");
+                var rb = new dev.slicer.model.split.ModelRunner(b, "quantized")) {
+            return FrontQuantizer.meanCosine(
+                    ra.run(inputs).get("y"), rb.run(inputs).get("y"));
+        }
     }
 }

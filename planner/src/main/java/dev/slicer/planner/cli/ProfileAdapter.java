@@ -3,6 +3,7 @@ package dev.slicer.planner.cli;
 import dev.slicer.codec.CodecMode;
 import dev.slicer.codec.TensorShape;
 import dev.slicer.model.ModelException;
+import dev.slicer.model.NothingToQuantizeException;
 import dev.slicer.model.profile.CandidateProfile;
 import dev.slicer.model.profile.ModelProfile;
 import dev.slicer.model.profile.ModelProfiler;
@@ -208,9 +209,13 @@ final class ProfileAdapter {
             if (full < 0) {
                 return c.cumulativeParamBytes() / 4;
             }
-            return WeightQuantizer.quantize(
-                            model.split(model.candidate(c.index())).front(), 8)
-                    .paramBytesAfter();
+            try {
+                return WeightQuantizer.quantize(
+                                model.split(model.candidate(c.index())).front(), 8)
+                        .paramBytesAfter();
+            } catch (NothingToQuantizeException e) {
+                return c.cumulativeParamBytes(); // a front without weights stays as it is
+            }
         }
 
         long fullBytes(long floatBytes) {
