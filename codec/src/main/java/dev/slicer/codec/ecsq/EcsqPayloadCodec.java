@@ -155,7 +155,27 @@ public final class EcsqPayloadCodec implements PayloadCodec {
             guess = next;
         }
         if (Double.isNaN(fitLog)) {
-            throw new ByteBudgetException(unpadded, budget);
+            // the search can creep below the coarsest step when bytes barely move with it: try that step itself,
+            // then bisect towards the finest step that fits, so a frame is refused only when nothing fits
+            encodeAt(src, srcOff, shape, s.predict(), stepOf(rms, Math.exp(hi)), probe, 0, budget);
+            if (unpadded > budget) {
+                throw new ByteBudgetException(unpadded, budget);
+            }
+            fitLog = hi;
+            fitBytes = unpadded;
+            fitInProbe = true;
+            for (int probes = 0; probes < MAX_PROBES && fitLog - overLog > 1e-3; probes++) {
+                double g = 0.5 * (overLog + fitLog);
+                encodeAt(src, srcOff, shape, s.predict(), stepOf(rms, Math.exp(g)), probe, 0, budget);
+                if (unpadded <= budget) {
+                    fitLog = g;
+                    fitBytes = unpadded;
+                    fitInProbe = true;
+                } else {
+                    overLog = g;
+                    fitInProbe = false;
+                }
+            }
         }
         if (fitBytes < budget - budget / 50) {
             // small frames: bytes are not monotone in the step near the boundary; scan a little finer than the fit
