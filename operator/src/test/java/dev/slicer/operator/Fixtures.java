@@ -1,6 +1,7 @@
 package dev.slicer.operator;
 
 import dev.slicer.codec.CodecMode;
+import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.SplitInferenceSpec;
 import dev.slicer.crds.v1alpha1.spec.BackendSpec;
@@ -10,7 +11,6 @@ import dev.slicer.crds.v1alpha1.spec.EdgesSpec;
 import dev.slicer.crds.v1alpha1.spec.ModelSpec;
 import dev.slicer.crds.v1alpha1.spec.PolicySpec;
 import dev.slicer.crds.v1alpha1.spec.SloSpec;
-import dev.slicer.operator.planning.ModelDigest;
 import dev.slicer.planner.cost.LinearCodecTimeModel;
 import dev.slicer.planner.model.DistortionTable;
 import dev.slicer.planner.model.SplitCandidate;

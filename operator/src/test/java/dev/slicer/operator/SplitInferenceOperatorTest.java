@@ -4,10 +4,10 @@ import static dev.slicer.operator.Fixtures.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.operator.dependent.Names;
-import dev.slicer.operator.planning.ModelDigest;
 import dev.slicer.operator.reconcile.PublishedPlan;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;

@@ -1,5 +1,6 @@
 package dev.slicer.e2e.demo;
 
+import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.spec.DeviceClassSpec;
 import dev.slicer.e2e.Ports;
@@ -177,6 +178,10 @@ public final class Demo implements AutoCloseable {
                         .withNewMetadata()
                         .withName(fleet + "-profile")
                         .withNamespace(NAMESPACE)
+                        // the operator plans only from a profile made for the resource's model URI
+                        .addToAnnotations(
+                                ModelDigest.ANNOTATION,
+                                ModelDigest.of(si.getSpec().getModel().getUri()))
                         .endMetadata()
                         .addToData("profile.json", Files.readString(profile))
                         .build())

@@ -49,8 +49,7 @@ public final class Names {
      * cannot change). At most 63 characters (the Job controller labels its pods with the name).
      */
     public static String profiler(SplitInference si) {
-        String digest = dev.slicer.operator.planning.ModelDigest.of(
-                si.getSpec().getModel().getUri());
+        String digest = dev.slicer.crds.ModelDigest.of(si.getSpec().getModel().getUri());
         String base = si.getMetadata().getName();
         return base.substring(0, Math.min(base.length(), 40)) + "-profiler-" + digest.substring(0, 12);
     }

@@ -1,9 +1,9 @@
 package dev.slicer.operator.dependent;
 
+import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.spec.BackendSpec;
 import dev.slicer.operator.config.ProfilerConfig;
-import dev.slicer.operator.planning.ModelDigest;
 import dev.slicer.operator.planning.ProfileSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

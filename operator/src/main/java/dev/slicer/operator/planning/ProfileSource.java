@@ -1,5 +1,6 @@
 package dev.slicer.operator.planning;
 
+import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.operator.config.OperatorConfig;
 import dev.slicer.operator.config.ProfilerConfig;

@@ -2,10 +2,10 @@ package dev.slicer.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.operator.Fixtures;
 import dev.slicer.operator.config.ProfilerConfig;
-import dev.slicer.operator.planning.ModelDigest;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;

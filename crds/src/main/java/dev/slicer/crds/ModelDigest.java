@@ -1,4 +1,4 @@
-package dev.slicer.operator.planning;
+package dev.slicer.crds;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
