@@ -83,6 +83,15 @@ class DemoE2ETest {
         String device = degraded();
         await().atMost(STEP).until(() -> row(device).filter(r -> r.kind() == RowKind.SPLIT), Optional::isPresent);
         demo.degradeLink(device, Scenario.DEGRADED_RATE);
+        try {
+            assertAdaptsAndRecovers(device);
+        } finally {
+            // a failure here must not leave the link degraded for the tests after it
+            demo.restoreLink(device);
+        }
+    }
+
+    private void assertAdaptsAndRecovers(String device) throws Exception {
         Demo.Adapted a = await().atMost(STEP)
                 .until(() -> demo.adaptations().stream().findFirst(), Optional::isPresent)
                 .orElseThrow();
