@@ -15,10 +15,7 @@ import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.plan.PlanRow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,18 +244,7 @@ public final class DataplaneBench implements Callable<Integer> {
 
     /** Sets an edge's emulated link (PUT /slicer/link, bytes per second). */
     private static void setLink(int port, long bytesPerSecond) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slicer/link"))
-                                .timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .PUT(HttpRequest.BodyPublishers.ofString("{\"bytesPerSecond\":" + bytesPerSecond + "}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(
-                    "PUT /slicer/link on port " + port + ": " + r.statusCode() + " " + r.body());
-        }
+        dev.slicer.e2e.EdgeLink.set(HttpClient.newHttpClient(), port, bytesPerSecond);
     }
 
     private static void awaitPlan(Fleet fleet, String modelName, String hash) throws Exception {

@@ -328,16 +328,7 @@ public final class Demo implements AutoCloseable {
     /** Sets a device's emulated uplink (bytes/s; 0 = unlimited) through the edge's link endpoint. */
     public void setLink(String device, long bytesPerSecond) throws IOException, InterruptedException {
         int port = kubelet.edges().get(device).httpPort();
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slicer/link"))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"bytesPerSecond\":" + bytesPerSecond + "}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("edge " + device + " refused the link rate: " + r.body());
-        }
+        dev.slicer.e2e.EdgeLink.set(http, port, bytesPerSecond);
         synchronized (links) {
             links.put(device, bytesPerSecond);
         }
