@@ -51,6 +51,38 @@ public record FleetMetrics(
         return drift;
     }
 
+    /**
+     * This snapshot with every planning input (goodput, stage durations, queue delay) that moved by at most
+     * {@code hysteresis} from {@code baseline} replaced by the baseline's value. Planning on held inputs makes a
+     * re-plan reproduce the published plan byte for byte unless some input really moved, so noise (a loaded machine,
+     * an operator restart) never rewrites the plan. Load figures (compute load, request rate) are not planning inputs
+     * and stay current, for scaling.
+     */
+    public FleetMetrics heldWithin(FleetMetrics baseline, double hysteresis) {
+        if (baseline == null) {
+            return this;
+        }
+        Map<String, Map<String, Double>> stages = new TreeMap<>();
+        stageSeconds.forEach((cls, now) ->
+                stages.put(cls, held(baseline.stageSeconds.getOrDefault(cls, Map.of()), now, hysteresis)));
+        return new FleetMetrics(
+                held(baseline.goodputBytesPerSecond, goodputBytesPerSecond, hysteresis),
+                stages,
+                held(baseline.queueDelaySeconds, queueDelaySeconds, hysteresis),
+                computeLoad,
+                requestRate);
+    }
+
+    private static Map<String, Double> held(Map<String, Double> baseline, Map<String, Double> now, double hysteresis) {
+        Map<String, Double> out = new TreeMap<>();
+        now.forEach((k, v) -> out.put(k, held(baseline.get(k), v, hysteresis)));
+        return out;
+    }
+
+    private static Double held(Double baseline, Double now, double hysteresis) {
+        return baseline != null && now != null && relative(baseline, now) <= hysteresis ? baseline : now;
+    }
+
     private static double mapDrift(Map<String, Double> a, Map<String, Double> b) {
         double drift = 0;
         for (String key : union(a, b)) {

@@ -90,10 +90,14 @@ public class FleetObserver {
                 planProblem = profile.problem();
             } else {
                 try {
-                    outcome = runPlanner(new PlanInputs(si.getSpec(), profile.profile(), fleet));
+                    FleetMetrics observed = fleet;
+                    FleetMetrics held = existing.map(
+                                    p -> observed.heldWithin(parseInputs(p.inputsJson()), hysteresis(si)))
+                            .orElse(observed);
+                    outcome = runPlanner(new PlanInputs(si.getSpec(), profile.profile(), held));
                     lastPlannerRun.put(si.getMetadata().getUid(), now);
                     if (plan == null || !plan.hash().equals(outcome.hash())) {
-                        plan = new PublishedPlan(outcome.planJson(), outcome.hash(), inputsJson(fleet));
+                        plan = new PublishedPlan(outcome.planJson(), outcome.hash(), inputsJson(held));
                         replanned = true;
                     }
                 } catch (PlanningException e) {

@@ -134,4 +134,26 @@ class PlannerPlanServiceTest {
                         .planJson())
                 .contains("\"computeScale\":3.0");
     }
+
+    @Test
+    void noiseWithinTheHysteresisReproducesThePublishedPlanAndRealDriftDoesNot() throws Exception {
+        var spec = si.getSpec();
+        var published =
+                new FleetMetrics(Map.of("phone", 60_000.0), Map.of("phone", Map.of("front", 0.004)), 0.005, null, null);
+        var noisy =
+                new FleetMetrics(Map.of("phone", 64_000.0), Map.of("phone", Map.of("front", 0.0044)), 0.0054, 0.3, 2.0);
+        var moved =
+                new FleetMetrics(Map.of("phone", 64_000.0), Map.of("phone", Map.of("front", 0.012)), 0.0054, 0.3, 2.0);
+        String base = service.plan(new PlanInputs(spec, Fixtures.profile(), published))
+                .hash();
+        assertThat(service.plan(new PlanInputs(spec, Fixtures.profile(), noisy)).hash())
+                .as("unheld noise changes the plan (else this test proves nothing)")
+                .isNotEqualTo(base);
+        assertThat(service.plan(new PlanInputs(spec, Fixtures.profile(), noisy.heldWithin(published, 0.1)))
+                        .hash())
+                .isEqualTo(base);
+        assertThat(service.plan(new PlanInputs(spec, Fixtures.profile(), moved.heldWithin(published, 0.1)))
+                        .hash())
+                .isNotEqualTo(base);
+    }
 }

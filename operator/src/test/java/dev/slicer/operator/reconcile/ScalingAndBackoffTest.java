@@ -61,4 +61,26 @@ class ScalingAndBackoffTest {
         assertThat(b.driftFrom(a)).isLessThan(0.1);
         assertThat(c.driftFrom(a)).isGreaterThan(0.9);
     }
+
+    @Test
+    void inputsWithinTheHysteresisAreHeldAtTheBaselineAndLoadStaysCurrent() {
+        var base = new FleetMetrics(
+                Map.of("phone", 1000.0, "sensor", 500.0), Map.of("phone", Map.of("front", 0.010)), 0.010, 0.5, 3.0);
+        var now = new FleetMetrics(
+                Map.of("phone", 1080.0, "sensor", 300.0, "new", 7.0),
+                Map.of("phone", Map.of("front", 0.0125, "encode", 0.001)),
+                0.0105,
+                0.9,
+                6.0);
+        var held = now.heldWithin(base, 0.1);
+        assertThat(held.goodputBytesPerSecond())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("phone", 1000.0, "sensor", 300.0, "new", 7.0));
+        assertThat(held.stageSeconds().get("phone"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("front", 0.0125, "encode", 0.001));
+        assertThat(held.queueDelaySeconds()).isEqualTo(0.010);
+        assertThat(held.computeLoad()).isEqualTo(0.9);
+        assertThat(held.requestRate()).isEqualTo(6.0);
+        assertThat(held.driftFrom(base)).as("what is left is the real drift").isGreaterThan(0.1);
+        assertThat(now.heldWithin(null, 0.1)).isEqualTo(now);
+    }
 }
