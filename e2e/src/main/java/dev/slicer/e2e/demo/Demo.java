@@ -334,9 +334,21 @@ public final class Demo implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a device's edge answers from the row for the link it measured: an edge that has not measured its link
+     * yet sends on the plan's cheapest offloading row (its probe), which no degradation could improve on. Two replies:
+     * the first measured the link, the second was planned with it.
+     */
+    public boolean linkMeasured(String device) {
+        return stats.get(device).ok() >= 2 && goodput(device) > 0;
+    }
+
     /** Degrades a device's link and starts timing how long its edge takes to move to a cheaper row. */
     public void degradeLink(String device, long bytesPerSecond) throws IOException, InterruptedException {
         EdgeStats s = stats.get(device);
+        if (!linkMeasured(device)) {
+            throw new IllegalStateException(device + " has not measured its link yet (its row is the probe's)");
+        }
         PlanRow before =
                 rowOf(s).orElseThrow(() -> new IllegalStateException(device + " has not answered from a plan row yet"));
         adaptation = new Adaptation(device, System.nanoTime(), before);

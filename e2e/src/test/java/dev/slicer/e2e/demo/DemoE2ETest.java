@@ -81,7 +81,10 @@ class DemoE2ETest {
     @Order(2)
     void aDegradedLinkMovesItsEdgeToACheaperRowAndBackAfterRestoration() throws Exception {
         String device = degraded();
-        await().atMost(STEP).until(() -> row(device).filter(r -> r.kind() == RowKind.SPLIT), Optional::isPresent);
+        // until the edge has measured its link: its first request goes out on the cheapest row, to measure it
+        await().atMost(STEP)
+                .until(() -> demo.linkMeasured(device)
+                        && row(device).filter(r -> r.kind() == RowKind.SPLIT).isPresent());
         demo.degradeLink(device, Scenario.DEGRADED_RATE);
         try {
             assertAdaptsAndRecovers(device);
@@ -124,7 +127,7 @@ class DemoE2ETest {
     void aRestartedOperatorTakesOverWithoutRewritingUnchangedObjects() throws Exception {
         KubernetesClient kube = demo.api().client();
         Map<String, String> before = versions(kube);
-        String planHash = demo.plans().current().orElseThrow().hash();
+        String planHash = publishedHash(kube);
         long answered = answered();
         demo.stopOperator();
         // the fleet keeps serving with the last plan while no operator runs
@@ -135,7 +138,8 @@ class DemoE2ETest {
         assertThat(after.get("service")).isEqualTo(before.get("service"));
         assertThat(after.get("daemonset")).isEqualTo(before.get("daemonset"));
         assertThat(after.get("deployment")).isEqualTo(before.get("deployment"));
-        if (demo.plans().current().orElseThrow().hash().equals(planHash)) {
+        // the ConfigMap itself, not the back-end's copy (which follows it within a second)
+        if (planHash.equals(publishedHash(kube))) {
             assertThat(after.get("plan"))
                     .as("an unchanged plan is not written again")
                     .isEqualTo(before.get("plan"));
@@ -147,17 +151,17 @@ class DemoE2ETest {
     @Order(4)
     void aPrometheusOutageKeepsThePlanAndServingAndReplanningResumesAfter() throws Exception {
         assumeTrue(demo.prometheus().isPresent(), "Prometheus is not installed");
-        String hash = demo.plans().current().orElseThrow().hash();
+        KubernetesClient kube = demo.api().client();
         demo.stopPrometheus();
         await().atMost(STEP).until(() -> demo.condition("MetricsAvailable")
                 .map(c -> c.getStatus().equals("False"))
                 .orElse(false));
+        // from the moment the operator reports the outage (a reconcile that read metrics just before may still land)
+        String hash = publishedHash(kube);
         double plannedDuringOutage = demo.operatorMetric("slicer_operator_plan_duration_seconds_count");
         long answered = answered();
         await().atMost(STEP).until(() -> answered() > answered + 4);
-        assertThat(demo.plans().current().orElseThrow().hash())
-                .as("the plan is kept")
-                .isEqualTo(hash);
+        assertThat(publishedHash(kube)).as("the plan is kept").isEqualTo(hash);
         assertThat(demo.operatorMetric("slicer_operator_plan_duration_seconds_count"))
                 .as("no planning without metrics")
                 .isEqualTo(plannedDuringOutage);
@@ -250,6 +254,15 @@ class DemoE2ETest {
                         .withName("minilm-plan")
                         .get()));
         return v;
+    }
+
+    static String publishedHash(KubernetesClient kube) {
+        return kube.configMaps()
+                .inNamespace(Demo.NAMESPACE)
+                .withName("minilm-plan")
+                .get()
+                .getData()
+                .get("plan.hash");
     }
 
     static String rv(HasMetadata o) {
