@@ -67,8 +67,11 @@ public class EdgeRuntime {
             long every = config.planFilePoll().toMillis();
             scheduler.scheduleWithFixedDelay(source::poll, every, every, TimeUnit.MILLISECONDS);
         });
-        GoodputMeter goodput =
-                new GoodputMeter(config.goodputAlpha(), config.goodputMaxAge().toNanos(), System::nanoTime);
+        GoodputMeter goodput = new GoodputMeter(
+                config.goodputAlpha(),
+                config.goodputAlphaDown(),
+                config.goodputMaxAge().toNanos(),
+                System::nanoTime);
         EdgeMetrics metrics = new EdgeMetrics(registry, goodput::lastValue);
         channel = config.backendAddress().filter(a -> !a.isBlank()).map(a -> new BackendChannel(a, limits));
         channel.ifPresent(c -> {

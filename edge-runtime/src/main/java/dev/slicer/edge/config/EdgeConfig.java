@@ -65,9 +65,13 @@ public interface EdgeConfig {
     @WithDefault("5s")
     Duration planFilePoll();
 
-    /** EWMA weight of the newest goodput sample. */
+    /** EWMA weight of the newest goodput sample when it is above the average (a recovery is believed slowly). */
     @WithDefault("0.3")
     double goodputAlpha();
+
+    /** EWMA weight of the newest goodput sample when it is below the average (a drop is believed at once). */
+    @WithDefault("1.0")
+    double goodputAlphaDown();
 
     /** A goodput older than this is unknown again, so an edge in a local-only row measures the link again. */
     @WithDefault("30s")

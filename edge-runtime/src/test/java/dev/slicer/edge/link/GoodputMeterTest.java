@@ -1,6 +1,7 @@
 package dev.slicer.edge.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.slicer.edge.backend.Backoff;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class GoodputMeterTest {
     final AtomicLong now = new AtomicLong();
-    final GoodputMeter g = new GoodputMeter(0.5, 1_000, now::get);
+    final GoodputMeter g = new GoodputMeter(0.5, 0.5, 1_000, now::get);
 
     @Test
     void ewmaOverTransfersAndStaleValuesAreUnknown() {
@@ -31,6 +32,20 @@ class GoodputMeterTest {
         assertThat(g.lastValue()).isEqualTo(2000);
         g.record(500, 1.0);
         assertThat(g.bytesPerSecond()).as("a stale average restarts").isEqualTo(500);
+    }
+
+    @Test
+    void aDropIsBelievedAtOnceAndARecoverySlowly() {
+        GoodputMeter m = new GoodputMeter(0.25, 1.0, 1_000, now::get);
+        m.record(60_000, 1.0);
+        m.record(10_000, 1.0);
+        assertThat(m.bytesPerSecond()).as("the drop, at once").isEqualTo(10_000);
+        m.record(60_000, 1.0);
+        assertThat(m.bytesPerSecond()).as("a quarter of the way back").isCloseTo(22_500, within(1e-9));
+        assertThatThrownBy(() -> new GoodputMeter(0.3, 0, 1_000, now::get))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GoodputMeter(1.5, 1.0, 1_000, now::get))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class EdgeFixture {
     public static Edge edge(String address, boolean localFallback, int attempts, LinkThrottle link) {
         EdgeModel m = minilm();
         PlanHolder plans = new PlanHolder(m.uri(), m.candidateCount());
-        GoodputMeter goodput = new GoodputMeter(0.3, Duration.ofMinutes(5).toNanos(), System::nanoTime);
+        GoodputMeter goodput = new GoodputMeter(0.3, 1.0, Duration.ofMinutes(5).toNanos(), System::nanoTime);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         WireLimits limits = WireLimits.forElements(1 << 22);
         BackendChannel channel = new BackendChannel(address, limits);
