@@ -4,20 +4,28 @@
 #
 # The binaries go to ${XDG_CACHE_HOME:-$HOME/.cache}/slicer/controlplane/<hash>/, keyed by go.mod, go.sum,
 # cmd/etcd and this script, so a second run returns at once. Prints that directory as its only stdout line.
+# With --cached it only looks: the directory if it is built, exit code 3 if not.
 # A cold build (modules downloaded from the Go module proxy, nothing compiled) takes many minutes on 2 cores.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+key=$(cd "$here" && cat go.mod go.sum cmd/etcd/main.go build.sh | sha256sum | cut -c1-16)
+root="${XDG_CACHE_HOME:-$HOME/.cache}/slicer/controlplane"
+out="$root/$key"
+
+# --cached: print the directory if a complete build is cached, else exit 3 without building (the demo's check)
+if [[ "${1:-}" == "--cached" ]]; then
+  [[ -f "$out/.complete" ]] || exit 3
+  echo "$out"
+  exit 0
+fi
+mkdir -p "$root"
+
 if ! command -v go >/dev/null 2>&1; then
   echo "controlplane: the 'go' command is not on PATH; install Go 1.26 or newer (Debian: apt-get install golang-go, or a release from the Go project) and reach the Go module proxy" >&2
   exit 2
 fi
-
-key=$(cd "$here" && cat go.mod go.sum cmd/etcd/main.go build.sh | sha256sum | cut -c1-16)
-root="${XDG_CACHE_HOME:-$HOME/.cache}/slicer/controlplane"
-out="$root/$key"
-mkdir -p "$root"
 
 # One build at a time per key (the Maven build and a test run may both ask); the second waits and reuses it.
 exec 9>"$out.lock"

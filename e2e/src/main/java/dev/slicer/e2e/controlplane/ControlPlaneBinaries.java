@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +35,20 @@ public record ControlPlaneBinaries(Path dir, String kubernetesVersion) {
     /** Finds the cached binaries or builds them (the build's progress goes to this process's stderr). */
     public static synchronized ControlPlaneBinaries buildOrFind() throws IOException, InterruptedException {
         String given = System.getProperty("slicer.controlplane.bin");
-        Path dir = given != null ? Path.of(given) : build(moduleDir());
+        return of(given != null ? Path.of(given) : build(moduleDir(), false).orElseThrow());
+    }
+
+    /** The binaries if they are already built here (never builds: a cold build takes many minutes). */
+    public static synchronized Optional<ControlPlaneBinaries> findBuilt() throws IOException, InterruptedException {
+        String given = System.getProperty("slicer.controlplane.bin");
+        if (given != null) {
+            return Optional.of(of(Path.of(given)));
+        }
+        Optional<Path> dir = build(moduleDir(), true);
+        return dir.isEmpty() ? Optional.empty() : Optional.of(of(dir.get()));
+    }
+
+    private static ControlPlaneBinaries of(Path dir) throws IOException {
         for (String name : new String[] {"kube-apiserver", "kube-controller-manager", "etcd"}) {
             if (!Files.isExecutable(dir.resolve(name))) {
                 throw new IllegalStateException(dir.resolve(name) + " is missing or not executable");
@@ -62,10 +76,16 @@ public record ControlPlaneBinaries(Path dir, String kubernetesVersion) {
                 + Path.of("").toAbsolutePath() + "; set -Dslicer.controlplane.dir");
     }
 
-    private static Path build(Path module) throws IOException, InterruptedException {
+    /** Runs build.sh (with {@code --cached}: only looks, empty when nothing is built) and returns its directory. */
+    private static Optional<Path> build(Path module, boolean cachedOnly) throws IOException, InterruptedException {
         Path out = Files.createTempFile("controlplane-build", ".out");
         try {
-            Process p = new ProcessBuilder("bash", module.resolve("build.sh").toString())
+            List<String> command = new java.util.ArrayList<>(
+                    List.of("bash", module.resolve("build.sh").toString()));
+            if (cachedOnly) {
+                command.add("--cached");
+            }
+            Process p = new ProcessBuilder(command)
                     .redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
@@ -75,11 +95,14 @@ public record ControlPlaneBinaries(Path dir, String kubernetesVersion) {
                 throw new IllegalStateException(module + "/build.sh did not finish within " + BUILD_TIMEOUT);
             }
             List<String> lines = Files.readAllLines(out);
+            if (cachedOnly && p.exitValue() == 3) {
+                return Optional.empty();
+            }
             if (p.exitValue() != 0 || lines.isEmpty()) {
                 throw new IllegalStateException(
                         module + "/build.sh failed with exit code " + p.exitValue() + " (its errors are above)");
             }
-            return Path.of(lines.get(lines.size() - 1).strip());
+            return Optional.of(Path.of(lines.get(lines.size() - 1).strip()));
         } finally {
             Files.deleteIfExists(out);
         }

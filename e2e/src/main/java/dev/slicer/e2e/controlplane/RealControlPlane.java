@@ -97,7 +97,11 @@ public final class RealControlPlane implements AutoCloseable {
 
     /** Builds (or finds cached) binaries and starts a fresh control plane; the caller closes it. */
     public static RealControlPlane start() throws IOException, InterruptedException {
-        ControlPlaneBinaries binaries = ControlPlaneBinaries.buildOrFind();
+        return start(ControlPlaneBinaries.buildOrFind());
+    }
+
+    /** Starts a fresh control plane from {@code binaries}; the caller closes it. */
+    public static RealControlPlane start(ControlPlaneBinaries binaries) throws IOException, InterruptedException {
         Path base = Path.of(System.getProperty("slicer.controlplane.work", "target/controlplane"))
                 .toAbsolutePath();
         Files.createDirectories(base);
@@ -422,7 +426,8 @@ public final class RealControlPlane implements AutoCloseable {
         }
     }
 
-    private void closeQuietly() {
+    /** {@link #close()}, keeping an interrupt as the thread's flag (for hooks and cleanup paths). */
+    public void closeQuietly() {
         try {
             close();
         } catch (InterruptedException e) {

@@ -10,6 +10,9 @@ public interface ApiServer extends AutoCloseable {
     /** The URL the operator's client is given. */
     String url();
 
+    /** The environment that points the operator's process at this API (URL, trust, credentials). */
+    java.util.Map<String, String> operatorEnv();
+
     /** A client for the demo itself (the kubelet stand-in, applying resources). */
     KubernetesClient client();
 

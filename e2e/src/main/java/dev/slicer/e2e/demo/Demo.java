@@ -51,8 +51,19 @@ public final class Demo implements AutoCloseable {
     static final long[] LINK_RATES = {30_000, 60_000, 200_000, 100_000};
 
     /** How the demo runs. */
+    /**
+     * @param apiserver {@code auto} (the real control plane when it is built here, else the mock), {@code real}
+     *     (built first if needed: many minutes the first time) or {@code mock}
+     */
     public record Options(
-            Path root, Path out, int edges, String model, boolean prometheus, boolean live, PrintStream console) {}
+            Path root,
+            Path out,
+            int edges,
+            String model,
+            boolean prometheus,
+            boolean live,
+            PrintStream console,
+            String apiserver) {}
 
     /** The run's figures: the summary line's fields. */
     public record Result(
@@ -155,15 +166,28 @@ public final class Demo implements AutoCloseable {
 
     private void bringUpSteps() throws Exception {
         say("starting a Kubernetes API on loopback ...");
-        api = ApiServers.start(options.root(), run, logs());
-        if (api.kind().equals("mock")) {
-            say("apiserver=mock: the real control plane is not built here; using the Fabric8 mock API server in CRUD"
-                    + " mode (no schema or CEL enforcement, no RBAC, no garbage collection)");
+        api = ApiServers.start(options.apiserver(), run);
+        if (api instanceof RealApiServer real) {
+            say("apiserver=real: kube-apiserver " + real.version() + " with kube-controller-manager and etcd, built"
+                    + " from their Go modules (e2e/controlplane)");
+        } else if (options.apiserver().equals("mock")) {
+            say("apiserver=mock (as asked): the Fabric8 mock API server in CRUD mode (no schema or CEL enforcement,"
+                    + " no RBAC, no garbage collection)");
+        } else {
+            say("apiserver=mock: the real control plane is not built here (`bash e2e/controlplane/build.sh` builds it,"
+                    + " many minutes once); using the Fabric8 mock API server in CRUD mode (no schema or CEL"
+                    + " enforcement, no RBAC, no garbage collection)");
         }
         KubernetesClient kube = api.client();
-        try (InputStream crd = SplitInference.class.getClassLoader().getResourceAsStream(SplitInference.CRD_RESOURCE)) {
-            kube.resource(kube.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
-                    .create();
+        if (api instanceof RealApiServer) {
+            // a real API server serves the new kind only once the CRD is Established
+            dev.slicer.e2e.controlplane.SplitInferenceCrd.install(kube);
+        } else {
+            try (InputStream crd =
+                    SplitInference.class.getClassLoader().getResourceAsStream(SplitInference.CRD_RESOURCE)) {
+                kube.resource(kube.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+                        .create();
+            }
         }
         SplitInference si = kube.getKubernetesSerialization()
                 .unmarshal(Files.readString(options.root().resolve(EXAMPLE)), SplitInference.class);
@@ -293,8 +317,7 @@ public final class Demo implements AutoCloseable {
 
     private void startOperator() throws IOException, InterruptedException {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url());
-        env.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
+        env.putAll(api.operatorEnv());
         env.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", NAMESPACE);
         // a profile of its own: the image's defaults, without prod's leader election (one replica here; the mock
         // API cannot answer its permission check)

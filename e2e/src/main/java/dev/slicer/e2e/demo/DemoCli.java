@@ -39,6 +39,13 @@ public final class DemoCli implements Callable<Integer> {
     @Option(names = "--no-prometheus", description = "run without Prometheus")
     boolean noPrometheus;
 
+    @Option(
+            names = "--apiserver",
+            defaultValue = "auto",
+            description = "auto (the real control plane when it is built here, else the Fabric8 mock), real (built"
+                    + " first if needed: many minutes once) or mock (default ${DEFAULT-VALUE})")
+    String apiserver;
+
     @Option(names = "--out", description = "where the PNG, HTML report and logs go (default target/demo)")
     Path out;
 
@@ -65,6 +72,10 @@ public final class DemoCli implements Callable<Integer> {
             System.err.println("slicer demo: --edges must be 1..16");
             return 2;
         }
+        if (!java.util.Set.of("auto", "real", "mock").contains(apiserver)) {
+            System.err.println("slicer demo: --apiserver must be auto, real or mock");
+            return 2;
+        }
         Duration d = Durations.parse(duration);
         Path r = root.toAbsolutePath().normalize();
         Path o = (out == null ? r.resolve("target/demo") : out).toAbsolutePath();
@@ -83,7 +94,7 @@ public final class DemoCli implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        Demo demo = Demo.create(new Demo.Options(r, o, edges, model, !noPrometheus, live, System.out));
+        Demo demo = Demo.create(new Demo.Options(r, o, edges, model, !noPrometheus, live, System.out, apiserver));
         running.set(demo);
         Demo.Result result;
         try {

@@ -49,6 +49,12 @@ public final class MockApiServer implements ApiServer {
     }
 
     @Override
+    public java.util.Map<String, String> operatorEnv() {
+        return java.util.Map.of(
+                "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", url(), "QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
+    }
+
+    @Override
     public KubernetesClient client() {
         return client;
     }

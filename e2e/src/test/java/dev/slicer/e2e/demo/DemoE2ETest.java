@@ -37,7 +37,7 @@ class DemoE2ETest {
 
     @BeforeAll
     static void start() throws Exception {
-        demo = Demo.start(new Demo.Options(ROOT, OUT, 2, "builtin:minilm", true, false, System.out));
+        demo = Demo.start(new Demo.Options(ROOT, OUT, 2, "builtin:minilm", true, false, System.out, "mock"));
     }
 
     @AfterAll
