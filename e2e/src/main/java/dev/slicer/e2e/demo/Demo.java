@@ -685,7 +685,9 @@ public final class Demo implements AutoCloseable {
         for (EdgeStats s : stats.values()) {
             if (s.failed() > 0) {
                 // status 0: no HTTP answer; 429: back-end overloaded; 503: back-end unavailable (edge-runtime README)
-                options.console().println("failed on " + s.device().name() + " by HTTP status: " + s.failures());
+                options.console()
+                        .println("failed on " + s.device().name() + " by HTTP status: " + s.failures()
+                                + "; last error per status: " + s.lastErrors());
             }
         }
         options.console().println("timeline: " + r.png());

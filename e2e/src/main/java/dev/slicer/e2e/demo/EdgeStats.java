@@ -31,6 +31,7 @@ public final class EdgeStats {
     private final Device device;
     private final Deque<Reply> window = new ArrayDeque<>();
     private final Map<Integer, Long> failures = new TreeMap<>();
+    private final Map<Integer, String> lastErrors = new TreeMap<>();
     private long ok;
     private long fallbacks;
     private long splitIfBytes;
@@ -75,8 +76,17 @@ public final class EdgeStats {
         }
     }
 
-    public synchronized void failed(int status) {
+    /** A failed request: its HTTP status (0: no answer) and the error it carried, kept per status (the last). */
+    public synchronized void failed(int status, String error) {
         failures.merge(status, 1L, Long::sum);
+        if (error != null && !error.isBlank()) {
+            lastErrors.put(status, error.length() > 300 ? error.substring(0, 300) + " ..." : error);
+        }
+    }
+
+    /** The last error message seen per failing status, for the report (bounded: one per status). */
+    public synchronized Map<Integer, String> lastErrors() {
+        return Map.copyOf(lastErrors);
     }
 
     public synchronized long ok() {

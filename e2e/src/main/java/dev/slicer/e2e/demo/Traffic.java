@@ -19,6 +19,9 @@ public final class Traffic implements AutoCloseable {
     /** Most clients per edge the load can be raised to. */
     public static final int MAX_CLIENTS = 6;
 
+    /** How long a client waits after a failed request before its next one. */
+    static final long FAILURE_PAUSE_MILLIS = 200;
+
     private final String model;
     private final List<String> sentences;
     private final UnsplitReference reference;
@@ -70,11 +73,13 @@ public final class Traffic implements AutoCloseable {
                 if (r.ok()) {
                     stats.answered(reply(r, text, t1, (t1 - t0) / 1e9));
                 } else {
-                    stats.failed(r.status());
+                    stats.failed(r.status(), r.body().path("error").asText(""));
+                    // a client backs off after an error instead of hammering a failing edge in a tight loop
+                    parkQuietly(FAILURE_PAUSE_MILLIS);
                 }
             } catch (IOException e) {
                 if (running.get()) {
-                    stats.failed(0);
+                    stats.failed(0, e.toString());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -221,7 +221,7 @@ class DemoE2ETest {
 
     static String failures() {
         Map<String, Object> m = new LinkedHashMap<>();
-        demo.stats().forEach((k, v) -> m.put(k, v.failures()));
+        demo.stats().forEach((k, v) -> m.put(k, v.failures() + " " + v.lastErrors()));
         return m.toString();
     }
 

@@ -96,22 +96,29 @@ public final class EdgePipeline {
 
     public InferResult infer(String requestId, Map<String, HostTensor> inputs) {
         ActivePlan plan = plans.current();
-        RowChoice row = RowSelector.select(plan, settings.deviceClass(), goodput.bytesPerSecond());
-        if (row.kind() == RowKind.LOCAL_ONLY) {
-            return local(inputs, row, plan, null);
+        RowChoice selected = RowSelector.select(plan, settings.deviceClass(), goodput.bytesPerSecond());
+        if (selected.kind() == RowKind.LOCAL_ONLY) {
+            return local(inputs, selected, plan, null);
         }
-        if (row.kind() == RowKind.UNAVAILABLE) {
-            return fallback(
-                    inputs,
-                    row,
-                    plan,
-                    String.format(
-                            java.util.Locale.ROOT,
-                            "the plan has no usable link at the measured goodput of %.0f bytes/s",
-                            goodput.lastValue()),
-                    false,
-                    0);
+        String bestEffort = null;
+        if (selected.kind() == RowKind.UNAVAILABLE) {
+            String cause = String.format(
+                    java.util.Locale.ROOT,
+                    "the plan has no usable link at the measured goodput of %.0f bytes/s",
+                    goodput.lastValue());
+            Optional<RowChoice> cheapest = settings.localFallback()
+                    ? Optional.empty()
+                    : RowSelector.cheapestOffload(plan, settings.deviceClass());
+            if (cheapest.isEmpty()) {
+                return fallback(inputs, selected, plan, cause, false, 0);
+            }
+            // without a local fallback, answering late beats failing: the cheapest offloading row also keeps
+            // measuring the link, so the edge sees its recovery (an edge that stops sending never would)
+            bestEffort = cause + "; sent best-effort on the cheapest offloading row ("
+                    + cheapest.get().splitName() + "), the latency budget may be missed";
+            selected = cheapest.get();
         }
+        RowChoice row = selected;
         if (backend.isEmpty()) {
             return fallback(inputs, row, plan, "no back-end address is configured", false, 0);
         }
@@ -182,7 +189,7 @@ public final class EdgePipeline {
         }
         metrics.splitLayer(row.split());
         metrics.ifBytes(ship.rawBytes, ship.sentBytes);
-        return call(req, size, inputs, frontOutputs, row, plan, frontNanos / 1e9, encodeNanos / 1e9, ship);
+        return call(req, size, inputs, frontOutputs, row, plan, frontNanos / 1e9, encodeNanos / 1e9, ship, bestEffort);
     }
 
     private InferResult call(
@@ -194,7 +201,8 @@ public final class EdgePipeline {
             ActivePlan plan,
             double frontSeconds,
             double encodeSeconds,
-            Shipment ship) {
+            Shipment ship,
+            String bestEffort) {
         Failure last = null;
         int attempts = 0;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
@@ -246,7 +254,8 @@ public final class EdgePipeline {
                     tm.getBatchSize(),
                     ship.rawBytes,
                     ship.sentBytes);
-            return new InferResult(outputs, row.kind(), row.split(), bucket(row), plan.hash(), null, attempt, timings);
+            return new InferResult(
+                    outputs, row.kind(), row.split(), bucket(row), plan.hash(), bestEffort, attempt, timings);
         }
         return fallback(
                 inputs,

@@ -25,10 +25,7 @@ public final class RowSelector {
         }
         List<PlanRow> rows = table.get().rows();
         if (Double.isNaN(goodputBytesPerSecond)) {
-            return RowChoice.of(rows.stream()
-                    .filter(r -> r.kind() == RowKind.SPLIT || r.kind() == RowKind.CLOUD_ONLY)
-                    .findFirst()
-                    .orElse(rows.get(0)));
+            return cheapestOffload(rows).orElse(RowChoice.of(rows.get(0)));
         }
         double bits = goodputBytesPerSecond * 8;
         if (table.get().deviceClass().link().axis() == LinkAxis.GOODPUT_BITS_PER_SECOND) {
@@ -41,5 +38,20 @@ public final class RowSelector {
             }
         }
         return RowChoice.of(best);
+    }
+
+    /**
+     * The lowest-rate row that offloads (split or cloud-only) of the class's table: what an edge sends on while it
+     * does not know its link, or best-effort when no row fits the link it measured.
+     */
+    public static Optional<RowChoice> cheapestOffload(ActivePlan active, String deviceClass) {
+        return active.plan().flatMap(p -> p.table(deviceClass)).flatMap(t -> cheapestOffload(t.rows()));
+    }
+
+    private static Optional<RowChoice> cheapestOffload(List<PlanRow> rows) {
+        return rows.stream()
+                .filter(r -> r.kind() == RowKind.SPLIT || r.kind() == RowKind.CLOUD_ONLY)
+                .findFirst()
+                .map(RowChoice::of);
     }
 }

@@ -140,6 +140,37 @@ class EdgePipelineTest {
     }
 
     @Test
+    void belowEveryUsableRowWithoutLocalFallbackTheCheapestOffloadingRowIsSentBestEffortAndKeepsMeasuring() {
+        Plan plan = Plans.plan(
+                EdgeFixture.minilm().splittable(),
+                DEVICE,
+                new Row(0, -2, null),
+                new Row(64e3, 1, Theta.lossless()),
+                new Row(1e6, 2, Theta.lossless()));
+        try (var edge = EdgeFixture.edge(backend.address(), false, 1)) {
+            edge.plans().fromFile(Optional.of(plan));
+            edge.goodput().record(1_000, 1.0); // 8 kbit/s: below the 64 kbit/s of the cheapest usable row
+            int before = backend.requests().size();
+            InferResult r = edge.pipeline().infer("slow", input);
+            assertThat(r.kind()).isEqualTo(RowKind.SPLIT);
+            assertThat(r.split()).as("the cheapest offloading row's split").isEqualTo(1);
+            assertThat(r.fallback()).contains("no usable link").contains("best-effort");
+            assertThat(EdgeFixture.maxAbsDiff(r.outputs().get(out), expected)).isLessThan(1e-4);
+            assertThat(backend.requests()).hasSize(before + 1);
+            assertThat(edge.goodput().bytesPerSecond())
+                    .as("the transfer was measured, so the edge sees the link recover")
+                    .isGreaterThan(1_000);
+        }
+        try (var edge = EdgeFixture.edge(backend.address(), true, 1)) {
+            edge.plans().fromFile(Optional.of(plan));
+            edge.goodput().record(1_000, 1.0);
+            assertThat(edge.pipeline().infer("slow", input).kind())
+                    .as("a local fallback is preferred when the edge has one")
+                    .isEqualTo(RowKind.LOCAL_ONLY);
+        }
+    }
+
+    @Test
     void retryableErrorsAreRetriedThenSucceed() {
         try (var edge = EdgeFixture.edge(backend.address(), false, 4)) {
             backend.failNext(2, TestBackend::queueFull);
