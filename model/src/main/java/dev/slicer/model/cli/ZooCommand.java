@@ -47,11 +47,11 @@ final class ZooCommand implements Callable<Integer> {
         long candidates = 0;
         out.printf(
                 Locale.ROOT,
-                "%-20s %5s %-9s %-40s %s%n",
+                "%-20s %5s %-9s %-46s %s%n",
                 "model",
                 "cands",
                 "verify",
-                "int8 weights (fidelity)",
+                "int8 weights (fidelity >= documented)",
                 "source");
         for (Zoo.Entry e : entries) {
             if (only != null && !only.contains(e.name())) {
@@ -75,7 +75,7 @@ final class ZooCommand implements Callable<Integer> {
                     verified++;
                 }
                 verify = count == 0 ? "no-cands" : r.exactCount() + "/" + count;
-                quant = quantize(m);
+                quant = quantize(m, e.minFidelity());
                 if (quant.startsWith("ok ")) {
                     quantized++;
                 }
@@ -86,7 +86,7 @@ final class ZooCommand implements Callable<Integer> {
                 verify = "error";
                 quant = "error: " + ex.getMessage();
             }
-            out.printf(Locale.ROOT, "%-20s %5d %-9s %-40s %s%n", e.name(), count, verify, quant, e.source());
+            out.printf(Locale.ROOT, "%-20s %5d %-9s %-46s %s%n", e.name(), count, verify, quant, e.source());
             out.flush();
         }
         out.printf(
@@ -100,13 +100,18 @@ final class ZooCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Int8 weights of the whole model; fidelity of every output on the verification inputs. */
-    private static String quantize(SplittableModel m) {
+    /**
+     * Int8 weights of the whole model; fidelity of every output on the verification inputs. {@code ok} when
+     * the weights shrink {@link #MIN_COMPRESSION}x and the worst output keeps {@code minFidelity}.
+     */
+    private static String quantize(SplittableModel m, double minFidelity) {
         WeightQuantizer.Result q;
         try {
             q = WeightQuantizer.quantize(m.model(), 8);
         } catch (NothingToQuantizeException ex) {
-            return "n/a (no float weights)";
+            return ex.getMessage().contains("already integer")
+                    ? "n/a (weights already int8)"
+                    : "n/a (no float weights)";
         } catch (ModelException ex) {
             return "error: " + ex.getMessage();
         }
@@ -120,7 +125,15 @@ final class ZooCommand implements Callable<Integer> {
         }
         Fidelity.Score s = Fidelity.worst(ref, got);
         double x = (double) q.paramBytesBefore() / Math.max(1, q.paramBytesAfter());
+        boolean faithful = !(s.value() < minFidelity) && !Double.isNaN(minFidelity);
         return String.format(
-                Locale.ROOT, "%s %.2fx (%s %.4f)", x >= MIN_COMPRESSION ? "ok" : "low", x, s.metric(), s.value());
+                Locale.ROOT,
+                "%s %.2fx (%s %.4f %s %s)",
+                x >= MIN_COMPRESSION && faithful ? "ok" : x >= MIN_COMPRESSION ? "unfaithful" : "low",
+                x,
+                s.metric(),
+                s.value(),
+                faithful ? ">=" : "<",
+                Double.isNaN(minFidelity) ? "undocumented" : String.format(Locale.ROOT, "%.3f", minFidelity));
     }
 }

@@ -19,18 +19,30 @@ public final class ConstantWeights {
     /** {@code model} with every promotable Constant as an initializer; the same instance when there is none. */
     public static ModelProto promote(ModelProto model) {
         GraphProto g = model.getGraph();
+        GraphProto p = promote(g);
+        return p == g ? model : model.toBuilder().setGraph(p).build();
+    }
+
+    /**
+     * {@code g} (a top-level graph or an {@code If}/{@code Loop} branch) with its own Constant nodes as
+     * initializers; nested graphs are left as they are. The same instance when there is none.
+     */
+    public static GraphProto promote(GraphProto g) {
         if (g.getNodeList().stream().noneMatch(ConstantWeights::promotable)) {
-            return model;
+            return g;
         }
+        // a graph output must be produced by a node (a branch returning a constant returns its Constant)
+        java.util.Set<String> outputs = new java.util.HashSet<>();
+        g.getOutputList().forEach(o -> outputs.add(o.getName()));
         GraphProto.Builder out = g.toBuilder().clearNode();
         for (NodeProto n : g.getNodeList()) {
-            if (promotable(n)) {
+            if (promotable(n) && !outputs.contains(n.getOutput(0))) {
                 out.addInitializer(tensorOf(n).toBuilder().setName(n.getOutput(0)));
             } else {
                 out.addNode(n);
             }
         }
-        return model.toBuilder().setGraph(out).build();
+        return out.build();
     }
 
     /** Number of top-level Constant nodes {@link #promote} turns into initializers. */

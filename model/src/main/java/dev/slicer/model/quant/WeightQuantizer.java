@@ -11,7 +11,6 @@ import dev.slicer.model.onnx.proto.Onnx.NodeProto;
 import dev.slicer.model.onnx.proto.Onnx.OperatorSetIdProto;
 import dev.slicer.model.onnx.proto.Onnx.TensorProto;
 import dev.slicer.model.onnx.proto.Onnx.TensorProto.DataType;
-import dev.slicer.model.split.ModelGraph;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +39,11 @@ public final class WeightQuantizer {
     public static final long MIN_ELEMENTS = 4096;
     /** Matrices and kernels from this size on are quantized. */
     public static final long MIN_MATRIX_ELEMENTS = 256;
+    /**
+     * Conv kernels from this size on are quantized (a depthwise 3x3 kernel of 16 channels has 144 values:
+     * still 2.7x smaller with its per-channel scales, and mobile CNNs have dozens of them).
+     */
+    public static final long MIN_KERNEL_ELEMENTS = 32;
     /** Block length along K for 4-bit weights. */
     public static final int BLOCK_SIZE = 32;
 
@@ -71,44 +75,20 @@ public final class WeightQuantizer {
             throw new IllegalArgumentException("bits must be 8 or 4, got " + bits);
         }
         model = ConstantWeights.promote(model);
-        ModelGraph graph = new ModelGraph(model);
         GraphProto g = model.getGraph();
         long opset = g.getNodeCount() == 0 ? 0 : defaultOpset(model);
         if (opset < MIN_OPSET) {
             throw new ModelException(
                     "weight quantization needs ONNX opset >= " + MIN_OPSET + " (DequantizeLinear), model has " + opset);
         }
-        List<String> notes = new ArrayList<>();
-        Map<String, TensorProto> inits = graph.initializers();
-        Map<String, String> form = new LinkedHashMap<>();
-        Map<String, NodeProto> firstUser = new HashMap<>();
-        for (NodeProto n : g.getNodeList()) {
-            for (int i = 0; i < n.getInputCount(); i++) {
-                TensorProto w = inits.get(n.getInput(i));
-                if (w == null || w.getDataType() != DataType.FLOAT_VALUE || !isWeight(w)) {
-                    continue;
-                }
-                String f = formOf(n, i, w, bits);
-                String prev = form.putIfAbsent(w.getName(), f);
-                firstUser.putIfAbsent(w.getName(), n);
-                if (prev != null && !prev.equals(f)) {
-                    throw new UnsupportedOpException(
-                            n.getOpType(),
-                            n.getName(),
-                            "weight '" + w.getName() + "' is shared with "
-                                    + firstUser.get(w.getName()).getName() + " in another role");
-                }
-                if (f.equals("nbits") && countUsers(g, w.getName()) > 1) {
-                    throw new UnsupportedOpException(
-                            n.getOpType(), n.getName(), "4-bit weight '" + w.getName() + "' is shared");
-                }
-            }
-        }
-        if (form.isEmpty()) {
+        long before = weightBytes(g);
+        Context ctx = new Context(bits, opset);
+        GraphProto quantized = quantizeGraph(BatchNormFolding.fold(g), ctx, true);
+        if (ctx.count == 0) {
             throw new dev.slicer.model.NothingToQuantizeException(
-                    "nothing to quantize: the model has no float MatMul/Gemm/Conv/ConvTranspose weight"
+                    "nothing to quantize: the model has no float MatMul/Gemm/Conv/ConvTranspose/LSTM weight"
                             + " or embedding table of at least " + MIN_MATRIX_ELEMENTS + " values ("
-                            + graph.totalParameterBytes() + " parameter bytes"
+                            + before + " parameter bytes"
                             + (g.getNodeList().stream()
                                             .anyMatch(n -> n.getOpType().endsWith("Integer")
                                                     || n.getOpType().startsWith("QLinear"))
@@ -116,26 +96,134 @@ public final class WeightQuantizer {
                                     : "")
                             + ")");
         }
-        if (bits == 4) {
-            long convs = form.entrySet().stream()
-                    .filter(e -> e.getValue().startsWith("dq")
-                            && firstUser.get(e.getKey()).getOpType().startsWith("Conv"))
-                    .count();
-            if (convs > 0) {
-                notes.add(
-                        convs + " Conv/ConvTranspose kernels are int8, not int4: int4 tensors need opset 21, model has "
-                                + opset);
-            }
+        List<String> notes = new ArrayList<>();
+        if (ctx.int8Convs > 0) {
+            notes.add(ctx.int8Convs + " Conv/ConvTranspose kernels are int8, not int4: int4 tensors need opset 21,"
+                    + " model has " + opset);
         }
-        boolean perAxis = opset >= 13;
-        if (!perAxis && form.values().stream().anyMatch(f -> f.startsWith("dq"))) {
+        if (ctx.nestedInt8 > 0) {
+            notes.add(ctx.nestedInt8 + " weights used inside If/Loop branches are int8, not int4");
+        }
+        if (opset < 13 && ctx.dequantized > 0) {
             notes.add("opset " + opset + " has no per-axis DequantizeLinear: int8 weights are a per-tensor"
                     + " DequantizeLinear times per-channel scales");
         }
+        ModelProto.Builder mb = model.toBuilder().setGraph(quantized);
+        if (ctx.usesNbits
+                && model.getOpsetImportList().stream()
+                        .noneMatch(o -> o.getDomain().equals("com.microsoft"))) {
+            mb.addOpsetImport(
+                    OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1));
+        }
+        return new Result(mb.build(), before, weightBytes(quantized), ctx.count, notes);
+    }
+
+    /** What one quantization run did, over the main graph and its branches. */
+    private static final class Context {
+        final int bits;
+        final long opset;
+        int count;
+        int dequantized;
+        int int8Convs;
+        int nestedInt8;
+        boolean usesNbits;
+
+        Context(int bits, long opset) {
+            this.bits = bits;
+            this.opset = opset;
+        }
+    }
+
+    /** A node reading a weight: directly in the weight's graph, or inside one of its nodes' branches. */
+    private record Use(NodeProto node, int input, boolean nested) {}
+
+    /**
+     * Bytes of every initializer and Constant tensor of {@code g} and of the graphs nested in it
+     * ({@code If}/{@code Loop}/{@code Scan} branches), so weights inside branches count.
+     */
+    public static long weightBytes(GraphProto g) {
+        long total = 0;
+        for (TensorProto t : g.getInitializerList()) {
+            total += Tensors.byteSize(t);
+        }
+        for (NodeProto n : g.getNodeList()) {
+            for (AttributeProto a : n.getAttributeList()) {
+                if (n.getOpType().equals("Constant") && a.hasT()) {
+                    total += Tensors.byteSize(a.getT());
+                }
+                if (a.hasG()) {
+                    total += weightBytes(a.getG());
+                }
+                for (GraphProto sub : a.getGraphsList()) {
+                    total += weightBytes(sub);
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Quantizes the weights {@code g} holds (its initializers, and its Constant nodes when it is a
+     * branch), placing their dequantization at the start of {@code g} so that uses inside nested
+     * branches (outer-scope references) read it too; then recurses into the branches.
+     */
+    private static GraphProto quantizeGraph(GraphProto g, Context ctx, boolean top) {
+        if (!top) {
+            g = BatchNormFolding.fold(ConstantWeights.promote(g));
+        }
+        Map<String, TensorProto> inits = new HashMap<>();
+        for (TensorProto t : g.getInitializerList()) {
+            inits.put(t.getName(), t);
+        }
+        Map<String, List<Use>> uses = new HashMap<>();
+        collectUses(g, inits.keySet(), false, uses);
+        Map<String, String> form = new LinkedHashMap<>();
+        Map<String, NodeProto> firstUser = new HashMap<>();
+        for (TensorProto w : g.getInitializerList()) {
+            List<Use> wUses = uses.getOrDefault(w.getName(), List.of());
+            boolean kernel = !wUses.isEmpty()
+                    && wUses.stream()
+                            .allMatch(
+                                    u -> u.input() == 1 && u.node().getOpType().startsWith("Conv"));
+            if (w.getDataType() != DataType.FLOAT_VALUE
+                    || !(isWeight(w) || (kernel && Tensors.elementCount(w) >= MIN_KERNEL_ELEMENTS))) {
+                continue;
+            }
+            for (Use u : uses.getOrDefault(w.getName(), List.of())) {
+                NodeProto n = u.node();
+                // a branch's node cannot be rewritten from here: weights it reads are int8 (dequantized here)
+                String f = formOf(n, u.input(), w, u.nested() ? 8 : ctx.bits);
+                if (u.nested() && f.equals("embed")) {
+                    f = "dq:0";
+                }
+                String prev = form.putIfAbsent(w.getName(), f);
+                firstUser.putIfAbsent(w.getName(), n);
+                if (u.nested() && ctx.bits == 4 && prev == null) {
+                    ctx.nestedInt8++;
+                }
+                if (prev != null && !prev.equals(f)) {
+                    throw new UnsupportedOpException(
+                            n.getOpType(),
+                            n.getName(),
+                            "weight '" + w.getName() + "' is shared with "
+                                    + firstUser.get(w.getName()).getName() + " in another role");
+                }
+                if (f.equals("nbits") && uses.get(w.getName()).size() > 1) {
+                    throw new UnsupportedOpException(
+                            n.getOpType(), n.getName(), "4-bit weight '" + w.getName() + "' is shared");
+                }
+            }
+        }
+        if (ctx.bits == 4) {
+            ctx.int8Convs += (int) form.entrySet().stream()
+                    .filter(e -> e.getValue().startsWith("dq")
+                            && firstUser.get(e.getKey()).getOpType().startsWith("Conv"))
+                    .count();
+        }
+        boolean perAxis = ctx.opset >= 13;
         GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
         List<NodeProto> prologue = new ArrayList<>();
         List<NodeProto> body = new ArrayList<>();
-        int count = 0;
         for (TensorProto t : g.getInitializerList()) {
             String f = form.get(t.getName());
             if (f == null) {
@@ -178,40 +266,73 @@ public final class WeightQuantizer {
                             base + "_dq"));
                     prologue.add(node(base + "/Scale", "Mul", List.of(base + "_dq", base + "_scale"), base));
                 }
-                count++;
+                ctx.count++;
+                ctx.dequantized++;
             } else if (f.equals("embed")) {
                 Int8 q = int8PerAxis(Tensors.toFloats(t), Tensors.dims(t), 0);
                 out.addInitializer(
                         Tensors.bytes(t.getName() + "_quantized", DataType.INT8_VALUE, Tensors.dims(t), q.values));
                 out.addInitializer(Tensors.floats(t.getName() + "_scale", new long[] {q.scales.length}, q.scales));
-                count++;
+                ctx.count++;
             } else {
-                count++;
+                ctx.count++;
             }
         }
-        boolean usesNbits = false;
         for (NodeProto n : g.getNodeList()) {
             String f = n.getInputCount() > 1 ? form.get(n.getInput(1)) : null;
             String f0 = n.getInputCount() > 0 ? form.get(n.getInput(0)) : null;
             if ("embed".equals(f0) && n.getOpType().equals("Gather")) {
-                body.addAll(embeddingGather(n, out, opset));
+                body.addAll(embeddingGather(n, out, ctx.opset));
             } else if ("nbits".equals(f)) {
                 body.addAll(matMulNBits(n, inits.get(n.getInput(1)), out));
-                usesNbits = true;
+                ctx.usesNbits = true;
             } else {
-                body.add(n);
+                body.add(withQuantizedBranches(n, ctx));
             }
         }
-        out.addAllNode(prologue).addAllNode(body);
-        ModelProto.Builder mb = model.toBuilder().setGraph(out);
-        if (usesNbits
-                && model.getOpsetImportList().stream()
-                        .noneMatch(o -> o.getDomain().equals("com.microsoft"))) {
-            mb.addOpsetImport(
-                    OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1));
+        return out.addAllNode(prologue).addAllNode(body).build();
+    }
+
+    /** {@code n} with each of its graph attributes quantized; {@code n} itself when it has none. */
+    private static NodeProto withQuantizedBranches(NodeProto n, Context ctx) {
+        if (n.getAttributeList().stream().noneMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
+            return n;
         }
-        ModelProto q = mb.build();
-        return new Result(q, graph.totalParameterBytes(), new ModelGraph(q).totalParameterBytes(), count, notes);
+        NodeProto.Builder b = n.toBuilder().clearAttribute();
+        for (AttributeProto a : n.getAttributeList()) {
+            AttributeProto.Builder ab = a.toBuilder();
+            if (a.hasG()) {
+                ab.setG(quantizeGraph(a.getG(), ctx, false));
+            }
+            if (a.getGraphsCount() > 0) {
+                ab.clearGraphs();
+                for (GraphProto sub : a.getGraphsList()) {
+                    ab.addGraphs(quantizeGraph(sub, ctx, false));
+                }
+            }
+            b.addAttribute(ab);
+        }
+        return b.build();
+    }
+
+    /** Every read of a name in {@code names} by a node of {@code g} or of a graph nested in it. */
+    private static void collectUses(
+            GraphProto g, java.util.Set<String> names, boolean nested, Map<String, List<Use>> out) {
+        for (NodeProto n : g.getNodeList()) {
+            for (int i = 0; i < n.getInputCount(); i++) {
+                if (names.contains(n.getInput(i))) {
+                    out.computeIfAbsent(n.getInput(i), k -> new ArrayList<>()).add(new Use(n, i, nested));
+                }
+            }
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    collectUses(a.getG(), names, true, out);
+                }
+                for (GraphProto sub : a.getGraphsList()) {
+                    collectUses(sub, names, true, out);
+                }
+            }
+        }
     }
 
     /** Matrices and kernels (rank >= 2) of at least {@link #MIN_MATRIX_ELEMENTS} values. */
@@ -228,18 +349,6 @@ public final class WeightQuantizer {
             }
         }
         return 0;
-    }
-
-    private static int countUsers(GraphProto g, String name) {
-        int c = 0;
-        for (NodeProto n : g.getNodeList()) {
-            for (String in : n.getInputList()) {
-                if (in.equals(name)) {
-                    c++;
-                }
-            }
-        }
-        return c;
     }
 
     /** How input {@code i} (a large float weight) of {@code n} is quantized: dq:AXIS, nbits or embed. */
@@ -277,6 +386,18 @@ public final class WeightQuantizer {
                     return intAttrOf(n, "group", 1) == 1 ? "dq:1" : "dq:0";
                 }
             }
+            case "Slice" -> {
+                // a weight sliced before use (an exported LSTM cell's gate rows): rows keep their scales
+                if (i == 0) {
+                    return "dq:0";
+                }
+            }
+            case "LSTM", "GRU", "RNN" -> {
+                // W and R [directions, gates x hidden, input]: one scale per gate row
+                if ((i == 1 || i == 2) && rank == 3) {
+                    return "dq:1";
+                }
+            }
             case "Gather" -> {
                 if (i == 0 && rank == 2 && intAttrOf(n, "axis", 0) == 0) {
                     return "embed";
@@ -290,7 +411,7 @@ public final class WeightQuantizer {
                 "the weight quantizer cannot handle its float input '" + w.getName() + "' ("
                         + Tensors.elementCount(w)
                         + " values); supported: MatMul/Gemm weights, Conv/ConvTranspose weights,"
-                        + " Gather embedding tables");
+                        + " LSTM/GRU/RNN weights, sliced weights, Gather embedding tables");
     }
 
     private record Int8(byte[] values, float[] scales) {}

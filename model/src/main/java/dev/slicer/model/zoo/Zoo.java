@@ -25,9 +25,20 @@ public final class Zoo {
     /** Bound on one fetch run (downloads of about 50 MB). */
     static final long FETCH_TIMEOUT_SECONDS = 900;
 
-    /** One zoo model: {@code uri} is a builtin name or the local file; {@code missing} says why it is absent. */
+    /**
+     * One zoo model: {@code uri} is a builtin name or the local file; {@code missing} says why it is absent;
+     * {@code minFidelity} is the documented fidelity its int8 weights must keep (column 6 of models.tsv; the
+     * metric is the one {@code Fidelity} picks for its outputs; NaN for a model without float weights).
+     */
     public record Entry(
-            String name, String registry, String pkg, String path, String exercises, String uri, String missing) {
+            String name,
+            String registry,
+            String pkg,
+            String path,
+            String exercises,
+            String uri,
+            String missing,
+            double minFidelity) {
         public boolean available() {
             return missing == null;
         }
@@ -57,11 +68,12 @@ public final class Zoo {
                     continue;
                 }
                 String[] f = line.split("\t");
+                double floor = f.length > 5 && !f[5].equals("-") ? Double.parseDouble(f[5]) : Double.NaN;
                 if (f[1].equals("builtin")) {
-                    out.add(new Entry(f[0], f[1], f[2], "", f[4], f[2], null));
+                    out.add(new Entry(f[0], f[1], f[2], "", f[4], f[2], null, floor));
                 } else {
                     Path file = dir().resolve(f[0] + ".onnx");
-                    out.add(new Entry(f[0], f[1], f[2], f[3], f[4], file.toString(), null));
+                    out.add(new Entry(f[0], f[1], f[2], f[3], f[4], file.toString(), null, floor));
                 }
             }
         } catch (IOException e) {
@@ -92,7 +104,8 @@ public final class Zoo {
                                     e.path(),
                                     e.exercises(),
                                     e.uri(),
-                                    failure != null ? failure : "not fetched"));
+                                    failure != null ? failure : "not fetched",
+                                    e.minFidelity()));
         }
         return out;
     }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.slicer.model.TestModels;
 import dev.slicer.model.UnsupportedOpException;
 import dev.slicer.model.builder.GraphBuilder;
+import dev.slicer.model.onnx.proto.Onnx.AttributeProto;
+import dev.slicer.model.onnx.proto.Onnx.GraphProto;
 import dev.slicer.model.onnx.proto.Onnx.ModelProto;
+import dev.slicer.model.onnx.proto.Onnx.NodeProto;
 import dev.slicer.model.onnx.proto.Onnx.TensorProto.DataType;
 import dev.slicer.model.split.SplittableModel;
 import org.junit.jupiter.api.Test;
@@ -101,6 +104,113 @@ class WeightQuantizerTest {
         assertThatThrownBy(() -> WeightQuantizer.quantize(g.build(17, "test"), 8))
                 .isInstanceOf(dev.slicer.model.NothingToQuantizeException.class)
                 .hasMessageContaining("nothing to quantize");
+    }
+
+    @Test
+    void batchNormalizationIsFoldedIntoTheConvKernelBeforeQuantizing() {
+        GraphBuilder g = new GraphBuilder("conv_bn", 3);
+        String x = g.input("x", DataType.FLOAT_VALUE, "batch", "8", "6", "6");
+        String w = g.normal("conv.w", 0f, 0.3f, 32, 8, 3, 3);
+        String c = g.op("conv", "Conv", GraphBuilder.Attrs.of().ints("pads", 1, 1, 1, 1), x, w);
+        String bn = g.op(
+                "bn",
+                "BatchNormalization",
+                GraphBuilder.Attrs.of().f("epsilon", 1e-3f),
+                c,
+                g.uniform("bn.gamma", 0.5f, 2f, 32),
+                g.normal("bn.beta", 0f, 0.5f, 32),
+                g.normal("bn.mean", 0f, 0.5f, 32),
+                g.uniform("bn.var", 0.1f, 3f, 32));
+        g.node("relu", "Relu", GraphBuilder.Attrs.of(), java.util.List.of(bn), java.util.List.of("y"));
+        g.output("y", DataType.FLOAT_VALUE, "batch", "32", "6", "6");
+        ModelProto model = g.build(11, "test");
+        WeightQuantizer.Result q = WeightQuantizer.quantize(model, 8);
+        assertThat(q.model().getGraph().getNodeList())
+                .noneMatch(n -> n.getOpType().equals("BatchNormalization"))
+                .filteredOn(n -> n.getOpType().equals("Conv"))
+                .singleElement()
+                .satisfies(n -> assertThat(n.getInputCount()).isEqualTo(3));
+        // 2304 kernel values + 4 x 32 BN values (float) -> int8 kernel, 32 scales, one 32-value bias
+        assertThat(q.paramBytesBefore()).isEqualTo(4L * (2304 + 4 * 32));
+        assertThat(q.paramBytesAfter()).isLessThan(2304 + 4 * 2 * 32 + 16);
+        assertThat(closeness(model, q.model())).isGreaterThan(0.999);
+    }
+
+    @Test
+    void weightsInsideIfBranchesAreQuantizedWhereTheyLive() {
+        GraphBuilder g = new GraphBuilder("if_weights", 4);
+        String x = g.input("x", DataType.FLOAT_VALUE, "batch", "64");
+        g.input("sr", DataType.INT64_VALUE);
+        String outer = g.normal("outer.w", 0f, 0.2f, 64, 64); // read only inside the else branch
+        String cond = g.op("eq", "Equal", "sr", g.longs("k16", new long[0], 16000));
+        GraphProto.Builder then = GraphProto.newBuilder().setName("then");
+        then.addNode(NodeProto.newBuilder()
+                .setOpType("Constant")
+                .addOutput("inner.w")
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("value")
+                        .setType(AttributeProto.AttributeType.TENSOR)
+                        .setT(dev.slicer.model.onnx.Tensors.floats(
+                                "inner.w", new long[] {64, 64}, randomFloats(64 * 64)))));
+        then.addNode(NodeProto.newBuilder()
+                .setName("then/MatMul")
+                .setOpType("MatMul")
+                .addInput(x)
+                .addInput("inner.w")
+                .addOutput("t_y"));
+        then.addOutput(GraphBuilder.valueInfo("t_y", DataType.FLOAT_VALUE, "batch", "64"));
+        GraphProto.Builder other = GraphProto.newBuilder().setName("else");
+        other.addNode(NodeProto.newBuilder()
+                .setName("else/MatMul")
+                .setOpType("MatMul")
+                .addInput(x)
+                .addInput(outer)
+                .addOutput("e_y"));
+        other.addOutput(GraphBuilder.valueInfo("e_y", DataType.FLOAT_VALUE, "batch", "64"));
+        ModelProto built = g.build(11, "test");
+        ModelProto model = built.toBuilder()
+                .setGraph(built.getGraph().toBuilder()
+                        .addNode(NodeProto.newBuilder()
+                                .setName("If_0")
+                                .setOpType("If")
+                                .addInput(cond)
+                                .addOutput("y")
+                                .addAttribute(AttributeProto.newBuilder()
+                                        .setName("then_branch")
+                                        .setType(AttributeProto.AttributeType.GRAPH)
+                                        .setG(then))
+                                .addAttribute(AttributeProto.newBuilder()
+                                        .setName("else_branch")
+                                        .setType(AttributeProto.AttributeType.GRAPH)
+                                        .setG(other)))
+                        .addOutput(GraphBuilder.valueInfo("y", DataType.FLOAT_VALUE, "batch", "64")))
+                .build();
+        WeightQuantizer.Result q = WeightQuantizer.quantize(model, 4);
+        assertThat(q.quantizedWeights()).isEqualTo(2);
+        assertThat(q.paramBytesBefore()).isGreaterThanOrEqualTo(2L * 4 * 64 * 64);
+        assertThat(q.paramBytesAfter()).isLessThan(q.paramBytesBefore() / 3);
+        assertThat(q.notes()).anyMatch(n -> n.contains("inside If/Loop branches are int8"));
+        GraphProto qThen = q.model().getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("If"))
+                .findFirst()
+                .orElseThrow()
+                .getAttribute(0)
+                .getG();
+        // the branch's own weight is int4 inside the branch; the outer one (read from a branch) int8 at the top
+        assertThat(qThen.getNodeList()).anyMatch(n -> n.getOpType().equals("MatMulNBits"));
+        assertThat(q.model().getGraph().getNodeList())
+                .anyMatch(n -> n.getOpType().equals("DequantizeLinear")
+                        && n.getInput(0).equals("outer.w_quantized"));
+        assertThat(closeness(model, q.model())).isGreaterThan(0.99); // sr = 16000: the then branch, int4
+    }
+
+    private static float[] randomFloats(int n) {
+        java.util.Random r = new java.util.Random(7);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * 0.2);
+        }
+        return v;
     }
 
     private static double closeness(ModelProto a, ModelProto b) {
