@@ -1,7 +1,6 @@
 package dev.slicer.model.quant;
 
 import dev.slicer.model.onnx.Tensors;
-import dev.slicer.model.onnx.proto.Onnx.AttributeProto;
 import dev.slicer.model.onnx.proto.Onnx.GraphProto;
 import dev.slicer.model.onnx.proto.Onnx.NodeProto;
 import dev.slicer.model.onnx.proto.Onnx.TensorProto;
@@ -45,7 +44,7 @@ final class BatchNormFolding {
         for (NodeProto bn : g.getNodeList()) {
             if (!bn.getOpType().equals("BatchNormalization")
                     || bn.getOutputCount() != 1
-                    || intAttr(bn, "spatial", 1) != 1) {
+                    || WeightQuantizer.intAttrOf(bn, "spatial", 1) != 1) {
                 continue;
             }
             NodeProto conv = producer.get(bn.getInput(0));
@@ -75,7 +74,7 @@ final class BatchNormFolding {
                 continue;
             }
             int channels = (int) w.getDims(0);
-            float eps = floatAttr(bn, "epsilon", 1e-5f);
+            float eps = WeightQuantizer.floatAttrOf(bn, "epsilon", 1e-5f);
             float[] gamma = Tensors.toFloats(p[0]);
             float[] beta = Tensors.toFloats(p[1]);
             float[] mean = Tensors.toFloats(p[2]);
@@ -139,23 +138,5 @@ final class BatchNormFolding {
             }
         }
         return out.build();
-    }
-
-    private static long intAttr(NodeProto n, String name, long dflt) {
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return dflt;
-    }
-
-    private static float floatAttr(NodeProto n, String name, float dflt) {
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getF();
-            }
-        }
-        return dflt;
     }
 }

@@ -549,7 +549,7 @@ public final class WeightQuantizer {
                 .build();
     }
 
-    private static long intAttrOf(NodeProto n, String name, long dflt) {
+    static long intAttrOf(NodeProto n, String name, long dflt) {
         for (AttributeProto a : n.getAttributeList()) {
             if (a.getName().equals(name)) {
                 return a.getI();
@@ -558,7 +558,7 @@ public final class WeightQuantizer {
         return dflt;
     }
 
-    private static float floatAttrOf(NodeProto n, String name, float dflt) {
+    static float floatAttrOf(NodeProto n, String name, float dflt) {
         for (AttributeProto a : n.getAttributeList()) {
             if (a.getName().equals(name)) {
                 return a.getF();
