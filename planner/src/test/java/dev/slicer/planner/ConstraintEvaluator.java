@@ -9,6 +9,7 @@ import dev.slicer.planner.model.SplitCandidate;
 import dev.slicer.planner.model.SplitProfile;
 import dev.slicer.planner.plan.DeviceClass;
 import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.Objective;
 import dev.slicer.planner.search.SlicerSearch;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.ArBudget;
@@ -232,7 +233,11 @@ public final class ConstraintEvaluator {
                 if (localFeasible(STRICT)) {
                     bad.add("local-only was feasible");
                 }
-                checkKnobOrder(row, rate, n, bad);
+                if (b.objective() == Objective.BYTES) {
+                    checkFewestBytes(row, rate, n, bad);
+                } else {
+                    checkKnobOrder(row, rate, n, bad);
+                }
             }
             case CLOUD_ONLY -> {
                 if (row.split() != -1) {
@@ -320,6 +325,23 @@ public final class ConstraintEvaluator {
                 bad.add("better-ranked level " + t.id() + " was feasible (chosen " + chosen.id() + ")");
             } else if (rank == 0 && level(t) == level(chosen) && fidelity(l, t) > fidelity(l, chosen)) {
                 bad.add("same-level " + t.id() + " had better fidelity than " + chosen.id());
+            }
+        }
+    }
+
+    /** Objective BYTES: no setting of any family that meets every constraint at this split sends fewer bytes. */
+    private void checkFewestBytes(PlanRow row, double rate, long n, List<String> bad) {
+        Theta chosen = row.theta();
+        int l = row.split();
+        SplitCandidate c = p.candidates().get(l);
+        long chosenBytes = b.ar() == null ? singleFrame(c, chosen) : handoffFrame(c, chosen, row.w());
+        for (Theta t : grid) {
+            double lat = b.ar() == null ? singleLatency(l, t, rate, n) : arLatency(l, row.w(), t, rate, n);
+            long bytes = b.ar() == null ? singleFrame(c, t) : handoffFrame(c, t, row.w());
+            if (fits(lat, STRICT) && bytes < chosenBytes) {
+                bad.add(t.id() + " was feasible with " + bytes + " bytes (chosen " + chosen.id() + ", " + chosenBytes
+                        + " bytes)");
+                return;
             }
         }
     }

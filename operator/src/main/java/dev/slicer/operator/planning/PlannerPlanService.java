@@ -17,6 +17,7 @@ import dev.slicer.planner.plan.DeviceClass;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.Objective;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.ArBudget;
 import dev.slicer.planner.split.Budgets;
@@ -104,8 +105,14 @@ public class PlannerPlanService implements PlanService {
         ArBudget ar = spec.getModel().getMode() == ModelSpec.Mode.AUTOREGRESSIVE
                 ? arBudget(spec.getModel(), bytes(dc.getArBuffer()))
                 : null;
-        Budgets budgets = new Budgets(latency, memory, queue, minFidelity(spec), ar);
+        Budgets budgets = new Budgets(latency, memory, queue, minFidelity(spec), ar, objective(spec));
         return new DeviceClass(dc.getName(), budgets, link(spec), computeScale(dc));
+    }
+
+    /** {@code compression.objective}; FIDELITY (the paper's) when unset. */
+    static Objective objective(SplitInferenceSpec spec) {
+        CompressionSpec c = spec.getCompression();
+        return c != null && c.getObjective() == CompressionSpec.Objective.BYTES ? Objective.BYTES : Objective.FIDELITY;
     }
 
     /** {@code slo.minFidelity}; the schema default when a resource was never defaulted by an API server. */

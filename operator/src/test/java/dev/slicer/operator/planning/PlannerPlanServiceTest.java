@@ -156,4 +156,32 @@ class PlannerPlanServiceTest {
                         .hash())
                 .isNotEqualTo(base);
     }
+
+    @Test
+    void theCompressionObjectiveReachesTheBudgetsAndChangesTheKnobsNotTheSplits() throws Exception {
+        var spec = si.getSpec();
+        var metrics = new FleetMetrics(Map.of("phone", 1e6), Map.of(), 0.01, null, null);
+        var phone = spec.getEdges().getDeviceClasses().get(0);
+        assertThat(PlannerPlanService.deviceClass(spec, phone, metrics)
+                        .budgets()
+                        .objective())
+                .isEqualTo(dev.slicer.planner.search.Objective.FIDELITY);
+        var fidelity =
+                dev.slicer.planner.plan.PlanJson.read(plan(0.01, 1e6).planJson(), dev.slicer.planner.plan.Plan.class);
+        spec.getCompression().setObjective(dev.slicer.crds.v1alpha1.spec.CompressionSpec.Objective.BYTES);
+        assertThat(PlannerPlanService.deviceClass(spec, phone, metrics)
+                        .budgets()
+                        .objective())
+                .isEqualTo(dev.slicer.planner.search.Objective.BYTES);
+        String bytesJson = plan(0.01, 1e6).planJson();
+        assertThat(bytesJson).as("the plan records its objective").contains("\"objective\":\"BYTES\"");
+        var bytes = dev.slicer.planner.plan.PlanJson.read(bytesJson, dev.slicer.planner.plan.Plan.class);
+        var a = fidelity.tables().get(0).rows();
+        var b = bytes.tables().get(0).rows();
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).split()).isEqualTo(a.get(i).split());
+            assertThat(b.get(i).predictedBytes()).isLessThanOrEqualTo(a.get(i).predictedBytes());
+        }
+    }
 }

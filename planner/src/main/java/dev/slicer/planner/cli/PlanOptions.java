@@ -7,6 +7,7 @@ import dev.slicer.planner.model.SyntheticProfiles;
 import dev.slicer.planner.plan.DeviceClass;
 import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.search.KnobGrid;
+import dev.slicer.planner.search.Objective;
 import dev.slicer.planner.split.ArBudget;
 import dev.slicer.planner.split.Budgets;
 import java.io.IOException;
@@ -101,6 +102,14 @@ final class PlanOptions {
     double minFidelity;
 
     @Option(
+            names = "--objective",
+            defaultValue = "FIDELITY",
+            description = "what the knob search optimises among the settings that meet every budget and the floor:"
+                    + " FIDELITY (the paper: compress only as much as the link needs) or BYTES (the fewest bytes that"
+                    + " still meet the floor: metered or shared uplinks) (default ${DEFAULT-VALUE})")
+    Objective objective;
+
+    @Option(
             names = "--prior-fidelity",
             description = "plan with the conservative fidelity prior instead of a measured distortion table (a"
                     + " labelled fallback: the prior is neither the level nor the ranking real models measure)")
@@ -129,7 +138,8 @@ final class PlanOptions {
             throw new InvalidPlanInputException("give --latency (e.g. 50ms) and --memory (e.g. 512Mi)");
         }
         ArBudget arb = ar ? new ArBudget(tokens, promptTokens, Units.bytes(arMemory)) : null;
-        return new Budgets(Units.seconds(latency), Units.bytes(memory), Units.seconds(queueDelay), minFidelity, arb);
+        return new Budgets(
+                Units.seconds(latency), Units.bytes(memory), Units.seconds(queueDelay), minFidelity, arb, objective);
     }
 
     LinkSpec link() {

@@ -43,6 +43,7 @@ final class TablePrinter {
                         Units.formatBytes(b.ar().arMemoryBytes())));
             }
             h.append(" min-fidelity=").append(b.minFidelity());
+            h.append(" objective=").append(b.objective());
             out.println(h);
             boolean snr = t.deviceClass().link().axis() == LinkAxis.SNR_DB;
             if (snr) {

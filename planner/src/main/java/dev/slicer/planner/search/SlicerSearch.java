@@ -32,10 +32,25 @@ public final class SlicerSearch {
      * @param feasible whether setting t meets every constraint
      * @param fidelity fidelity of setting t
      * @param bytes predicted bytes of setting t (tie-break)
+     * @param objective {@link Objective#FIDELITY}: the paper's order as above; {@link Objective#BYTES}: the feasible
+     *     setting with the fewest bytes (ties: better fidelity, then grid order)
      * @return the chosen setting index, or -1 when none is feasible (retreat the split)
      */
     public static int choose(
-            KnobGrid grid, IntPredicate feasible, IntToDoubleFunction fidelity, IntToLongFunction bytes) {
+            KnobGrid grid,
+            IntPredicate feasible,
+            IntToDoubleFunction fidelity,
+            IntToLongFunction bytes,
+            Objective objective) {
+        if (objective == Objective.BYTES) {
+            int fewest = -1;
+            for (int t = 0; t < grid.size(); t++) {
+                if (feasible.test(t) && fewer(t, fewest, fidelity, bytes)) {
+                    fewest = t;
+                }
+            }
+            return fewest;
+        }
         int best = -1;
         for (int[][] family : grid.families()) {
             int pick = -1;
@@ -127,6 +142,18 @@ public final class SlicerSearch {
             case TS_TABQ -> "q" + t.qbit();
             case ECSQ -> t.bitsPerElement() + "b";
         };
+    }
+
+    private static boolean fewer(int t, int incumbent, IntToDoubleFunction fidelity, IntToLongFunction bytes) {
+        if (incumbent < 0) {
+            return true;
+        }
+        long bt = bytes.applyAsLong(t);
+        long bi = bytes.applyAsLong(incumbent);
+        if (bt != bi) {
+            return bt < bi;
+        }
+        return fidelity.applyAsDouble(t) > fidelity.applyAsDouble(incumbent);
     }
 
     private static boolean better(int t, int incumbent, IntToDoubleFunction fidelity, IntToLongFunction bytes) {

@@ -115,7 +115,11 @@ public final class AutoregressiveSelector {
         final int l = bestL;
         Feasibility f = new Feasibility(costs, budgets, minFidelity, scale, rate, l);
         int t = SlicerSearch.choose(
-                costs.grid(), s -> f.test(s, w), s -> costs.fidelity(l, s), s -> costs.handoffBytes(l, s, w));
+                costs.grid(),
+                s -> f.test(s, w),
+                s -> costs.fidelity(l, s),
+                s -> costs.handoffBytes(l, s, w),
+                budgets.objective());
         return new Selection(
                 RowKind.SPLIT,
                 l,

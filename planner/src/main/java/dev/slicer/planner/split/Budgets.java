@@ -5,6 +5,7 @@ import static dev.slicer.planner.InvalidPlanInputException.positive;
 import static dev.slicer.planner.InvalidPlanInputException.require;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.slicer.planner.search.Objective;
 
 /**
  * The budgets a device class is planned for.
@@ -16,10 +17,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param minFidelity the fidelity floor: settings whose (measured or prior) fidelity is below this are never chosen;
  *     0 = no floor (see {@link #DEFAULT_MIN_FIDELITY})
  * @param ar autoregressive budget, or null for single-shot inference
+ * @param objective what the knob search optimises among feasible settings (default {@link Objective#FIDELITY})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Budgets(
-        double latencySeconds, long memoryBytes, double queueDelaySeconds, double minFidelity, ArBudget ar) {
+        double latencySeconds,
+        long memoryBytes,
+        double queueDelaySeconds,
+        double minFidelity,
+        ArBudget ar,
+        Objective objective) {
 
     /**
      * The default floor, 0.98 mean output cosine of the split model against the unsplit one. Measured on MiniLM and
@@ -30,7 +37,14 @@ public record Budgets(
      */
     public static final double DEFAULT_MIN_FIDELITY = 0.98;
 
+    /** Budgets with the paper's objective ({@link Objective#FIDELITY}). */
+    public Budgets(double latencySeconds, long memoryBytes, double queueDelaySeconds, double minFidelity, ArBudget ar) {
+        this(latencySeconds, memoryBytes, queueDelaySeconds, minFidelity, ar, Objective.FIDELITY);
+    }
+
     public Budgets {
+        // plans written before the objective existed were made for FIDELITY
+        objective = objective == null ? Objective.FIDELITY : objective;
         positive(latencySeconds, "latency budget D (s)");
         require(memoryBytes > 0, "memory budget M must be > 0 bytes, got " + memoryBytes);
         nonNegative(queueDelaySeconds, "back-end queueing delay (s)");
@@ -53,18 +67,22 @@ public record Budgets(
     }
 
     public Budgets withLatency(double seconds) {
-        return new Budgets(seconds, memoryBytes, queueDelaySeconds, minFidelity, ar);
+        return new Budgets(seconds, memoryBytes, queueDelaySeconds, minFidelity, ar, objective);
     }
 
     public Budgets withMemory(long bytes) {
-        return new Budgets(latencySeconds, bytes, queueDelaySeconds, minFidelity, ar);
+        return new Budgets(latencySeconds, bytes, queueDelaySeconds, minFidelity, ar, objective);
     }
 
     public Budgets withMinFidelity(double floor) {
-        return new Budgets(latencySeconds, memoryBytes, queueDelaySeconds, floor, ar);
+        return new Budgets(latencySeconds, memoryBytes, queueDelaySeconds, floor, ar, objective);
     }
 
     public Budgets withQueueDelay(double seconds) {
-        return new Budgets(latencySeconds, memoryBytes, seconds, minFidelity, ar);
+        return new Budgets(latencySeconds, memoryBytes, seconds, minFidelity, ar, objective);
+    }
+
+    public Budgets withObjective(Objective o) {
+        return new Budgets(latencySeconds, memoryBytes, queueDelaySeconds, minFidelity, ar, o);
     }
 }

@@ -62,7 +62,8 @@ public final class SingleShotSelector {
                                             front, rate, costs.frameBytes(cand, s), costs.zeta(cand, s) * computeScale)
                                     <= deadline,
                     s -> costs.fidelity(cand, s),
-                    s -> costs.frameBytes(cand, s));
+                    s -> costs.frameBytes(cand, s),
+                    budgets.objective());
             if (t >= 0) {
                 long bytes = costs.frameBytes(l, t);
                 double latency = CostFormulas.singleShot(front, rate, bytes, costs.zeta(l, t) * computeScale);

@@ -27,6 +27,14 @@ public class CompressionSpec {
         FIXED
     }
 
+    /** What SLICER-Search optimises among the knob settings that meet the latency, memory and fidelity budgets. */
+    public enum Objective {
+        /** The paper's order: compress only as much as the link needs (fast links get near-lossless frames). */
+        FIDELITY,
+        /** The fewest bytes that still meet slo.minFidelity: for metered or shared uplinks. */
+        BYTES
+    }
+
     /** Entropy coding after quantization and index coding. */
     public enum Entropy {
         NONE,
@@ -37,6 +45,13 @@ public class CompressionSpec {
     @JsonPropertyDescription("AUTO: SLICER-Search picks the codec path and knobs from measured rate-distortion."
             + " FIXED: use the knobs in `fixed` everywhere (the planner still picks the split).")
     private Mode mode = Mode.AUTO;
+
+    @Default("FIDELITY")
+    @JsonPropertyDescription("Mode AUTO: what the search optimises among the settings that meet the latency and memory"
+            + " budgets and slo.minFidelity. FIDELITY (the paper): compress only as much as the link needs, so fast"
+            + " links get near-lossless frames. BYTES: the fewest bytes that still meet slo.minFidelity, for metered"
+            + " or shared uplinks.")
+    private Objective objective = Objective.FIDELITY;
 
     @JsonPropertyDescription("The knobs for mode FIXED.")
     private FixedCompressionSpec fixed;
@@ -64,6 +79,14 @@ public class CompressionSpec {
 
     public void setMode(Mode mode) {
         this.mode = mode;
+    }
+
+    public Objective getObjective() {
+        return objective;
+    }
+
+    public void setObjective(Objective objective) {
+        this.objective = objective;
     }
 
     public FixedCompressionSpec getFixed() {
