@@ -17,6 +17,18 @@ final class InputOptions {
             description = "Shape of an input, e.g. x=1x3x640x640 (repeatable); others are invented and reported.")
     List<String> inputs = new ArrayList<>();
 
+    @Option(
+            names = "--samples",
+            paramLabel = "DIR",
+            description = "Sample input tensors: input_N.pb (ONNX test-data TensorProto) or NAME.npy files; used as"
+                    + " those inputs' values.")
+    java.nio.file.Path samples;
+
+    /** The model with the given shapes and samples. */
+    dev.slicer.model.split.SplittableModel load(String uri) {
+        return dev.slicer.model.split.SplittableModel.load(uri, shapes(), samples);
+    }
+
     Map<String, long[]> shapes() {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (String spec : inputs) {

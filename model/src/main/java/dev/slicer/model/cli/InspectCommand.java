@@ -41,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SplittableModel m = SplittableModel.load(model, inputOptions.shapes());
+        SplittableModel m = inputOptions.load(model);
         ModelProfile p = ModelProfiler.profile(
                 m, noLatency ? ModelProfiler.Options.NO_LATENCY : new ModelProfiler.Options(true, 2, runs));
         out.printf(

@@ -3,7 +3,6 @@ package dev.slicer.model.cli;
 import dev.slicer.model.onnx.AtomicFiles;
 import dev.slicer.model.profile.ModelProfile;
 import dev.slicer.model.profile.ModelProfiler;
-import dev.slicer.model.split.SplittableModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +40,7 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelProfile p = ModelProfiler.profile(
-                SplittableModel.load(model, inputOptions.shapes()),
-                noLatency ? ModelProfiler.Options.NO_LATENCY : ModelProfiler.Options.DEFAULT);
+                inputOptions.load(model), noLatency ? ModelProfiler.Options.NO_LATENCY : ModelProfiler.Options.DEFAULT);
         String json = p.toJson();
         if (out == null) {
             spec.commandLine().getOut().println(json);

@@ -47,7 +47,7 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bits must be 8 or 4, got " + bits);
         }
         PrintWriter w = spec.commandLine().getOut();
-        SplittableModel m = SplittableModel.load(model, inputOptions.shapes());
+        SplittableModel m = inputOptions.load(model);
         SplitCandidate c = m.candidate(front);
         FrontQuantizer.Outcome o = FrontQuantizer.quantize(m, c, bits);
         Path target = out != null ? out : Path.of("front-" + c.name() + "-int" + bits + ".onnx");

@@ -31,7 +31,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        SplittableModel m = SplittableModel.load(model, inputOptions.shapes());
+        SplittableModel m = inputOptions.load(model);
         for (String note : m.inputNotes()) {
             out.println("input " + note);
         }

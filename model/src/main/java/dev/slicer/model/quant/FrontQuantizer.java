@@ -30,8 +30,21 @@ public final class FrontQuantizer {
         WeightQuantizer.Result q = WeightQuantizer.quantize(split.front(), bits);
         SampleInputs.Dims ref = m.referenceDims();
         SampleInputs.Dims dims = new SampleInputs.Dims(
-                EVAL_BATCH, EVAL_SEQUENCE, ref.past(), ref.height(), ref.width(), ref.samples(), ref.shapes());
+                EVAL_BATCH,
+                EVAL_SEQUENCE,
+                ref.past(),
+                ref.height(),
+                ref.width(),
+                ref.samples(),
+                ref.shapes(),
+                ref.values());
         Map<String, HostTensor> inputs = SampleInputs.generate(m.model(), dims, 5);
+        // given samples set the batch (their leading dimension), else EVAL_BATCH invented rows
+        int evaluated = dims.values().values().stream()
+                .filter(t -> t.shape().length > 0)
+                .mapToInt(t -> (int) t.shape()[0])
+                .findFirst()
+                .orElse(EVAL_BATCH);
         Map<String, HostTensor> floatFront;
         Map<String, HostTensor> quantFront;
         try (ModelRunner f = new ModelRunner(split.front(), "float front of " + c.name());
@@ -66,7 +79,7 @@ public final class FrontQuantizer {
                 q.quantizedWeights(),
                 actCos,
                 outCos,
-                EVAL_BATCH);
+                evaluated);
         return new Outcome(q, r);
     }
 

@@ -32,16 +32,36 @@ public final class SampleInputs {
      * Sizes of the symbolic dimensions: batch, new tokens ({@code sequence}), cached tokens
      * ({@code past}), image {@code height} and {@code width} (rank-4 float inputs with fixed
      * channels), signal {@code samples} (rank-2 float inputs); {@code shapes} fixes the shape of
-     * named inputs outright (user-given shapes).
+     * named inputs outright (user-given shapes); {@code values} are given sample tensors, used as they
+     * are (their shapes are in {@code shapes}).
      */
     public record Dims(
-            int batch, int sequence, int past, int height, int width, int samples, Map<String, long[]> shapes) {
+            int batch,
+            int sequence,
+            int past,
+            int height,
+            int width,
+            int samples,
+            Map<String, long[]> shapes,
+            Map<String, HostTensor> values) {
         public Dims {
             if (batch < 1 || sequence < 1 || past < 0 || height < 1 || width < 1 || samples < 1) {
                 throw new IllegalArgumentException("invalid dims " + batch + "/" + sequence + "/" + past + "/" + height
                         + "x" + width + "/" + samples);
             }
             shapes = Map.copyOf(shapes);
+            values = Map.copyOf(values);
+        }
+
+        public Dims(int batch, int sequence, int past, int height, int width, int samples, Map<String, long[]> shapes) {
+            this(batch, sequence, past, height, width, samples, shapes, Map.of());
+        }
+
+        /** These dims with the given sample tensors (their shapes win over invented and given ones). */
+        public Dims withValues(Map<String, HostTensor> given) {
+            Map<String, long[]> merged = new java.util.HashMap<>(shapes);
+            given.forEach((k, v) -> merged.put(k, v.shape()));
+            return new Dims(batch, sequence, past, height, width, samples, merged, given);
         }
 
         public Dims(int batch, int sequence, int past) {
@@ -49,19 +69,21 @@ public final class SampleInputs {
         }
 
         public Dims withSpatial(int h, int w) {
-            return new Dims(batch, sequence, past, h, w, samples, shapes);
+            return new Dims(batch, sequence, past, h, w, samples, shapes, values);
         }
 
         public Dims withSamples(int n) {
-            return new Dims(batch, sequence, past, height, width, n, shapes);
+            return new Dims(batch, sequence, past, height, width, n, shapes, values);
         }
 
         public Dims withBatch(int b) {
-            return new Dims(b, sequence, past, height, width, samples, shapes);
+            return new Dims(b, sequence, past, height, width, samples, shapes, values);
         }
 
         public Dims withShapes(Map<String, long[]> given) {
-            return new Dims(batch, sequence, past, height, width, samples, given);
+            Map<String, long[]> merged = new java.util.HashMap<>(given);
+            values.forEach((k, v) -> merged.put(k, v.shape()));
+            return new Dims(batch, sequence, past, height, width, samples, merged, values);
         }
 
         public int total() {
@@ -100,6 +122,11 @@ public final class SampleInputs {
         for (ValueInfoProto in : g.getInputList()) {
             String name = in.getName();
             if (inits.contains(name)) {
+                continue;
+            }
+            HostTensor sample = dims.values().get(name);
+            if (sample != null) {
+                out.put(name, sample);
                 continue;
             }
             int type = in.getType().getTensorType().getElemType();
@@ -264,7 +291,9 @@ public final class SampleInputs {
             int type = in.getType().getTensorType().getElemType();
             long[] sh = shapeOf(in, dims);
             String how;
-            if (dims.shapes().containsKey(name)) {
+            if (dims.values().containsKey(name)) {
+                how = "sample (given values)";
+            } else if (dims.shapes().containsKey(name)) {
                 how = "given";
             } else if (name.contains("input_ids")
                     || name.contains("attention_mask")

@@ -50,16 +50,23 @@ public final class SplittableModel {
     private final List<SplitCandidate> candidates;
 
     private SplittableModel(String name, ModelProto model, Map<String, long[]> givenShapes) {
+        this(name, model, givenShapes, Map.of());
+    }
+
+    private SplittableModel(
+            String name, ModelProto model, Map<String, long[]> givenShapes, Map<String, HostTensor> samples) {
         this.name = name;
         this.model = ConstantWeights.promote(model);
         this.graph = new ModelGraph(this.model);
         boolean kv = SampleInputs.hasKvCache(this.model);
-        SampleInputs.Dims ref =
-                new SampleInputs.Dims(1, REFERENCE_SEQUENCE, kv ? REFERENCE_PAST : 0).withShapes(givenShapes);
+        SampleInputs.Dims ref = new SampleInputs.Dims(1, REFERENCE_SEQUENCE, kv ? REFERENCE_PAST : 0)
+                .withShapes(givenShapes)
+                .withValues(samples);
         SampleInputs.Dims alt = new SampleInputs.Dims(2, REFERENCE_SEQUENCE + 5, kv ? REFERENCE_PAST + 2 : 0)
                 .withSpatial(96, 96)
                 .withSamples(SampleInputs.DEFAULT_SAMPLES + 64)
-                .withShapes(givenShapes);
+                .withShapes(givenShapes)
+                .withValues(samples);
         // Invented sizes the model may reject (strided detectors, fixed-height recognizers, STFT
         // front ends): try multiples of 32 before giving up, and say what was tried.
         List<SampleInputs.Dims[]> attempts = List.of(
@@ -100,6 +107,18 @@ public final class SplittableModel {
     public static SplittableModel load(String uri, Map<String, long[]> givenShapes) {
         Path p = BuiltinModels.resolve(uri);
         return new SplittableModel(uri, OnnxIo.load(p), givenShapes);
+    }
+
+    /**
+     * As {@link #load(String, Map)}, with sample tensors from {@code samples} ({@code input_N.pb} or
+     * {@code NAME.npy}, see {@link SampleTensors}) used as those inputs' values everywhere; null for none.
+     */
+    public static SplittableModel load(String uri, Map<String, long[]> givenShapes, Path samples) {
+        if (samples == null) {
+            return load(uri, givenShapes);
+        }
+        ModelProto proto = OnnxIo.load(BuiltinModels.resolve(uri));
+        return new SplittableModel(uri, proto, givenShapes, SampleTensors.load(samples, proto));
     }
 
     public static SplittableModel of(ModelProto model, String name) {

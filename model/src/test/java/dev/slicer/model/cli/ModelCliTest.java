@@ -38,6 +38,37 @@ class ModelCliTest {
     }
 
     @Test
+    void samplesDirectoryFeedsVerifyAndBadSamplesAreOneErrorLine() throws Exception {
+        Path m = dir.resolve("mlp.onnx");
+        OnnxIo.save(dev.slicer.model.WildModels.constantWeightMlp(13), m);
+        Path samples = java.nio.file.Files.createDirectories(dir.resolve("samples"));
+        java.nio.file.Files.write(
+                samples.resolve("input_0.pb"),
+                dev.slicer.model.onnx.Tensors.floats("x", new long[] {4, 64}, new float[4 * 64])
+                        .toByteArray());
+        Run ok = run("verify", m.toString(), "--samples", samples.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out())
+                .contains("input x float32[4, 64] sample (given values)")
+                .contains("candidates exact");
+        Run missing =
+                run("verify", m.toString(), "--samples", dir.resolve("nope").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().strip())
+                .startsWith("error: ")
+                .doesNotContain("\n")
+                .contains("does not exist");
+        Run inspect = run(
+                "inspect",
+                m.toString(),
+                "--no-latency",
+                "--samples",
+                dir.resolve("nope").toString());
+        assertThat(inspect.code()).isEqualTo(1);
+        assertThat(inspect.err()).startsWith("error: sample directory");
+    }
+
+    @Test
     void verifyAndInspectAFile() throws Exception {
         Path m = dir.resolve("resnet.onnx");
         OnnxIo.save(TinyResNet.build(5), m);
