@@ -27,6 +27,10 @@ public final class BackendErrors {
         NOT_READY(Status.Code.UNAVAILABLE),
         DEADLINE_PASSED(Status.Code.DEADLINE_EXCEEDED),
         CANCELLED(Status.Code.CANCELLED),
+        SESSION_UNKNOWN(Status.Code.NOT_FOUND),
+        SESSION_EVICTED(Status.Code.NOT_FOUND),
+        SESSION_LIMIT(Status.Code.RESOURCE_EXHAUSTED),
+        POSITION_MISMATCH(Status.Code.INVALID_ARGUMENT),
         INTERNAL(Status.Code.INTERNAL);
 
         private final Status.Code code;
@@ -41,7 +45,12 @@ public final class BackendErrors {
 
         /** Whether the same request may succeed later or on another replica. */
         public boolean retryable() {
-            return code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.UNAVAILABLE;
+            return this != SESSION_LIMIT && (code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.UNAVAILABLE);
+        }
+
+        /** Whether an AR session is gone from the back-end and must be re-opened (replaying its prefix). */
+        public boolean sessionLost() {
+            return code == Status.Code.NOT_FOUND;
         }
     }
 
