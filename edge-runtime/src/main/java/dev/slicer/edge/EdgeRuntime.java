@@ -42,6 +42,8 @@ public class EdgeRuntime {
     private EdgeModel model;
     private Optional<BackendChannel> channel = Optional.empty();
     private PlanWatcher watcher;
+    private volatile dev.slicer.edge.ar.ArGenerator generator;
+    private volatile GoodputMeter goodput;
     private ScheduledExecutorService scheduler;
     private volatile LinkThrottle linkThrottle;
 
@@ -67,7 +69,7 @@ public class EdgeRuntime {
             long every = config.planFilePoll().toMillis();
             scheduler.scheduleWithFixedDelay(source::poll, every, every, TimeUnit.MILLISECONDS);
         });
-        GoodputMeter goodput = new GoodputMeter(
+        goodput = new GoodputMeter(
                 config.goodputAlpha(),
                 config.goodputAlphaDown(),
                 config.goodputMaxAge().toNanos(),
@@ -100,6 +102,20 @@ public class EdgeRuntime {
                         local,
                         limits,
                         linkThrottle));
+        generator = new dev.slicer.edge.ar.ArGenerator(
+                config.modelUri(),
+                model.splittable(),
+                channel,
+                new dev.slicer.edge.ar.ArSessionClient.Settings(
+                        config.requestTimeout(),
+                        config.maxAttempts(),
+                        new Backoff(config.backoffInitial(), config.backoffMax()),
+                        config.ar().replayMaxBytes(),
+                        config.maxElements()),
+                local,
+                edgeId,
+                config.deviceClass(),
+                config.maxElements());
         oipInputs = new OipInputs(model, config.maxTokens(), config.maxElements(), config.maxBatch());
         LOG.infof(
                 "edge %s (%s) serves %s as '%s': %d split candidates, back-end %s, fallback %s",
@@ -151,6 +167,9 @@ public class EdgeRuntime {
             scheduler.shutdownNow();
         }
         channel.ifPresent(BackendChannel::close);
+        if (generator != null) {
+            generator.close();
+        }
         if (model != null) {
             model.close();
         }
@@ -171,6 +190,16 @@ public class EdgeRuntime {
     /** The emulated uplink, or null unless {@code slicer.edge.link-emulation} is on. */
     public LinkThrottle linkThrottle() {
         return linkThrottle;
+    }
+
+    /** Autoregressive generation for the OpenAI-compatible API (decoder models). */
+    public dev.slicer.edge.ar.ArGenerator generator() {
+        return generator;
+    }
+
+    /** The link goodput this edge measures (picks the plan row). */
+    public GoodputMeter goodput() {
+        return goodput;
     }
 
     public PlanHolder plans() {

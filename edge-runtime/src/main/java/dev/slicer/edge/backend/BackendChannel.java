@@ -32,6 +32,11 @@ public final class BackendChannel implements AutoCloseable {
         return BackendGrpc.newBlockingStub(channel);
     }
 
+    /** The AR sessions' service on the same channel (one connection: a session sticks to its replica). */
+    public dev.slicer.protocol.v1.ArDecoderGrpc.ArDecoderBlockingStub ar() {
+        return dev.slicer.protocol.v1.ArDecoderGrpc.newBlockingStub(channel);
+    }
+
     public BackendGrpc.BackendStub async() {
         return BackendGrpc.newStub(channel);
     }

@@ -99,4 +99,24 @@ public interface EdgeConfig {
      */
     @WithDefault("false")
     boolean linkEmulation();
+
+    /** Autoregressive generation (the OpenAI-compatible API of decoder models). */
+    Ar ar();
+
+    interface Ar {
+        /**
+         * Bytes of hand-off and step IFs a session keeps to rebuild itself on another replica; past it, a lost
+         * session continues locally (or fails).
+         */
+        @WithDefault("8388608")
+        long replayMaxBytes();
+
+        /** Largest {@code max_tokens} a request may ask for. */
+        @WithDefault("1024")
+        int maxNewTokens();
+
+        /** {@code max_tokens} when a request gives none. */
+        @WithDefault("16")
+        int defaultMaxTokens();
+    }
 }

@@ -16,14 +16,14 @@ import java.util.List;
  * The tensors one request ships: the big float intermediate feature as a codec frame (the row's knobs), side tensors
  * raw. Counts raw and sent bytes for the metrics and the report.
  */
-final class Shipment {
+public final class Shipment {
     private static final ThreadLocal<FrameEncoder> ENCODERS = ThreadLocal.withInitial(FrameEncoder::create);
 
     final List<Tensor> tensors = new ArrayList<>();
     long rawBytes;
     long sentBytes;
 
-    void raw(String name, HostTensor t) {
+    public void raw(String name, HostTensor t) {
         Tensor wire = Tensor.newBuilder()
                 .setName(name)
                 .setRaw(WireTensors.encode(t.dataType(), t.shape(), t.data()))
@@ -33,7 +33,7 @@ final class Shipment {
         sentBytes += t.byteSize();
     }
 
-    void frame(String name, HostTensor t, CodecSettings settings) {
+    public void frame(String name, HostTensor t, CodecSettings settings) {
         long[] shape = t.shape();
         int[] dims = Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
         TensorShape ts = TensorShape.of(dims);
@@ -45,5 +45,17 @@ final class Shipment {
                 .build());
         rawBytes += t.byteSize();
         sentBytes += n;
+    }
+
+    public List<Tensor> tensors() {
+        return tensors;
+    }
+
+    public long sentBytes() {
+        return sentBytes;
+    }
+
+    public long rawBytes() {
+        return rawBytes;
     }
 }

@@ -48,7 +48,9 @@ public final class EdgeModel implements AutoCloseable {
     public static EdgeModel load(String uri, Optional<String> name, Optional<String> tokenizerPath, int fronts) {
         SplittableModel m = SplittableModel.load(uri);
         Optional<TextTokenizer> tok = Optional.empty();
-        if (m.graph().graphInputs().containsKey("input_ids")) {
+        // decoders take text through the OpenAI-compatible API (edge.ar picks their tokenizer); OIP gets their ids
+        if (m.graph().graphInputs().containsKey("input_ids")
+                && !dev.slicer.model.split.SampleInputs.hasKvCache(m.model())) {
             tok = Optional.of(tokenizer(uri, tokenizerPath));
         }
         return new EdgeModel(uri, name.orElseGet(() -> defaultName(uri)), m, tok, fronts);

@@ -3,16 +3,13 @@ package dev.slicer.edge.oip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slicer.edge.testing.BackendResource;
+import dev.slicer.edge.testing.Python;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -29,37 +26,18 @@ class TritonClientConformanceTest {
     @Test
     void tritonClientDrivesTheEdge() throws Exception {
         Path venv = Path.of("target", "oip-venv").toAbsolutePath();
-        Result setup = run(List.of("bash", "src/test/python/oip-venv.sh", venv.toString()), 600);
+        Python.Result setup = Python.run(List.of("bash", "src/test/python/oip-venv.sh", venv.toString()), 600);
         if (setup.code() == 3) {
             System.err.println("WARNING: SKIPPING the tritonclient OIP conformance test: " + setup.output());
             Assumptions.abort("PyPI unreachable: " + setup.output());
         }
         assertThat(setup.code()).as(setup.output()).isZero();
         String url = base.getHost() + ":" + base.getPort();
-        Result r = run(
+        Python.Result r = Python.run(
                 List.of(venv.resolve("bin/python").toString(), "src/test/python/oip_conformance.py", url, "minilm"),
                 300);
         System.out.println(r.output());
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output()).contains("oip-conformance: ok");
-    }
-
-    record Result(int code, String output) {}
-
-    private static Result run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(Path.of("target"), "oip-", ".log");
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        p.getOutputStream().close();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8).strip();
-        return done
-                ? new Result(p.exitValue(), out)
-                : new Result(-1, "timed out after " + timeoutSeconds + " s: " + out);
     }
 }

@@ -37,6 +37,27 @@ public interface BackendConfig {
 
     Limits limits();
 
+    /** Autoregressive sessions (the ArDecoder service). */
+    Ar ar();
+
+    interface Ar {
+        /** Bytes of KV cache all sessions together may hold; the least recently used sessions are evicted above. */
+        @WithDefault("268435456")
+        long kvMemoryBytes();
+
+        /** A session idle this long is evicted. */
+        @WithDefault("60s")
+        Duration sessionTtl();
+
+        /** Decode steps per batch (sessions at the same split). */
+        @WithDefault("32")
+        int maxBatchSize();
+
+        /** Opens and steps waiting for the compute thread. */
+        @WithDefault("256")
+        int queueCapacity();
+    }
+
     /** Triton-style dynamic batching per split. */
     interface Batching {
         @WithDefault("8")

@@ -27,11 +27,11 @@ import java.util.Set;
  * type, rank, constant dims, one batch and one sequence length across tensors). Any failure is a typed error for
  * this request only.
  */
-final class RequestDecoder {
+public final class RequestDecoder {
     private final WireLimits limits;
     private final ThreadLocal<FrameDecoder> decoders;
 
-    RequestDecoder(WireLimits limits) {
+    public RequestDecoder(WireLimits limits) {
         this.limits = limits;
         this.decoders = ThreadLocal.withInitial(() -> FrameDecoder.create(limits.decodeLimits()));
     }
@@ -57,7 +57,8 @@ final class RequestDecoder {
         return out;
     }
 
-    private HostTensor decode(Tensor t) {
+    /** One wire tensor checked against the limits before allocating (also the AR sessions' hand-off and steps). */
+    public HostTensor decode(Tensor t) {
         try {
             return switch (t.getPayloadCase()) {
                 case FRAME -> frame(t);

@@ -31,6 +31,11 @@ public final class TailModel {
         return modelId;
     }
 
+    /** The analysed model (the AR sessions run its parts with their KV caches). */
+    public SplittableModel splittable() {
+        return model;
+    }
+
     public int splitCount() {
         return model.candidates().size();
     }

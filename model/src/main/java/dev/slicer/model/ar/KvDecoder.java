@@ -148,6 +148,15 @@ public final class KvDecoder implements AutoCloseable {
         return perSession;
     }
 
+    /** KV-cache bytes one session holds per position for the layers of this part (float32 keys and values). */
+    public long bytesPerPosition() {
+        long b = 0;
+        for (long[] d : pastDims.values()) {
+            b += d[0] * d[1] * Float.BYTES;
+        }
+        return b;
+    }
+
     /** The past inputs (KV-cache layers) this part reads. */
     public List<String> pastInputs() {
         return pastInputs;

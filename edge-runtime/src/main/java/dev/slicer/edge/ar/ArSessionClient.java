@@ -1,0 +1,190 @@
+package dev.slicer.edge.ar;
+
+import dev.slicer.edge.backend.BackendChannel;
+import dev.slicer.edge.backend.Backoff;
+import dev.slicer.edge.backend.Failure;
+import dev.slicer.protocol.WireTensors;
+import dev.slicer.protocol.v1.ArCloseRequest;
+import dev.slicer.protocol.v1.ArOpenRequest;
+import dev.slicer.protocol.v1.ArStepRequest;
+import dev.slicer.protocol.v1.ArTokenReply;
+import dev.slicer.protocol.v1.Tensor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The edge's side of AR sessions on the back-end. A session keeps the hand-off and every step's tensor it sent, up
+ * to {@code replayMaxBytes}; when the back-end loses the session (NOT_FOUND: unknown or evicted) or its replica is
+ * gone (UNAVAILABLE), the session is opened again - on whichever replica the channel reaches now - and the kept
+ * tensors are replayed in order, so the new KV cache equals the old one and generation continues unchanged. A queue
+ * that is full is waited out with the usual backoff. Every wait and retry is bounded.
+ */
+public final class ArSessionClient {
+    /** The settings sessions run with. */
+    public record Settings(Duration timeout, int maxAttempts, Backoff backoff, long replayMaxBytes, int maxLogits) {}
+
+    /** Why a session cannot continue (the caller falls back or fails the request). */
+    public static final class SessionFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Failure failure;
+
+        SessionFailure(String message, Failure failure) {
+            super(message);
+            this.failure = failure;
+        }
+
+        public Failure failure() {
+            return failure;
+        }
+    }
+
+    private final BackendChannel channel;
+    private final Settings settings;
+
+    public ArSessionClient(BackendChannel channel, Settings settings) {
+        this.channel = channel;
+        this.settings = settings;
+    }
+
+    /** Opens a session with the hand-off and returns it with the first logits. */
+    public Session open(ArOpenRequest request) {
+        Session s = new Session(request);
+        s.first = s.call(() -> s.reopen(false));
+        return s;
+    }
+
+    /** One open session. Not thread-safe: one generation drives it. */
+    public final class Session implements AutoCloseable {
+        private final ArOpenRequest open;
+        private final List<Tensor> steps = new ArrayList<>();
+        private long keptBytes;
+        private boolean replayable = true;
+        private String id = "";
+        private long length;
+        private float[] first;
+        private int recoveries;
+
+        private Session(ArOpenRequest open) {
+            this.open = open;
+            this.keptBytes = open.getSerializedSize();
+            this.replayable = keptBytes <= settings.replayMaxBytes();
+        }
+
+        /** The logits the hand-off produced. */
+        public float[] firstLogits() {
+            return first;
+        }
+
+        /** Sessions opened again after the back-end lost them. */
+        public int recoveries() {
+            return recoveries;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** One more position; its next-token logits. */
+        public float[] step(Tensor tensor) {
+            float[] logits = call(() -> logits(stepCall(tensor)));
+            if (replayable) {
+                keptBytes += tensor.getSerializedSize();
+                if (keptBytes > settings.replayMaxBytes()) {
+                    replayable = false; // past the bound: a lost session can no longer be rebuilt
+                    steps.clear();
+                } else {
+                    steps.add(tensor);
+                }
+            }
+            return logits;
+        }
+
+        private ArTokenReply stepCall(Tensor tensor) {
+            ArTokenReply r = stub().step(ArStepRequest.newBuilder()
+                    .setSessionId(id)
+                    .setPosition(length)
+                    .addTensors(tensor)
+                    .build());
+            length = r.getLength();
+            return r;
+        }
+
+        private float[] reopen(boolean replay) {
+            ArTokenReply r = stub().open(open);
+            id = r.getSessionId();
+            length = r.getLength();
+            float[] logits = logits(r);
+            if (replay) {
+                for (Tensor t : steps) {
+                    logits = logits(stepCall(t));
+                }
+            }
+            return logits;
+        }
+
+        private float[] call(java.util.function.Supplier<float[]> attempt) {
+            Failure last = null;
+            boolean lost = false;
+            for (int i = 1; i <= settings.maxAttempts(); i++) {
+                try {
+                    if (lost) {
+                        if (!replayable) {
+                            throw new SessionFailure(
+                                    "the back-end lost session " + id + " and its prefix exceeded the replay bound of "
+                                            + settings.replayMaxBytes() + " bytes",
+                                    last);
+                        }
+                        recoveries++;
+                        reopen(true);
+                        lost = false;
+                    }
+                    return attempt.get();
+                } catch (StatusRuntimeException e) {
+                    last = Failure.of(e);
+                    boolean sessionGone =
+                            last.reason().map(r -> r.sessionLost()).orElse(false)
+                                    || (last.code() == Status.Code.UNAVAILABLE && !id.isEmpty());
+                    if (!sessionGone && !last.retryable()) {
+                        break;
+                    }
+                    lost = sessionGone;
+                    if (i < settings.maxAttempts()) {
+                        LockSupport.parkNanos(
+                                settings.backoff().delay(i, last.retryAfter()).toNanos());
+                    }
+                }
+            }
+            throw new SessionFailure("back-end " + channel.address() + " failed: " + last.describe(), last);
+        }
+
+        private float[] logits(ArTokenReply r) {
+            WireTensors.Values v = WireTensors.decode(r.getLogits(), settings.maxLogits());
+            if (!(v.data() instanceof float[] f)) {
+                throw new SessionFailure("the back-end sent logits of type " + v.onnxType(), null);
+            }
+            return f;
+        }
+
+        private dev.slicer.protocol.v1.ArDecoderGrpc.ArDecoderBlockingStub stub() {
+            return channel.ar().withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** Ends the session on the back-end (frees its KV cache); best effort, bounded by the timeout. */
+        @Override
+        public void close() {
+            if (id.isEmpty()) {
+                return;
+            }
+            try {
+                stub().close(ArCloseRequest.newBuilder().setSessionId(id).build());
+            } catch (StatusRuntimeException e) {
+                // the back-end is gone: its TTL frees the cache
+            }
+        }
+    }
+}
