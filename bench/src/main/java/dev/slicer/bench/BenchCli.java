@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "slicer bench",
         mixinStandardHelpOptions = true,
-        subcommands = {CodecCommand.class, JmhCommand.class},
-        description = "Benchmarks: `codec` (rate-distortion and throughput tables), `jmh` (raw JMH runner).")
+        subcommands = {CodecCommand.class, JmhCommand.class, dev.slicer.bench.ar.ArCommand.class},
+        description = "Benchmarks: `codec` (rate-distortion and throughput tables), `jmh` (raw JMH runner), `ar`"
+                + " (autoregressive split decoding against a gpu-backend process).")
 public final class BenchCli implements Runnable {
 
     @Override

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The tokenizer of a decoder: the configured tokenizer.json, bytes for builtin:tiny-llama, or the file beside it. */
+/**
+ * The tokenizer of a decoder: the configured tokenizer.json, bytes for the builtin decoders (vocabulary 256), or the
+ * tokenizer.json beside the model.
+ */
 public final class ArTokenizers {
     public static final String TINY_LLAMA = "builtin:tiny-llama";
 
@@ -15,7 +18,7 @@ public final class ArTokenizers {
         if (configured.isPresent()) {
             return new HfTokenizer(Path.of(configured.get()));
         }
-        if (uri.equals(TINY_LLAMA)) {
+        if (uri.equals(TINY_LLAMA) || uri.equals(BuiltinModels.SMALL_LLAMA)) {
             return new ByteTokenizer();
         }
         Path beside = BuiltinModels.resolve(uri).resolveSibling("tokenizer.json");

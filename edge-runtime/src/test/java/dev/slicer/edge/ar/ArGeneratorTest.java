@@ -6,18 +6,15 @@ import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.plan.RowChoice;
 import dev.slicer.edge.testing.ArTestBackend;
-import dev.slicer.model.ar.KvCache;
+import dev.slicer.model.ar.Fidelity;
 import dev.slicer.model.ar.KvDecoder;
 import dev.slicer.model.ar.NextToken;
-import dev.slicer.model.split.HostTensor;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.planner.plan.PlanRow;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.RowKind;
 import dev.slicer.protocol.WireLimits;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,18 +76,7 @@ class ArGeneratorTest {
     /** The unsplit model's next-token logits along a token path (teacher forcing): one row per generated token. */
     static float[][] reference(long[] tokens) {
         try (KvDecoder whole = KvDecoder.whole(model, o -> {})) {
-            long[] seq = Arrays.copyOf(PROMPT, PROMPT.length + tokens.length);
-            System.arraycopy(tokens, 0, seq, PROMPT.length, tokens.length);
-            HostTensor logits = whole.step(
-                            List.of(new KvCache()), List.of(HostTensor.ofLongs(new long[] {1, seq.length}, seq)))
-                    .get(0)
-                    .get("logits");
-            int vocab = (int) logits.shape()[2];
-            float[][] rows = new float[tokens.length][vocab];
-            for (int t = 0; t < tokens.length; t++) {
-                System.arraycopy(logits.floats(), (PROMPT.length - 1 + t) * vocab, rows[t], 0, vocab);
-            }
-            return rows;
+            return Fidelity.reference(whole, PROMPT, tokens);
         }
     }
 
@@ -135,15 +121,9 @@ class ArGeneratorTest {
         };
         for (Theta theta : knobs) {
             Generation g = run(row(split, 1, theta), tokens, t -> true);
-            float[][] ref = reference(g.tokens());
-            int agree = 0;
-            double kl = 0;
-            for (int t = 0; t < tokens; t++) {
-                agree += NextToken.argmax(ref[t]) == NextToken.argmax(g.logits().get(t)) ? 1 : 0;
-                kl += NextToken.kl(ref[t], g.logits().get(t));
-            }
-            double agreement = agree / (double) tokens;
-            kl /= tokens;
+            Fidelity f = Fidelity.of(reference(g.tokens()), g.logits());
+            double agreement = f.agreement();
+            double kl = f.kl();
             System.out.printf(
                     Locale.ROOT,
                     "ar fidelity: split=%s w=1 knobs=%s tokens=%d agreement=%.4f kl=%.6f bits_per_token=%.1f%n",

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a client that disconnects makes its edge close the session: {@code closed}), the IF bits each token arrived as and
  * the back-end seconds each token took (decode, plus its share of the batch's compute).
  */
+@Startup // registered at start, so a back-end that has served no AR session still exports every contract metric
 @ApplicationScoped
 public class ArMetrics {
     private final AtomicLong sessions = new AtomicLong();

@@ -24,6 +24,8 @@ public final class TinyLlama {
             float rmsEps) {
         /** The {@code builtin:tiny-llama} configuration. */
         public static final Config TINY = new Config(256, 64, 4, 4, 128, 10000.0, 1e-5f);
+        /** The {@code builtin:small-llama} configuration (about 21 M parameters, byte vocabulary). */
+        public static final Config SMALL = new Config(256, 512, 8, 8, 1024, 10000.0, 1e-5f);
 
         public Config {
             if (hiddenSize % heads != 0 || (hiddenSize / heads) % 2 != 0) {

@@ -24,7 +24,8 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code builtin:minilm}: all-MiniLM-L6-v2 (float) extracted from the langchain4j jar;
- *   <li>{@code builtin:tiny-resnet}, {@code builtin:tiny-llama}: generated from a fixed seed by
+ *   <li>{@code builtin:tiny-resnet}, {@code builtin:tiny-llama}, {@code builtin:small-llama}: generated from a
+ *       fixed seed by
  *       {@link dev.slicer.model.builder};
  *   <li>{@code http://...}, {@code https://...}: downloaded once;
  *   <li>anything else: a file path.
@@ -37,6 +38,8 @@ public final class BuiltinModels {
     public static final String MINILM = "builtin:minilm";
     public static final String TINY_RESNET = "builtin:tiny-resnet";
     public static final String TINY_LLAMA = "builtin:tiny-llama";
+    /** A larger random-weight decoder (8 blocks of 512, byte vocabulary) where compute, not overhead, dominates. */
+    public static final String SMALL_LLAMA = "builtin:small-llama";
     /** Classpath location of the float all-MiniLM-L6-v2 model. */
     public static final String MINILM_RESOURCE = "/all-minilm-l6-v2.onnx";
     /** Seed of the generated builtin models. */
@@ -51,7 +54,7 @@ public final class BuiltinModels {
 
     /** Names accepted by {@link #resolve(String)} besides paths and URLs. */
     public static List<String> builtinNames() {
-        return List.of(MINILM, TINY_RESNET, TINY_LLAMA);
+        return List.of(MINILM, TINY_RESNET, TINY_LLAMA, SMALL_LLAMA);
     }
 
     /** Directory for extracted, generated and downloaded models. */
@@ -89,6 +92,12 @@ public final class BuiltinModels {
                                 "tiny-llama",
                                 dev.slicer.model.builder.TinyLlama.build(
                                                 dev.slicer.model.builder.TinyLlama.Config.TINY, BUILTIN_SEED)
+                                        .toByteArray());
+                    case SMALL_LLAMA ->
+                        generated(
+                                "small-llama",
+                                dev.slicer.model.builder.TinyLlama.build(
+                                                dev.slicer.model.builder.TinyLlama.Config.SMALL, BUILTIN_SEED)
                                         .toByteArray());
                     default ->
                         throw new ModelNotFoundException(
