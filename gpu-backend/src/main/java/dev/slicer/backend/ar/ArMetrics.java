@@ -24,7 +24,7 @@ public class ArMetrics {
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong kvBytes = new AtomicLong();
     private final Map<SessionStore.End, Counter> ended = new EnumMap<>(SessionStore.End.class);
-    private final DistributionSummary tokenBits;
+    private final DistributionSummary tokenBytes;
     private final Timer tokenSeconds;
 
     public ArMetrics(MeterRegistry registry) {
@@ -43,10 +43,12 @@ public class ArMetrics {
                             .tag("reason", e.name().toLowerCase(Locale.ROOT))
                             .register(registry));
         }
-        this.tokenBits = DistributionSummary.builder("slicer.backend.ar.token.bits")
+        // bytes, Prometheus' base unit (promtool lints a _bits family); bits per token are 8 x this
+        this.tokenBytes = DistributionSummary.builder("slicer.backend.ar.token.bytes")
+                .baseUnit("bytes")
                 .description(
-                        "Intermediate-feature bits received per AR token (hand-off bits spread over its positions)")
-                .serviceLevelObjectives(64, 256, 1024, 4096, 16384, 65536, 262144)
+                        "Intermediate-feature bytes received per AR token (hand-off bytes spread over its positions)")
+                .serviceLevelObjectives(8, 32, 128, 512, 2048, 8192, 32768)
                 .register(registry);
         this.tokenSeconds = Timer.builder("slicer.backend.ar.token")
                 .description("Back-end seconds per AR token: frame decode plus its share of the batch's compute")
@@ -70,7 +72,7 @@ public class ArMetrics {
     }
 
     void token(double bits, double seconds) {
-        tokenBits.record(bits);
+        tokenBytes.record(bits / 8);
         tokenSeconds.record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 }
