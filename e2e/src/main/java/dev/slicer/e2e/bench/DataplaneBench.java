@@ -106,7 +106,7 @@ public final class DataplaneBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        root = findRoot();
+        root = findRoot(root);
         work = (work == null ? root.resolve("e2e/target/dataplane") : work).toAbsolutePath();
         Files.createDirectories(work);
         if (System.getProperty("slicer.model.cache") == null) {
@@ -236,7 +236,7 @@ public final class DataplaneBench implements Callable<Integer> {
         return PlanJson.readPlan(Files.readString(out));
     }
 
-    private static void write(Path planFile, Plan plan) throws Exception {
+    static void write(Path planFile, Plan plan) throws Exception {
         Path tmp = planFile.resolveSibling(planFile.getFileName() + ".tmp");
         Files.writeString(tmp, PlanJson.write(plan, true), StandardCharsets.UTF_8);
         Files.move(tmp, planFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -247,7 +247,8 @@ public final class DataplaneBench implements Callable<Integer> {
         dev.slicer.e2e.EdgeLink.set(HttpClient.newHttpClient(), port, bytesPerSecond);
     }
 
-    private static void awaitPlan(Fleet fleet, String modelName, String hash) throws Exception {
+    /** Waits (bounded) until every edge answers under the plan with this hash. */
+    static void awaitPlan(Fleet fleet, String modelName, String hash) throws Exception {
         for (var e : fleet.edges()) {
             OipClient c = new OipClient(e.httpPort());
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -429,7 +430,7 @@ public final class DataplaneBench implements Callable<Integer> {
     }
 
     /** The project root: --root (./slicer passes it), else the first directory holding ./slicer above this one. */
-    private Path findRoot() {
+    static Path findRoot(Path root) {
         if (root != null) {
             return root.toAbsolutePath();
         }

@@ -1,0 +1,386 @@
+package dev.slicer.e2e.bench;
+
+import dev.slicer.e2e.Fleet;
+import dev.slicer.e2e.OipClient;
+import dev.slicer.e2e.Plans;
+import dev.slicer.e2e.ProcessCpu;
+import dev.slicer.e2e.ServiceProcess;
+import dev.slicer.e2e.UnsplitReference;
+import dev.slicer.model.split.SplittableModel;
+import dev.slicer.model.text.SampleSentences;
+import dev.slicer.planner.cli.PlanCli;
+import dev.slicer.planner.cli.Units;
+import dev.slicer.planner.plan.Plan;
+import dev.slicer.planner.plan.PlanJson;
+import dev.slicer.planner.plan.PlanRow;
+import dev.slicer.planner.search.Theta;
+import dev.slicer.planner.split.RowKind;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slicer bench fleet}: the same client workload through four strategies (cloud-only, fixed shallow split,
+ * deepest split uncompressed, SLICER) at growing edge counts, with the back-end's own process CPU time. Logical
+ * edges are client streams spread over a few edge-runtime processes (never the back-end's), each paced by a
+ * per-edge throttle, so 32 edges fit on 2 cores without 32 JVMs.
+ */
+@Command(
+        name = "fleet",
+        mixinStandardHelpOptions = true,
+        description = "Server time and throughput as edges are added: cloud-only, shallow, uncompressed, SLICER.")
+public final class FleetBench implements Callable<Integer> {
+    @Option(
+            names = "--edges",
+            defaultValue = "1,2,4,8,16",
+            split = ",",
+            description = "edge counts to measure (default ${DEFAULT-VALUE})")
+    int[] edges;
+
+    @Option(
+            names = "--requests-per-edge",
+            defaultValue = "12",
+            description = "requests each edge sends per point; a point's request count is edges x this"
+                    + " (default ${DEFAULT-VALUE})")
+    int requestsPerEdge;
+
+    @Option(
+            names = "--hosts",
+            defaultValue = "2",
+            description = "edge-runtime processes the edges are spread over (default ${DEFAULT-VALUE})")
+    int hosts;
+
+    @Option(
+            names = "--edge-period",
+            defaultValue = "0ms",
+            description = "per-edge compute throttle: least time between the starts of one edge's requests, so many"
+                    + " edges share the cores without starving the back-end (default ${DEFAULT-VALUE})")
+    String edgePeriod;
+
+    @Option(names = "--model", defaultValue = "builtin:minilm", description = "model URI (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(
+            names = "--latency",
+            defaultValue = "200ms",
+            description = "planner latency budget (default ${DEFAULT-VALUE})")
+    String latency;
+
+    @Option(
+            names = "--memory",
+            defaultValue = "86Mi",
+            description = "planner edge memory budget (default ${DEFAULT-VALUE})")
+    String memory;
+
+    @Option(
+            names = "--min-fidelity",
+            defaultValue = "0.98",
+            description = "planner fidelity floor (default ${DEFAULT-VALUE})")
+    double minFidelity;
+
+    @Option(
+            names = "--link-rate",
+            defaultValue = "250k",
+            description = "link rate (bit/s) whose planned row SLICER and the uncompressed split pin; the edges run on"
+                    + " plain loopback (default ${DEFAULT-VALUE})")
+    String linkRate;
+
+    @Option(names = "--ar", description = "autoregressive workload (per-token server time)")
+    boolean ar;
+
+    @Option(names = "--root", description = "project root (default: found above the working directory)")
+    Path root;
+
+    @Option(names = "--work", description = "work directory: logs, plans (default e2e/target/fleet)")
+    Path work;
+
+    @Option(names = "--out", description = "CSV and PNG directory (default bench/results)")
+    Path out;
+
+    static final String DEVICE = "bench";
+
+    /** Requests per edge process before each strategy's first point (JIT, ONNX sessions, plan applied). */
+    static final int WARM_UP = 5;
+
+    private final PrintStream stdout;
+
+    public FleetBench() {
+        this(System.out);
+    }
+
+    FleetBench(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FleetBench()).execute(args));
+    }
+
+    /** One answered or failed request. */
+    record Sample(boolean ok, double seconds, double uplinkBytes, float[] output, String text) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (ar) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--ar is not supported yet: the autoregressive serving path (issue #15) has not landed");
+        }
+        if (edges.length == 0 || Arrays.stream(edges).anyMatch(e -> e < 1) || requestsPerEdge < 1 || hosts < 1) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--edges, --requests-per-edge and --hosts must be positive");
+        }
+        root = DataplaneBench.findRoot(root);
+        work = (work == null ? root.resolve("e2e/target/fleet") : work).toAbsolutePath();
+        out = (out == null ? root.resolve("bench/results") : out).toAbsolutePath();
+        Files.createDirectories(work);
+        if (System.getProperty("slicer.model.cache") == null) {
+            System.setProperty(
+                    "slicer.model.cache", root.resolve("e2e/target/models").toString());
+        }
+        SplittableModel m = SplittableModel.load(model);
+        List<String> sentences = SampleSentences.load();
+        String modelName = model.startsWith("builtin:") ? model.substring(8) : "model";
+        long periodNanos = Units.seconds(edgePeriod) > 0 ? (long) (Units.seconds(edgePeriod) * 1e9) : 0;
+
+        PlanRow row = plannerRow();
+        int deep = row.kind() == RowKind.SPLIT ? row.split() : m.candidates().size() - 1;
+        Map<Strategy, Plan> plans = new EnumMap<>(Strategy.class);
+        plans.put(Strategy.CLOUD, Plans.fixed(m, Map.of(DEVICE, -1), null));
+        // no fp32-to-fp16 knob exists in the plan or the edge: the shallow IF goes as lossless fp32 frames
+        plans.put(Strategy.SHALLOW, Plans.fixed(m, Map.of(DEVICE, 0), Theta.lossless()));
+        plans.put(Strategy.UNCOMPRESSED, Plans.fixed(m, Map.of(DEVICE, deep), Theta.lossless()));
+        plans.put(
+                Strategy.SLICER,
+                row.kind() == RowKind.SPLIT
+                        ? Plans.fixed(m, Map.of(DEVICE, row.split()), row.theta())
+                        : Plans.fixed(m, Map.of(DEVICE, row.kind() == RowKind.CLOUD_ONLY ? -1 : deep), null));
+        stdout.printf(
+                Locale.ROOT,
+                "strategies: cloud-only; shallow split 0 (%s) lossless; uncompressed split %d (%s) lossless;"
+                        + " slicer split %d (%s) %s%n",
+                m.candidate(0).name(),
+                deep,
+                m.candidate(deep).name(),
+                row.split(),
+                row.splitName(),
+                row.theta() == null ? "-" : row.theta().id());
+
+        Path planFile = work.resolve("plan.json");
+        DataplaneBench.write(planFile, plans.get(Strategy.CLOUD));
+        Map<String, String> edgeProps = Map.of("slicer.edge.model-name", modelName);
+        List<FleetPoint> points = new ArrayList<>();
+        int processes = Math.min(hosts, Arrays.stream(edges).max().orElseThrow());
+        try (Fleet fleet = Fleet.start(
+                        root, model, processes, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps);
+                UnsplitReference reference = new UnsplitReference(m, model)) {
+            stdout.printf(
+                    Locale.ROOT,
+                    "fleet: back-end pid %d; %d edge processes host up to %d edges; edge period %s%n",
+                    fleet.backend().pid(),
+                    processes,
+                    Arrays.stream(edges).max().orElseThrow(),
+                    edgePeriod);
+            for (Strategy s : Strategy.values()) {
+                Plan plan = plans.get(s);
+                DataplaneBench.write(planFile, plan);
+                DataplaneBench.awaitPlan(fleet, modelName, plan.sha256());
+                warmUp(fleet, modelName, sentences);
+                for (int n : edges) {
+                    List<Sample> samples = new ArrayList<>();
+                    double cpu0 = ProcessCpu.millis(fleet.backend().pid());
+                    long t0 = System.nanoTime();
+                    samples.addAll(drive(fleet, modelName, sentences, n, periodNanos, s));
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    double cpu = ProcessCpu.millis(fleet.backend().pid()) - cpu0;
+                    FleetPoint p = point(s, n, samples, cpu, wall, reference);
+                    points.add(p);
+                    stdout.printf(
+                            Locale.ROOT,
+                            "  %-12s edges=%-3d requests=%-4d failed=%d back-end %.2f ms CPU/req, %.1f req/s,"
+                                    + " p50 %.1f ms, %.0f B/req, fidelity %.4f%n",
+                            s.label,
+                            n,
+                            p.requests(),
+                            p.failed(),
+                            p.cpuMsPerRequest(),
+                            p.throughput(),
+                            1e3 * p.p50Seconds(),
+                            p.uplinkBytesPerRequest(),
+                            p.fidelityMean());
+                }
+            }
+        }
+        FleetReport report = new FleetReport(points);
+        Files.createDirectories(out);
+        String stem = "fleet-" + modelName.replaceAll("[^A-Za-z0-9._-]", "_");
+        Path csv = out.resolve(stem + ".csv");
+        Files.writeString(csv, report.csv(), StandardCharsets.UTF_8);
+        Path png = out.resolve(stem + ".png");
+        report.writePng(png, model);
+        stdout.println();
+        stdout.print(report.markdown());
+        stdout.println();
+        stdout.println("csv: " + csv);
+        stdout.println("png: " + png);
+        stdout.println(report.lastLine());
+        return 0;
+    }
+
+    private FleetPoint point(
+            Strategy s, int n, List<Sample> samples, double cpuMs, double wall, UnsplitReference reference) {
+        double[] lat =
+                samples.stream().filter(Sample::ok).mapToDouble(Sample::seconds).toArray();
+        double bytes = samples.stream()
+                .filter(Sample::ok)
+                .mapToDouble(Sample::uplinkBytes)
+                .sum();
+        double cosSum = 0;
+        double cosMin = Double.NaN;
+        int k = 0;
+        for (Sample x : samples) {
+            if (x.ok) {
+                double c = reference.cosine(x.text, x.output);
+                cosSum += c;
+                cosMin = k == 0 ? c : Math.min(cosMin, c);
+                k++;
+            }
+        }
+        int failed = (int) samples.stream().filter(x -> !x.ok).count();
+        return new FleetPoint(
+                s,
+                n,
+                samples.size(),
+                failed,
+                cpuMs,
+                wall,
+                DataplaneBench.percentile(lat, 50),
+                DataplaneBench.percentile(lat, 95),
+                bytes,
+                k == 0 ? Double.NaN : cosSum / k,
+                cosMin);
+    }
+
+    /**
+     * {@code n} edges each send {@link #requestsPerEdge} requests back to back (at most one per period); edge
+     * {@code j} goes through edge process {@code j mod processes} and sends sentences {@code j*r .. j*r+r-1}, the
+     * same for every strategy.
+     */
+    private List<Sample> drive(
+            Fleet fleet, String modelName, List<String> sentences, int n, long periodNanos, Strategy s)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<List<Sample>>> parts = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                ServiceProcess host = fleet.edges().get(j % fleet.edges().size());
+                OipClient c = new OipClient(host.httpPort());
+                int first = j * requestsPerEdge;
+                parts.add(pool.submit(() -> {
+                    List<Sample> got = new ArrayList<>();
+                    long next = System.nanoTime();
+                    for (int k = 0; k < requestsPerEdge; k++) {
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait); // the edge's throttle, not a test wait
+                        }
+                        next = System.nanoTime() + periodNanos;
+                        String text = sentences.get((first + k) % sentences.size());
+                        long t0 = System.nanoTime();
+                        OipClient.Reply r = c.infer(modelName, List.of(text));
+                        double sec = (System.nanoTime() - t0) / 1e9;
+                        if (!r.ok()) {
+                            System.err.println(s.label + ": request failed: " + r.status() + " " + r.body());
+                        }
+                        got.add(new Sample(
+                                r.ok(),
+                                sec,
+                                r.body()
+                                        .path("parameters")
+                                        .path("slicer_if_bytes")
+                                        .asDouble(),
+                                r.ok() ? r.floats(0) : null,
+                                text));
+                    }
+                    return got;
+                }));
+            }
+            List<Sample> all = new ArrayList<>();
+            for (Future<List<Sample>> f : parts) {
+                all.addAll(f.get(30, TimeUnit.MINUTES));
+            }
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void warmUp(Fleet fleet, String modelName, List<String> sentences) throws Exception {
+        for (ServiceProcess e : fleet.edges()) {
+            OipClient c = new OipClient(e.httpPort());
+            for (int i = 0; i < WARM_UP; i++) {
+                c.infer(modelName, List.of(sentences.get(i)));
+            }
+        }
+    }
+
+    /** The planner's row at {@code --link-rate} (profiled once per work directory and model). */
+    private PlanRow plannerRow() throws Exception {
+        Path planOut = work.resolve("planner-plan.json");
+        Path cached = work.resolve("profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        List<String> args = new ArrayList<>(
+                Files.isRegularFile(cached)
+                        ? List.of("--profile", cached.toString())
+                        : List.of("--model", model, "--save-profile", cached.toString()));
+        stdout.println("planner: " + String.join(" ", args) + " (profiling takes a minute the first time)");
+        args.addAll(List.of(
+                "--latency",
+                latency,
+                "--memory",
+                memory,
+                "--min-fidelity",
+                Double.toString(minFidelity),
+                "--device-class",
+                DEVICE,
+                "--out",
+                planOut.toString()));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = PlanCli.run(
+                args.toArray(String[]::new),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IllegalStateException("slicer plan failed: " + err.toString(StandardCharsets.UTF_8));
+        }
+        Plan plan = PlanJson.readPlan(Files.readString(planOut));
+        double bits = Units.bitsPerSecond(linkRate);
+        PlanRow row = plan.table(DEVICE).orElseThrow().lookup(bits > 0 ? bits : Double.MAX_VALUE);
+        stdout.printf(
+                Locale.ROOT,
+                "planner: at %sbit/s the row is %s split %d (%s) %s, %d bytes, predicted fidelity %.4f%n",
+                linkRate,
+                row.kind(),
+                row.split(),
+                row.splitName(),
+                row.theta() == null ? "-" : row.theta().id(),
+                row.predictedBytes(),
+                row.predictedFidelity());
+        return row;
+    }
+}
