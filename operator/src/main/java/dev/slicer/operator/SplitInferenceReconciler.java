@@ -37,7 +37,7 @@ import java.time.Instant;
  * converge on the decision, then aggregate the status, emit Events and come back after the re-plan interval (or
  * the back-off while something is unavailable).
  */
-@ControllerConfiguration(name = "splitinference")
+@ControllerConfiguration(name = "splitinference", fieldManager = SplitInferenceReconciler.FIELD_MANAGER)
 @Workflow(
         dependents = {
             @Dependent(name = "plan", type = PlanConfigMapDependent.class, reconcilePrecondition = PlanAvailable.class),
@@ -62,6 +62,9 @@ import java.time.Instant;
                     activationCondition = MonitoringCrdPresent.PodMonitors.class)
         })
 public class SplitInferenceReconciler implements Reconciler<SplitInference>, ContextInitializer<SplitInference> {
+
+    /** The server-side-apply field manager of every object and status the operator writes. */
+    public static final String FIELD_MANAGER = "slicer-operator";
 
     private static final String TIMER = SplitInferenceReconciler.class.getName() + ".timer";
     private static final String PREVIOUS_REPLICAS = SplitInferenceReconciler.class.getName() + ".replicas";
@@ -120,7 +123,7 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 
-    /** A fresh object carrying only what a status patch needs. */
+    /** A fresh object carrying only what a status apply needs (no resourceVersion: SSA never goes stale). */
     private static SplitInference withStatus(SplitInference si, SplitInferenceStatus status) {
         SplitInference fresh = new SplitInference();
         fresh.setMetadata(new ObjectMetaBuilder()

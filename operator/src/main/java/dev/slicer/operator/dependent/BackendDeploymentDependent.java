@@ -110,7 +110,7 @@ public class BackendDeploymentDependent extends CRUDKubernetesDependentResource<
         return env;
     }
 
-    /** The spec's resources, plus {@code gpus} of the GPU resource as request and limit for CUDA. */
+    /** The spec's resources (canonical quantities), plus {@code gpus} of the GPU resource as request and limit for CUDA. */
     static ResourceRequirements resources(BackendSpec b) {
         ResourceRequirements base = b.getResources() == null ? new ResourceRequirements() : b.getResources();
         Map<String, Quantity> requests = new TreeMap<>(base.getRequests() == null ? Map.of() : base.getRequests());
@@ -120,9 +120,9 @@ public class BackendDeploymentDependent extends CRUDKubernetesDependentResource<
             requests.put(b.getGpuResourceName(), gpus);
             limits.put(b.getGpuResourceName(), gpus);
         }
-        return new ResourceRequirementsBuilder()
+        return Quantities.canonical(new ResourceRequirementsBuilder()
                 .withRequests(requests.isEmpty() ? null : requests)
                 .withLimits(limits.isEmpty() ? null : limits)
-                .build();
+                .build());
     }
 }

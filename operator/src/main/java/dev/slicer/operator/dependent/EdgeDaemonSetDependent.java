@@ -100,7 +100,7 @@ public class EdgeDaemonSetDependent extends CRUDKubernetesDependentResource<Daem
         podLabels.putAll(selector);
         var container = PodSecurity.hardenedContainer("edge", ds.getImage())
                 .addToPorts(PodSecurity.port("http", Names.HTTP_PORT))
-                .withResources(ds.getResources())
+                .withResources(Quantities.canonical(ds.getResources()))
                 .withEnv(env(si, podLabels))
                 .build();
         return new DaemonSetBuilder()

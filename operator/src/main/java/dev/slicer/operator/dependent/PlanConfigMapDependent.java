@@ -29,6 +29,17 @@ public class PlanConfigMapDependent extends CRUDKubernetesDependentResource<Conf
         return new ResourceID(Names.plan(si), si.getMetadata().getNamespace());
     }
 
+    /**
+     * JOSDK leaves ConfigMaps out of server-side apply unless told otherwise; the plan follows the operator-wide
+     * switch like every other dependent (whole-object updates would overwrite fields other tools set).
+     */
+    @Override
+    protected boolean useSSA(Context<SplitInference> context) {
+        return context.getControllerConfiguration()
+                .getConfigurationService()
+                .ssaBasedCreateUpdateMatchForDependentResources();
+    }
+
     @Override
     protected ConfigMap desired(SplitInference si, Context<SplitInference> context) {
         return desired(si, ReconcileState.of(context).plan());

@@ -70,6 +70,26 @@ class DesiredResourcesTest {
         assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
     }
 
+    @Test
+    void resourcesAreWrittenInTheApiServersCanonicalForm() {
+        si.getSpec()
+                .getBackend()
+                .setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("0.5"))
+                        .addToRequests("memory", new Quantity("1024Mi"))
+                        .build());
+        var requests = BackendDeploymentDependent.desired(si, 1)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getRequests();
+        assertThat(requests.get("cpu").toString()).isEqualTo("500m");
+        assertThat(requests.get("memory").toString()).isEqualTo("1Gi");
+    }
+
     private static Map<String, String> env(Container c) {
         Map<String, String> m = new java.util.TreeMap<>();
         c.getEnv().forEach(e -> m.put(e.getName(), e.getValue()));
