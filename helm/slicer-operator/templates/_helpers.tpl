@@ -47,41 +47,38 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-Rules on the namespaced resources the operator reconciles, in the namespaces it watches.
+Rules on the namespaced resources the operator reconciles, in the namespaces it watches. Least privilege: the
+operator writes by server-side apply (patch; create for the first apply), deletes only what a precondition can
+remove (the edge DaemonSet, the plan ConfigMap), patches only the status of its resource, and creates Events.
 Keep in sync with the allowlist in helm/src/test/java/dev/slicer/helm/RbacAllowlist.java.
 */}}
 {{- define "slicer-operator.namespacedRules" -}}
 - apiGroups: ["slicer.dev"]
   resources: ["splitinferences"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["slicer.dev"]
   resources: ["splitinferences/status"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["slicer.dev"]
-  resources: ["splitinferences/scale"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["slicer.dev"]
-  resources: ["splitinferences/finalizers"]
-  verbs: ["update"]
+  verbs: ["patch"]
 - apiGroups: ["apps"]
-  resources: ["deployments", "daemonsets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "patch"]
+- apiGroups: ["apps"]
+  resources: ["daemonsets"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
-  resources: ["services", "configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: [""]
-  resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# the profiling Job (issue 12) is a non-SSA dependent: it is updated whole
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors", "podmonitors"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 {{- end }}

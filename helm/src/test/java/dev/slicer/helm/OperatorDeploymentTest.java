@@ -65,8 +65,10 @@ class OperatorDeploymentTest {
         assertThat(env)
                 .containsEntry("SLICER_OPERATOR_PROMETHEUS_URL", "http://prometheus-operated.monitoring.svc:9090")
                 .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "JOSDK_ALL_NAMESPACES")
-                .containsEntry("QUARKUS_OPERATOR_SDK_ACTIVATE_LEADER_ELECTION_FOR_PROFILES", "prod")
-                .containsEntry("SLICER_OPERATOR_LEADER_ELECTION_LEASE_NAME", "slicer-operator-lease");
+                .containsEntry("QUARKUS_PROFILE", "prod,leader-election")
+                .containsEntry("SLICER_OPERATOR_LEADER_ELECTION_LEASE_NAME", "slicer-operator-lease")
+                .containsEntry("SLICER_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", "<from>")
+                .containsEntry("SLICER_OPERATOR_LEADER_ELECTION_IDENTITY", "<from>");
         assertThat(deployment.at("/spec/template/spec/containers/0/image").asText())
                 .isEqualTo("ghcr.io/slicer-dev/slicer-operator:0.1.0");
         assertThat(deployment.at("/spec/template/spec/serviceAccountName").asText())
@@ -104,8 +106,12 @@ class OperatorDeploymentTest {
     @Test
     void withoutLeaderElectionOrDashboard() {
         Chart.Rendered rendered = Chart.render("minimal.yaml");
+        // the operator reads the profile at run time: without leader-election in it, no Lease is ever touched
         assertThat(env(rendered.one("Deployment")))
-                .containsEntry("QUARKUS_OPERATOR_SDK_ACTIVATE_LEADER_ELECTION_FOR_PROFILES", "none");
+                .containsEntry("QUARKUS_PROFILE", "prod")
+                .doesNotContainKeys(
+                        "SLICER_OPERATOR_LEADER_ELECTION_LEASE_NAME",
+                        "SLICER_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE");
         assertThat(rendered.ofKind("ServiceAccount")).isEmpty();
         assertThat(rendered.one("Deployment")
                         .at("/spec/template/spec/serviceAccountName")

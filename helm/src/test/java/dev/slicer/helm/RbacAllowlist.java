@@ -9,32 +9,40 @@ import java.util.Set;
  */
 final class RbacAllowlist {
 
-    static final Set<String> ALL_WRITE = Set.of("get", "list", "watch", "create", "update", "patch", "delete");
+    static final Set<String> READ = Set.of("get", "list", "watch");
+    /** Server-side apply: PATCH, and create for an apply that creates the object. */
+    static final Set<String> APPLY = Set.of("get", "list", "watch", "create", "patch");
+    /** Applied, and deleted when its precondition no longer holds. */
+    static final Set<String> APPLY_DELETE = Set.of("get", "list", "watch", "create", "patch", "delete");
 
     /** Rules on namespaced resources in the watched namespaces. */
     static final Map<String, Set<String>> NAMESPACED = Map.ofEntries(
-            Map.entry("slicer.dev/splitinferences", Set.of("get", "list", "watch", "patch", "update")),
-            Map.entry("slicer.dev/splitinferences/status", Set.of("get", "patch", "update")),
-            Map.entry("slicer.dev/splitinferences/scale", Set.of("get", "patch", "update")),
-            Map.entry("slicer.dev/splitinferences/finalizers", Set.of("update")),
-            Map.entry("apps/deployments", ALL_WRITE),
-            Map.entry("apps/daemonsets", ALL_WRITE),
-            Map.entry("/services", ALL_WRITE),
-            Map.entry("/configmaps", ALL_WRITE),
-            Map.entry("/pods", Set.of("get", "list", "watch")),
-            Map.entry("batch/jobs", ALL_WRITE),
-            Map.entry("/events", Set.of("create", "patch")),
-            Map.entry("events.k8s.io/events", Set.of("create", "patch")),
-            Map.entry("monitoring.coreos.com/servicemonitors", ALL_WRITE),
-            Map.entry("monitoring.coreos.com/podmonitors", ALL_WRITE));
+            Map.entry("slicer.dev/splitinferences", READ),
+            Map.entry("slicer.dev/splitinferences/status", Set.of("patch")),
+            Map.entry("apps/deployments", APPLY),
+            Map.entry("apps/daemonsets", APPLY_DELETE),
+            Map.entry("/services", APPLY),
+            Map.entry("/configmaps", APPLY_DELETE),
+            // the profiling Job is a dependent without server-side apply: updated whole, deleted once done
+            Map.entry("batch/jobs", Set.of("get", "list", "watch", "create", "update", "patch", "delete")),
+            Map.entry("/events", Set.of("create")),
+            Map.entry("monitoring.coreos.com/servicemonitors", APPLY),
+            Map.entry("monitoring.coreos.com/podmonitors", APPLY));
 
-    /** Cluster-scoped reads. */
+    /** Cluster-scoped reads: one CRD by name. */
     static final Map<String, Set<String>> CLUSTER =
-            Map.of("apiextensions.k8s.io/customresourcedefinitions", Set.of("get", "list"));
+            Map.of("apiextensions.k8s.io/customresourcedefinitions", Set.of("get"));
 
     /** Leader election, in the release namespace. */
     static final Map<String, Set<String>> LEADER_ELECTION =
             Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update"));
+
+    /** Grants an earlier chart made that the operator never uses; none of them may come back. */
+    static final Set<String> NEVER = Set.of(
+            "/pods",
+            "events.k8s.io/events",
+            "slicer.dev/splitinferences/scale",
+            "slicer.dev/splitinferences/finalizers");
 
     private RbacAllowlist() {}
 }

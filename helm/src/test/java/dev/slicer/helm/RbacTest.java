@@ -68,6 +68,25 @@ class RbacTest {
         assertBindingsTarget(rendered, "slicer-bot");
     }
 
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"namespaced.yaml", "minimal.yaml"})
+    void neverGrantsWhatTheOperatorDoesNotUse(String values) {
+        Map<String, Set<String>> all = grants(Chart.render(values).ofKind("Role", "ClusterRole"));
+        assertThat(all).doesNotContainKeys(RbacAllowlist.NEVER.toArray(String[]::new));
+        assertThat(all.get("slicer.dev/splitinferences")).doesNotContain("patch", "update");
+        assertThat(all.get("slicer.dev/splitinferences/status")).containsExactly("patch");
+        assertThat(all.get("apiextensions.k8s.io/customresourcedefinitions")).containsExactly("get");
+        all.forEach((resource, verbs) -> {
+            // the Lease and the profiling Job are updated whole (no server-side apply there)
+            if (!resource.equals("coordination.k8s.io/leases") && !resource.equals("batch/jobs")) {
+                assertThat(verbs)
+                        .as(resource + ": server-side apply needs no update")
+                        .doesNotContain("update");
+            }
+        });
+    }
+
     @Test
     void noLeaseAccessWithoutLeaderElection() {
         Chart.Rendered rendered = Chart.render("minimal.yaml");

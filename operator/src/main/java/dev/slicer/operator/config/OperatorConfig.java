@@ -3,6 +3,7 @@ package dev.slicer.operator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Typed operator configuration ({@code slicer.operator.*}); tests replace values through their profile. */
 @ConfigMapping(prefix = "slicer.operator")
@@ -43,12 +44,37 @@ public interface OperatorConfig {
     @WithDefault("profile.json")
     String profileKey();
 
-    /** Leader election (active in the prod profile, see quarkus.operator-sdk.activate-leader-election-for-profiles). */
+    /**
+     * Largest plan ConfigMap (keys plus values) the operator publishes; a larger plan is refused with a condition and
+     * an Event and the previous plan stays. Default: the API server's ConfigMap limit, 1 MiB.
+     */
+    @WithDefault("1048576")
+    long maxPlanBytes();
+
+    /** Leader election, active with the run-time profile {@code leader-election} (see LeaderElectionProducer). */
     LeaderElection leaderElection();
 
     interface LeaderElection {
         /** Name of the Lease object the replicas compete for. */
         @WithDefault("slicer-operator-lease")
         String leaseName();
+
+        /** Namespace of the Lease; unset: the namespace of the pod the operator runs in. */
+        Optional<String> leaseNamespace();
+
+        /** How long a Lease holds without renewal; a new leader takes over at most this long after the old one died. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps retrying a renewal before it stops leading (and the process exits). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** Pause between attempts to acquire or renew the Lease. */
+        @WithDefault("2s")
+        Duration retryPeriod();
+
+        /** Holder identity in the Lease; unset: host name plus a random suffix. */
+        Optional<String> identity();
     }
 }
