@@ -2,6 +2,7 @@ package dev.slicer.operator;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
+import dev.slicer.operator.config.OperatorConfig;
 import dev.slicer.operator.dependent.BackendDeploymentDependent;
 import dev.slicer.operator.dependent.BackendServiceDependent;
 import dev.slicer.operator.dependent.BackendServiceMonitorDependent;
@@ -13,6 +14,8 @@ import dev.slicer.operator.dependent.PlanAvailable;
 import dev.slicer.operator.dependent.PlanConfigMapDependent;
 import dev.slicer.operator.dependent.ProfileMissing;
 import dev.slicer.operator.dependent.ProfilingJobDependent;
+import dev.slicer.operator.reconcile.Backoff;
+import dev.slicer.operator.reconcile.DependentFailure;
 import dev.slicer.operator.reconcile.FleetEvents;
 import dev.slicer.operator.reconcile.FleetObserver;
 import dev.slicer.operator.reconcile.InvalidSpecException;
@@ -20,6 +23,7 @@ import dev.slicer.operator.reconcile.ReconcileState;
 import dev.slicer.operator.reconcile.StatusAggregator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,6 +35,8 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Reconciles a SplitInference: observe and plan ({@link FleetObserver}, before the workflow), let the dependents
@@ -72,11 +78,14 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
     private final FleetObserver observer;
     private final FleetEvents events;
     private final OperatorMetrics metrics;
+    private final OperatorConfig config;
 
-    public SplitInferenceReconciler(FleetObserver observer, FleetEvents events, OperatorMetrics metrics) {
+    public SplitInferenceReconciler(
+            FleetObserver observer, FleetEvents events, OperatorMetrics metrics, OperatorConfig config) {
         this.observer = observer;
         this.events = events;
         this.metrics = metrics;
+        this.config = config;
     }
 
     @Override
@@ -90,27 +99,22 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
 
     @Override
     public UpdateControl<SplitInference> reconcile(SplitInference si, Context<SplitInference> context) {
-        var values = context.managedWorkflowAndDependentResourceContext();
-        ReconcileState state = ReconcileState.of(context);
-        Deployment backend = context.getSecondaryResource(Deployment.class).orElse(null);
-        SplitInferenceStatus status = StatusAggregator.aggregate(si, state, backend);
-        events.report(si, state, values.get(PREVIOUS_REPLICAS, Integer.class).orElse(null), status);
-        if (state.replanned()) {
-            metrics.replanned();
-        }
-        values.get(TIMER, Timer.Sample.class)
-                .ifPresent(t -> t.stop(metrics.reconcileDuration(
-                        si.getMetadata().getNamespace(), si.getMetadata().getName())));
-        UpdateControl<SplitInference> control = StatusAggregator.changed(si.getStatus(), status)
-                ? UpdateControl.patchStatus(withStatus(si, status))
-                : UpdateControl.noUpdate();
-        return control.rescheduleAfter(state.requeueAfter());
+        Outcome outcome = settle(si, context, List.of());
+        UpdateControl<SplitInference> control =
+                outcome.status() == null ? UpdateControl.noUpdate() : UpdateControl.patchStatus(outcome.status());
+        return control.rescheduleAfter(outcome.requeue());
     }
 
+    /**
+     * Dependents the API server refused arrive here (JOSDK aggregates them after the workflow ran), and so does an
+     * invalid spec. Both become conditions and Events through the same status aggregation as a successful run;
+     * other errors take JOSDK's retry.
+     */
     @Override
     public ErrorStatusUpdateControl<SplitInference> updateErrorStatus(
             SplitInference si, Context<SplitInference> context, Exception e) {
-        if (e instanceof InvalidSpecException invalid) {
+        InvalidSpecException invalid = find(e, InvalidSpecException.class);
+        if (invalid != null) {
             SplitInferenceStatus status = StatusAggregator.invalid(si, invalid.getMessage(), Instant.now());
             if (!StatusAggregator.changed(si.getStatus(), status)) {
                 return ErrorStatusUpdateControl.<SplitInference>noStatusUpdate().withNoRetry();
@@ -120,7 +124,61 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
                     .withNoRetry()
                     .rescheduleAfter(Duration.ofMinutes(10));
         }
-        return ErrorStatusUpdateControl.defaultErrorProcessing();
+        AggregatedOperatorException refused = find(e, AggregatedOperatorException.class);
+        var values = context.managedWorkflowAndDependentResourceContext();
+        if (refused == null
+                || values.get(ReconcileState.KEY, ReconcileState.class).isEmpty()) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        Outcome outcome = settle(si, context, DependentFailure.of(refused.getAggregatedExceptions()));
+        ErrorStatusUpdateControl<SplitInference> control = outcome.status() == null
+                ? ErrorStatusUpdateControl.noStatusUpdate()
+                : ErrorStatusUpdateControl.patchStatus(outcome.status());
+        return control.withNoRetry().rescheduleAfter(outcome.requeue());
+    }
+
+    /** The status to apply ({@code null}: unchanged) and when to look again. */
+    private record Outcome(SplitInference status, Duration requeue) {}
+
+    /** Aggregates the status from the run's decision and the refused dependents, emits the Events it calls for. */
+    private Outcome settle(SplitInference si, Context<SplitInference> context, List<DependentFailure> failures) {
+        var values = context.managedWorkflowAndDependentResourceContext();
+        ReconcileState state = ReconcileState.of(context);
+        Deployment backend = context.getSecondaryResource(Deployment.class).orElse(null);
+        SplitInferenceStatus status = StatusAggregator.aggregate(si, state, backend, failures);
+        events.report(si, state, values.get(PREVIOUS_REPLICAS, Integer.class).orElse(null), status);
+        if (state.replanned()) {
+            metrics.replanned();
+        }
+        values.get(TIMER, Timer.Sample.class)
+                .ifPresent(t -> t.stop(metrics.reconcileDuration(
+                        si.getMetadata().getNamespace(), si.getMetadata().getName())));
+        return new Outcome(
+                StatusAggregator.changed(si.getStatus(), status) ? withStatus(si, status) : null,
+                requeue(si, state, failures));
+    }
+
+    /** The observer's delay, shortened to the back-off while a child is refused (it may be a transient error). */
+    private Duration requeue(SplitInference si, ReconcileState state, List<DependentFailure> failures) {
+        if (failures.isEmpty()) {
+            return state.requeueAfter();
+        }
+        Instant since = Optional.ofNullable(si.getStatus())
+                .flatMap(s -> s.condition(SplitInferenceStatus.APPLIED))
+                .filter(c -> "False".equals(c.getStatus()))
+                .map(c -> Instant.parse(c.getLastTransitionTime()))
+                .orElse(null);
+        Duration backoff = Backoff.next(since, state.now(), config.backoffInitial(), config.backoffMax());
+        return backoff.compareTo(state.requeueAfter()) < 0 ? backoff : state.requeueAfter();
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** A fresh object carrying only what a status apply needs (no resourceVersion: SSA never goes stale). */

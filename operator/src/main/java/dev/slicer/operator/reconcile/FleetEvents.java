@@ -22,6 +22,10 @@ public class FleetEvents {
     public static final String REPLANNED = "Replanned";
     public static final String SCALED = "Scaled";
     public static final String DEGRADED = "Degraded";
+    /** A child object was refused by the API server (e.g. 422 on an immutable field). */
+    public static final String APPLY_FAILED = "ApplyFailed";
+    /** No new plan could be published (profile missing, planner error, plan too large for its ConfigMap). */
+    public static final String PLAN_FAILED = "PlanFailed";
 
     private static final Logger LOG = Logger.getLogger(FleetEvents.class);
 
@@ -49,6 +53,16 @@ public class FleetEvents {
                     SCALED,
                     "Back-end scaled from " + previousReplicas + " to " + state.replicas() + " replicas");
         }
+        // a problem is reported once, and again whenever its message changes
+        SplitInferenceStatus prior = si.getStatus();
+        next.condition(SplitInferenceStatus.APPLIED)
+                .filter(c -> "False".equals(c.getStatus()) && !sameCondition(prior, c))
+                .ifPresent(c -> emit(si, "Warning", APPLY_FAILED, c.getMessage()));
+        if (state.planProblem() != null) {
+            next.condition(SplitInferenceStatus.PLANNED)
+                    .filter(c -> !sameCondition(prior, c))
+                    .ifPresent(c -> emit(si, "Warning", PLAN_FAILED, state.planProblem()));
+        }
         boolean wasDegraded = si.getStatus() != null
                 && si.getStatus()
                         .condition(SplitInferenceStatus.DEGRADED)
@@ -57,6 +71,14 @@ public class FleetEvents {
         next.condition(SplitInferenceStatus.DEGRADED)
                 .filter(c -> "True".equals(c.getStatus()) && !wasDegraded)
                 .ifPresent(c -> emit(si, "Warning", DEGRADED, c.getMessage()));
+    }
+
+    private static boolean sameCondition(SplitInferenceStatus prior, io.fabric8.kubernetes.api.model.Condition c) {
+        return prior != null
+                && prior.condition(c.getType())
+                        .filter(p -> c.getStatus().equals(p.getStatus())
+                                && c.getMessage().equals(p.getMessage()))
+                        .isPresent();
     }
 
     public void emit(SplitInference si, String type, String reason, String message) {

@@ -97,8 +97,15 @@ public class FleetObserver {
                     outcome = runPlanner(new PlanInputs(si.getSpec(), profile.profile(), held));
                     lastPlannerRun.put(si.getMetadata().getUid(), now);
                     if (plan == null || !plan.hash().equals(outcome.hash())) {
-                        plan = new PublishedPlan(outcome.planJson(), outcome.hash(), inputsJson(held));
-                        replanned = true;
+                        PublishedPlan next = new PublishedPlan(outcome.planJson(), outcome.hash(), inputsJson(held));
+                        Optional<String> tooLarge = tooLarge(next, plan, config.maxPlanBytes());
+                        if (tooLarge.isPresent()) {
+                            planProblem = tooLarge.get();
+                            outcome = null;
+                        } else {
+                            plan = next;
+                            replanned = true;
+                        }
                     }
                 } catch (PlanningException e) {
                     planProblem = "planning failed: " + e.getMessage();
@@ -159,6 +166,19 @@ public class FleetObserver {
         }
         FleetMetrics baseline = parseInputs(existing.get().inputsJson());
         return baseline == null || fleet.driftFrom(baseline) > hysteresis(si);
+    }
+
+    /**
+     * Why {@code next} cannot be published: its ConfigMap would exceed {@code limit} bytes, which the API server
+     * refuses; the edges then keep {@code published}.
+     */
+    static Optional<String> tooLarge(PublishedPlan next, PublishedPlan published, long limit) {
+        long size = next.configMapBytes();
+        if (size <= limit) {
+            return Optional.empty();
+        }
+        return Optional.of("plan " + next.hash() + " takes " + size + " bytes, over the ConfigMap limit of " + limit
+                + " bytes; " + (published == null ? "no plan published" : "keeping plan " + published.hash()));
     }
 
     private PlanOutcome runPlanner(PlanInputs inputs) throws PlanningException {

@@ -18,6 +18,16 @@ public record PublishedPlan(String json, String hash, String inputsJson) {
         return Map.of(PLAN_KEY, json, HASH_KEY, hash, INPUTS_KEY, inputsJson);
     }
 
+    /** Bytes this plan takes in its ConfigMap as the API server counts them (keys plus values, UTF-8). */
+    public long configMapBytes() {
+        long n = 0;
+        for (Map.Entry<String, String> e : data().entrySet()) {
+            n += e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return n;
+    }
+
     /** The plan held by an existing ConfigMap, if it holds a complete one. */
     public static Optional<PublishedPlan> from(ConfigMap cm) {
         if (cm == null || cm.getData() == null) {

@@ -1,5 +1,6 @@
 package dev.slicer.operator.reconcile;
 
+import static dev.slicer.crds.v1alpha1.status.SplitInferenceStatus.APPLIED;
 import static dev.slicer.crds.v1alpha1.status.SplitInferenceStatus.BACKEND_AVAILABLE;
 import static dev.slicer.crds.v1alpha1.status.SplitInferenceStatus.DEGRADED;
 import static dev.slicer.crds.v1alpha1.status.SplitInferenceStatus.METRICS_AVAILABLE;
@@ -37,6 +38,15 @@ public final class StatusAggregator {
     private StatusAggregator() {}
 
     public static SplitInferenceStatus aggregate(SplitInference si, ReconcileState state, Deployment backend) {
+        return aggregate(si, state, backend, List.of());
+    }
+
+    /**
+     * The status after a reconciliation whose dependents failed as {@code failures} (empty: all applied). A refused
+     * child makes {@code Applied} and {@code Ready} False and the fleet Degraded, with the server's message.
+     */
+    public static SplitInferenceStatus aggregate(
+            SplitInference si, ReconcileState state, Deployment backend, List<DependentFailure> failures) {
         SplitInferenceStatus prior = si.getStatus() == null ? new SplitInferenceStatus() : si.getStatus();
         long generation = Optional.ofNullable(si.getMetadata().getGeneration()).orElse(0L);
         Conditions c = new Conditions(prior, generation, state.now());
@@ -60,6 +70,14 @@ public final class StatusAggregator {
                 : planned ? "plan " + state.plan().hash() + " published in " + Names.plan(si) : "no plan yet";
         c.set(PLANNED, planned, planReason, planMessage);
 
+        boolean applied = failures.isEmpty();
+        String notApplied = failures.stream().map(DependentFailure::describe).collect(Collectors.joining("; "));
+        c.set(
+                APPLIED,
+                applied,
+                applied ? "AllApplied" : "ApplyFailed",
+                applied ? "every child object applied" : notApplied);
+
         int ready = Optional.ofNullable(status.getBackend().getReadyReplicas()).orElse(0);
         int needed =
                 Math.min(state.replicas(), Math.max(1, si.getSpec().getBackend().getMinReplicas()));
@@ -80,6 +98,9 @@ public final class StatusAggregator {
         if (!available) {
             degraded.add("back-end below its minimum");
         }
+        if (!applied) {
+            degraded.add("not applied: " + notApplied);
+        }
         if (status.getPlan() != null && status.getPlan().getDeviceClasses() != null) {
             status.getPlan().getDeviceClasses().stream()
                     .filter(d -> "cloud".equals(d.getSplit()))
@@ -91,12 +112,14 @@ public final class StatusAggregator {
                 degraded.isEmpty() ? "AsPlanned" : "BelowObjective",
                 degraded.isEmpty() ? "fleet runs as planned" : String.join("; ", degraded));
 
-        boolean isReady = planned && available;
+        boolean isReady = planned && available && applied;
         c.set(
                 READY,
                 isReady,
-                isReady ? "FleetReady" : !planned ? "NotPlanned" : "BackendUnavailable",
-                isReady ? "plan published and back-end available" : planMessage + "; " + ready + " back-end ready");
+                isReady ? "FleetReady" : !applied ? "ApplyFailed" : !planned ? "NotPlanned" : "BackendUnavailable",
+                isReady
+                        ? "plan published and back-end available"
+                        : !applied ? notApplied : planMessage + "; " + ready + " back-end ready");
         status.setConditions(c.result());
         return status;
     }

@@ -108,4 +108,41 @@ class StatusAggregatorTest {
         assertThat(status(s, SplitInferenceStatus.PLANNED)).isEqualTo("True");
         assertThat(s.getPlan().getHash()).isEqualTo("h1");
     }
+
+    @Test
+    void aRefusedChildMakesTheFleetNotReadyWithTheServersMessage() {
+        var ok = StatusAggregator.aggregate(si, state(T0, null, new PublishedPlan("{}", "h1", "{}")), ready(2));
+        assertThat(status(ok, SplitInferenceStatus.APPLIED)).isEqualTo("True");
+        si.setStatus(ok);
+        var failure = DependentFailure.of("edge", DependentFailureTest.immutableSelector());
+        var s = StatusAggregator.aggregate(
+                si, state(T1, null, new PublishedPlan("{}", "h1", "{}")), ready(2), List.of(failure));
+        var applied = s.condition(SplitInferenceStatus.APPLIED).orElseThrow();
+        assertThat(applied.getStatus()).isEqualTo("False");
+        assertThat(applied.getReason()).isEqualTo("ApplyFailed");
+        assertThat(applied.getMessage()).contains("edge: 422").contains("immutable");
+        assertThat(applied.getLastTransitionTime()).isEqualTo(T1.toString());
+        var readyCondition = s.condition(SplitInferenceStatus.READY).orElseThrow();
+        assertThat(readyCondition.getStatus()).isEqualTo("False");
+        assertThat(readyCondition.getReason()).isEqualTo("ApplyFailed");
+        assertThat(status(s, SplitInferenceStatus.DEGRADED)).isEqualTo("True");
+        assertThat(StatusAggregator.changed(ok, s)).isTrue();
+    }
+
+    @Test
+    void aPlanOverTheConfigMapLimitIsRefusedAndTheOldOneKept() {
+        var published = new PublishedPlan("{}", "h1", "{}");
+        var small = new PublishedPlan("{\"rows\":[]}", "h2", "{}");
+        var big = new PublishedPlan("x".repeat(2000), "h3", "{}");
+        assertThat(FleetObserver.tooLarge(small, published, 1024)).isEmpty();
+        assertThat(FleetObserver.tooLarge(big, published, 1024))
+                .hasValueSatisfying(
+                        m -> assertThat(m).contains("h3").contains("1024").contains("keeping plan h1"));
+        assertThat(FleetObserver.tooLarge(big, null, 1024))
+                .hasValueSatisfying(m -> assertThat(m).contains("no plan published"));
+        // exactly at the limit is accepted: keys count as the API server counts them
+        long exact = small.configMapBytes();
+        assertThat(FleetObserver.tooLarge(small, published, exact)).isEmpty();
+        assertThat(FleetObserver.tooLarge(small, published, exact - 1)).isPresent();
+    }
 }

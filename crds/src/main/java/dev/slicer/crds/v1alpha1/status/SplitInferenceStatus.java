@@ -17,6 +17,8 @@ public class SplitInferenceStatus {
     public static final String READY = "Ready";
     /** Condition type: a plan that meets the SLO has been computed and written to the plan ConfigMap. */
     public static final String PLANNED = "Planned";
+    /** Condition type: the API server accepted every child object the operator applied (False names the refusals). */
+    public static final String APPLIED = "Applied";
     /** Condition type: at least minReplicas back-end replicas are available. */
     public static final String BACKEND_AVAILABLE = "BackendAvailable";
     /** Condition type: the last Prometheus query succeeded. */
@@ -26,12 +28,13 @@ public class SplitInferenceStatus {
 
     /** Every condition type the operator maintains. */
     public static final List<String> CONDITION_TYPES =
-            List.of(READY, PLANNED, BACKEND_AVAILABLE, METRICS_AVAILABLE, DEGRADED);
+            List.of(READY, PLANNED, APPLIED, BACKEND_AVAILABLE, METRICS_AVAILABLE, DEGRADED);
 
     @JsonPropertyDescription("metadata.generation of the spec this status was computed from.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("Standard conditions: Ready, Planned, BackendAvailable, MetricsAvailable, Degraded.")
+    @JsonPropertyDescription(
+            "Standard conditions: Ready, Planned, Applied, BackendAvailable, MetricsAvailable, Degraded.")
     @SchemaFrom(type = ConditionSchema[].class)
     private List<Condition> conditions = new ArrayList<>();
 
