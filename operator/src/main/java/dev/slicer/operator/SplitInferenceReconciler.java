@@ -9,6 +9,7 @@ import dev.slicer.operator.dependent.BackendServiceMonitorDependent;
 import dev.slicer.operator.dependent.EdgeDaemonSetDependent;
 import dev.slicer.operator.dependent.EdgeDaemonSetRequested;
 import dev.slicer.operator.dependent.EdgePodMonitorDependent;
+import dev.slicer.operator.dependent.MonitorLabels;
 import dev.slicer.operator.dependent.MonitoringCrdPresent;
 import dev.slicer.operator.dependent.PlanAvailable;
 import dev.slicer.operator.dependent.PlanConfigMapDependent;
@@ -79,6 +80,7 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
     private final FleetEvents events;
     private final OperatorMetrics metrics;
     private final OperatorConfig config;
+    private final MonitorLabels monitorLabels;
 
     public SplitInferenceReconciler(
             FleetObserver observer, FleetEvents events, OperatorMetrics metrics, OperatorConfig config) {
@@ -86,12 +88,15 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
         this.events = events;
         this.metrics = metrics;
         this.config = config;
+        // checked at start: a bad entry stops the operator with a message naming it
+        this.monitorLabels = MonitorLabels.parse(config.monitorLabels());
     }
 
     @Override
     public void initContext(SplitInference si, Context<SplitInference> context) {
         var values = context.managedWorkflowAndDependentResourceContext();
         values.put(TIMER, metrics.start());
+        values.put(MonitorLabels.KEY, monitorLabels);
         context.getSecondaryResource(Deployment.class)
                 .ifPresent(d -> values.put(PREVIOUS_REPLICAS, d.getSpec().getReplicas()));
         values.put(ReconcileState.KEY, observer.observe(si, context));

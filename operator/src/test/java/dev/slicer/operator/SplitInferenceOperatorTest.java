@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer
+@io.quarkus.test.common.QuarkusTestResource(StubPrometheusResource.class)
 class SplitInferenceOperatorTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -83,14 +84,13 @@ class SplitInferenceOperatorTest {
 
     @BeforeAll
     static void startPrometheus() throws Exception {
-        prometheus = new StubPrometheus();
+        prometheus = StubPrometheusResource.instance;
         Logger.getLogger("").addHandler(ERROR_CAPTURE);
     }
 
     @AfterAll
     static void stopPrometheus() {
         Logger.getLogger("").removeHandler(ERROR_CAPTURE);
-        prometheus.close();
     }
 
     @Test
@@ -286,6 +286,10 @@ class SplitInferenceOperatorTest {
     void aRefusedChildBecomesAConditionAndAnEvent() {
         create("eta", true);
         awaitChild(DaemonSet.class, "eta-edge");
+        // first status written (the mock answers no JSON patch of an absent status on the error path)
+        await().atMost(TIMEOUT)
+                .until(() -> get("eta").getStatus() != null
+                        && get("eta").getStatus().getObservedGeneration() != null);
         // what a real API server answers when the (immutable) DaemonSet selector changes
         server.expect()
                 .put()

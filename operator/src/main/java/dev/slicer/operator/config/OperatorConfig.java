@@ -2,7 +2,9 @@ package dev.slicer.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Typed operator configuration ({@code slicer.operator.*}); tests replace values through their profile. */
@@ -12,6 +14,18 @@ public interface OperatorConfig {
     /** Prometheus HTTP API used when a SplitInference does not name one in {@code spec.policy.metricsUrl}. */
     @WithDefault("http://prometheus-operated.monitoring.svc:9090")
     String prometheusUrl();
+
+    /**
+     * URLs a SplitInference may name in {@code spec.policy.metricsUrl} (scheme, host and port equal, path under the
+     * entry's). Unset: only {@link #prometheusUrl()}.
+     */
+    Optional<List<String>> metricsUrlAllowlist();
+
+    /** PEM file of the CA certificates an https Prometheus is verified against (a Secret mounted by the chart). */
+    Optional<Path> prometheusCaFile();
+
+    /** File holding the bearer token sent to Prometheus (a Secret mounted by the chart); read for every query. */
+    Optional<Path> prometheusBearerTokenFile();
 
     /** Timeout for establishing the connection to Prometheus. */
     @WithDefault("2s")
@@ -50,6 +64,13 @@ public interface OperatorConfig {
      */
     @WithDefault("1048576")
     long maxPlanBytes();
+
+    /**
+     * Extra labels of the ServiceMonitor/PodMonitor created per fleet, as {@code key=value} entries (comma-separated
+     * in one property or variable), e.g. {@code release=kube-prometheus-stack} for a Prometheus that selects
+     * monitors by label.
+     */
+    Optional<List<String>> monitorLabels();
 
     /** Leader election, active with the run-time profile {@code leader-election} (see LeaderElectionProducer). */
     LeaderElection leaderElection();

@@ -16,6 +16,10 @@ public class BackendServiceMonitorDependent extends CRUDKubernetesDependentResou
 
     @Override
     protected ServiceMonitor desired(SplitInference si, Context<SplitInference> context) {
-        return Monitors.serviceMonitor(si);
+        return Monitors.serviceMonitor(
+                si,
+                context.managedWorkflowAndDependentResourceContext()
+                        .get(MonitorLabels.KEY, MonitorLabels.class)
+                        .orElse(MonitorLabels.NONE));
     }
 }

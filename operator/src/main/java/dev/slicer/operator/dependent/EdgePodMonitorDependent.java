@@ -16,6 +16,10 @@ public class EdgePodMonitorDependent extends CRUDKubernetesDependentResource<Pod
 
     @Override
     protected PodMonitor desired(SplitInference si, Context<SplitInference> context) {
-        return Monitors.podMonitor(si);
+        return Monitors.podMonitor(
+                si,
+                context.managedWorkflowAndDependentResourceContext()
+                        .get(MonitorLabels.KEY, MonitorLabels.class)
+                        .orElse(MonitorLabels.NONE));
     }
 }

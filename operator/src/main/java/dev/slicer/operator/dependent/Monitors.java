@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * Prometheus Operator objects (monitoring.coreos.com/v1) as generic resources, so the operator needs no model
- * classes for them. Both monitors set the {@value Names#FLEET_METRIC_LABEL} label the PromQL queries select on.
+ * classes for them. Both monitors set the {@value Names#FLEET_METRIC_LABEL} label the PromQL queries select on, and
+ * select only this fleet's targets: its own namespace, and pods or Services labelled with this fleet, so two fleets
+ * with overlapping edge selectors never read each other's goodput. They carry the configured {@link MonitorLabels}.
  */
 public final class Monitors {
 
@@ -18,22 +20,39 @@ public final class Monitors {
 
     private Monitors() {}
 
-    public static ServiceMonitor serviceMonitor(SplitInference si) {
+    public static ServiceMonitor serviceMonitor(SplitInference si, MonitorLabels extra) {
         Map<String, Object> endpoint = endpoint(si);
         endpoint.put("port", "http");
+        Map<String, String> match = new LinkedHashMap<>(Names.selector(si, Names.COMPONENT_BACKEND));
+        match.put(Names.FLEET, si.getMetadata().getName());
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("selector", Map.of("matchLabels", Names.selector(si, Names.COMPONENT_BACKEND)));
+        spec.put("selector", Map.of("matchLabels", match));
+        spec.put("namespaceSelector", ownNamespace(si));
         spec.put("endpoints", List.of(endpoint));
-        return resource(new ServiceMonitor(), si, Names.backend(si), Names.COMPONENT_BACKEND, spec);
+        return resource(new ServiceMonitor(), si, Names.backend(si), Names.COMPONENT_BACKEND, spec, extra);
     }
 
-    public static PodMonitor podMonitor(SplitInference si) {
+    /**
+     * The edge pods of this fleet: the spec's edge selector AND the label {@code slicer.dev/fleet=<name>} (the
+     * operator's DaemonSet sets it; edges run otherwise must carry it to be scraped).
+     */
+    public static PodMonitor podMonitor(SplitInference si, MonitorLabels extra) {
         Map<String, Object> endpoint = endpoint(si);
         endpoint.put("port", "http");
+        Map<String, Object> selector = selector(si.getSpec().getEdges().getSelector());
+        @SuppressWarnings("unchecked")
+        Map<String, String> match =
+                (Map<String, String>) selector.computeIfAbsent("matchLabels", k -> new LinkedHashMap<>());
+        match.put(Names.FLEET, si.getMetadata().getName());
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("selector", selector(si.getSpec().getEdges().getSelector()));
+        spec.put("selector", selector);
+        spec.put("namespaceSelector", ownNamespace(si));
         spec.put("podMetricsEndpoints", List.of(endpoint));
-        return resource(new PodMonitor(), si, Names.edge(si), Names.COMPONENT_EDGE, spec);
+        return resource(new PodMonitor(), si, Names.edge(si), Names.COMPONENT_EDGE, spec, extra);
+    }
+
+    private static Map<String, Object> ownNamespace(SplitInference si) {
+        return Map.of("matchNames", List.of(si.getMetadata().getNamespace()));
     }
 
     private static Map<String, Object> endpoint(SplitInference si) {
@@ -75,11 +94,18 @@ public final class Monitors {
     }
 
     private static <T extends io.fabric8.kubernetes.client.CustomResource<Map<String, Object>, Void>> T resource(
-            T monitor, SplitInference si, String name, String component, Map<String, Object> spec) {
+            T monitor,
+            SplitInference si,
+            String name,
+            String component,
+            Map<String, Object> spec,
+            MonitorLabels extra) {
+        Map<String, String> labels = new LinkedHashMap<>(extra.labels());
+        labels.putAll(Names.labels(si, component));
         monitor.setMetadata(new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(Names.labels(si, component))
+                .withLabels(labels)
                 .build());
         monitor.setSpec(spec);
         return monitor;

@@ -3,52 +3,128 @@ package dev.slicer.operator.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A minimal client of the Prometheus HTTP API: instant queries ({@code GET /api/v1/query}) with a vector result.
- * Every call is bounded by the connect and request timeouts; nothing is retried here (the reconciler backs off).
+ * Every call is bounded by the connect and request timeouts and the answer by {@link #MAX_RESPONSE_BYTES}; nothing is
+ * retried here (the reconciler backs off). HTTPS verifies against the JDK's trust store, or only against the CA
+ * certificates of {@code caFile} when given; a bearer token is read from {@code tokenFile} for every query, so a
+ * rotated Secret is picked up without a restart.
  */
 public final class PrometheusClient {
+
+    /** Largest answer read; a larger one is refused (a fleet's queries answer a few kB). */
+    static final int MAX_RESPONSE_BYTES = 4 << 20;
+    /** Largest token file read. */
+    static final int MAX_TOKEN_BYTES = 16 << 10;
 
     /** One element of an instant vector. */
     public record Sample(Map<String, String> labels, double value) {}
 
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final Optional<Path> tokenFile;
     private final ObjectMapper json = new ObjectMapper();
 
     public PrometheusClient(Duration connectTimeout, Duration requestTimeout) {
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this(connectTimeout, requestTimeout, Optional.empty(), Optional.empty());
+    }
+
+    public PrometheusClient(
+            Duration connectTimeout, Duration requestTimeout, Optional<Path> caFile, Optional<Path> tokenFile) {
+        HttpClient.Builder b =
+                HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+        caFile.ifPresent(ca -> b.sslContext(trusting(ca)));
+        this.http = b.build();
         this.requestTimeout = requestTimeout;
+        this.tokenFile = tokenFile;
+    }
+
+    /** An SSL context trusting exactly the PEM certificates in {@code caFile}; a bad file fails at start. */
+    static SSLContext trusting(Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException("no certificate in " + caFile);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return ssl;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read the Prometheus CA certificates in " + caFile + ": " + e, e);
+        }
+    }
+
+    private Optional<String> token() throws MetricsUnavailableException {
+        if (tokenFile.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.size(tokenFile.get()) > MAX_TOKEN_BYTES) {
+                throw new MetricsUnavailableException("Prometheus token file " + tokenFile.get() + " is too large");
+            }
+            String token =
+                    Files.readString(tokenFile.get(), StandardCharsets.UTF_8).trim();
+            if (token.isEmpty() || token.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
+                throw new MetricsUnavailableException(
+                        "Prometheus token file " + tokenFile.get() + " holds no valid bearer token");
+            }
+            return Optional.of(token);
+        } catch (IOException e) {
+            throw new MetricsUnavailableException("cannot read the Prometheus token file " + tokenFile.get(), e);
+        }
     }
 
     /** Runs {@code promql} against the Prometheus at {@code baseUrl} and returns the vector's samples. */
     public List<Sample> query(String baseUrl, String promql) throws MetricsUnavailableException {
         URI uri = URI.create(
                 stripSlash(baseUrl) + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Accept", "application/json")
-                .GET()
-                .build();
-        HttpResponse<String> response;
+                .GET();
+        token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<InputStream> response;
+        String body;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+                if (bytes.length > MAX_RESPONSE_BYTES) {
+                    throw new MetricsUnavailableException(
+                            "Prometheus at " + baseUrl + " answered more than " + MAX_RESPONSE_BYTES + " bytes");
+                }
+                body = new String(bytes, StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new MetricsUnavailableException("Prometheus at " + baseUrl + " unreachable: " + e, e);
         } catch (InterruptedException e) {
@@ -59,7 +135,7 @@ public final class PrometheusClient {
             throw new MetricsUnavailableException(
                     "Prometheus at " + baseUrl + " answered HTTP " + response.statusCode() + " to " + promql);
         }
-        return parseVector(response.body());
+        return parseVector(body);
     }
 
     /** Parses the body of an instant query; only {@code resultType: vector} is accepted. */

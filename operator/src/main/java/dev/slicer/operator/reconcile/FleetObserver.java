@@ -10,6 +10,7 @@ import dev.slicer.operator.config.OperatorConfig;
 import dev.slicer.operator.metrics.FleetMetrics;
 import dev.slicer.operator.metrics.FleetMetricsReader;
 import dev.slicer.operator.metrics.MetricsUnavailableException;
+import dev.slicer.operator.metrics.MetricsUrlAllowlist;
 import dev.slicer.operator.metrics.PrometheusClient;
 import dev.slicer.operator.planning.PlanInputs;
 import dev.slicer.operator.planning.PlanOutcome;
@@ -24,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,7 @@ public class FleetObserver {
 
     private final SpecValidator validator = SpecValidator.standard();
     private final FleetMetricsReader reader;
+    private final MetricsUrlAllowlist allowlist;
     private final PlanService planService;
     private final ProfileSource profiles;
     private final OperatorConfig config;
@@ -55,8 +58,13 @@ public class FleetObserver {
         this.metrics = metrics;
         this.clock = InstantSource.system();
         this.reader = new FleetMetricsReader(
-                new PrometheusClient(config.prometheusConnectTimeout(), config.prometheusQueryTimeout()),
+                new PrometheusClient(
+                        config.prometheusConnectTimeout(),
+                        config.prometheusQueryTimeout(),
+                        config.prometheusCaFile(),
+                        config.prometheusBearerTokenFile()),
                 config.rateWindow());
+        this.allowlist = new MetricsUrlAllowlist(config.metricsUrlAllowlist().orElse(List.of(config.prometheusUrl())));
     }
 
     public ReconcileState observe(SplitInference si, Context<SplitInference> context) {
@@ -69,11 +77,15 @@ public class FleetObserver {
 
         FleetMetrics fleet = FleetMetrics.NONE;
         String metricsProblem = null;
+        String url = metricsUrl(si);
         try {
+            // a URL outside the allowlist is never contacted
+            Optional<String> refused = url.equals(config.prometheusUrl()) ? Optional.empty() : allowlist.problem(url);
+            if (refused.isPresent()) {
+                throw new MetricsUnavailableException(refused.get());
+            }
             fleet = reader.read(
-                    metricsUrl(si),
-                    si.getMetadata().getNamespace(),
-                    si.getMetadata().getName());
+                    url, si.getMetadata().getNamespace(), si.getMetadata().getName());
         } catch (MetricsUnavailableException e) {
             metricsProblem = e.getMessage();
             // plan with what the published plan was made for, so a spec change still re-plans sensibly

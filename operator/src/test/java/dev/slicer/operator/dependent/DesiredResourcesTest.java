@@ -195,7 +195,7 @@ class DesiredResourcesTest {
     @Test
     @SuppressWarnings("unchecked")
     void monitorsScrapeQuarkusMetricsAndLabelTheFleet() {
-        var sm = Monitors.serviceMonitor(si);
+        var sm = Monitors.serviceMonitor(si, MonitorLabels.NONE);
         assertThat(sm.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(sm.getKind()).isEqualTo("ServiceMonitor");
         var spec = sm.getSpec();
@@ -204,9 +204,69 @@ class DesiredResourcesTest {
         assertThat((List<Map<String, Object>>) endpoint.get("relabelings"))
                 .anyMatch(r ->
                         Names.FLEET_METRIC_LABEL.equals(r.get("targetLabel")) && "fleet".equals(r.get("replacement")));
-        var pm = Monitors.podMonitor(si);
+        var pm = Monitors.podMonitor(si, MonitorLabels.NONE);
         var podSpec = pm.getSpec();
-        assertThat(podSpec.get("selector")).isEqualTo(Map.of("matchLabels", Map.of("slicer.dev/edge", "fleet")));
+        // the fleet's own edges only: the user's selector AND the fleet label, in the fleet's namespace
+        assertThat(podSpec.get("selector"))
+                .isEqualTo(Map.of("matchLabels", Map.of("slicer.dev/edge", "fleet", Names.FLEET, "fleet")));
+        assertThat(podSpec.get("namespaceSelector")).isEqualTo(Map.of("matchNames", List.of("test")));
+        assertThat(((Map<String, Map<String, String>>) spec.get("selector")).get("matchLabels"))
+                .containsEntry(Names.FLEET, "fleet")
+                .containsEntry("app.kubernetes.io/component", "backend");
+        assertThat(spec.get("namespaceSelector")).isEqualTo(Map.of("matchNames", List.of("test")));
+    }
+
+    @Test
+    void twoFleetsWithTheSameEdgeSelectorScrapeDisjointPods() {
+        var other = Fixtures.splitInference("other", "http://127.0.0.1:9");
+        other.getSpec().getEdges().setSelector(si.getSpec().getEdges().getSelector());
+        var mine = Monitors.podMonitor(si, MonitorLabels.NONE).getSpec().get("selector");
+        var theirs = Monitors.podMonitor(other, MonitorLabels.NONE).getSpec().get("selector");
+        assertThat(mine).isNotEqualTo(theirs);
+        // the operator's DaemonSet pods carry the label the monitor requires
+        var podLabels = EdgeDaemonSetDependent.desired(withEdges(si))
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels();
+        @SuppressWarnings("unchecked")
+        Map<String, String> required = ((Map<String, Map<String, String>>) mine).get("matchLabels");
+        assertThat(podLabels).containsAllEntriesOf(required);
+    }
+
+    @Test
+    void configuredLabelsReachBothMonitorsWithoutReplacingTheOperatorsOwn() {
+        var extra = MonitorLabels.parse(java.util.Optional.of(List.of("release=kube-prometheus-stack", "team=a")));
+        assertThat(Monitors.serviceMonitor(si, extra).getMetadata().getLabels())
+                .containsEntry("release", "kube-prometheus-stack")
+                .containsEntry("team", "a")
+                .containsEntry(Names.MANAGED_BY, Names.OPERATOR);
+        assertThat(Monitors.podMonitor(si, extra).getMetadata().getLabels())
+                .containsEntry("release", "kube-prometheus-stack");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "release",
+                "=x",
+                "bad key=x",
+                "release=has space",
+                "app.kubernetes.io/name=x",
+                "slicer.dev/fleet=x",
+                "UPPER.case/x=y",
+                "a=b,a=c"
+            })
+    void badMonitorLabelsAreRefusedWithTheEntry(String entries) {
+        var list = List.of(entries.split(","));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MonitorLabels.parse(java.util.Optional.of(list)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slicer.operator.monitor-labels");
+    }
+
+    private static SplitInference withEdges(SplitInference si) {
+        si.getSpec().getEdges().setDaemonSet(Fixtures.daemonSet());
+        return si;
     }
 
     private static void assertRestricted(PodSpec pod) {
