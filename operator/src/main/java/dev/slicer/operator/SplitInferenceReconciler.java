@@ -15,6 +15,7 @@ import dev.slicer.operator.dependent.PlanAvailable;
 import dev.slicer.operator.dependent.PlanConfigMapDependent;
 import dev.slicer.operator.dependent.ProfileMissing;
 import dev.slicer.operator.dependent.ProfilingJobDependent;
+import dev.slicer.operator.dependent.ServerSideApply;
 import dev.slicer.operator.reconcile.Backoff;
 import dev.slicer.operator.reconcile.DependentFailure;
 import dev.slicer.operator.reconcile.FleetEvents;
@@ -97,6 +98,7 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
         var values = context.managedWorkflowAndDependentResourceContext();
         values.put(TIMER, metrics.start());
         values.put(MonitorLabels.KEY, monitorLabels);
+        values.put(ServerSideApply.KEY, config.serverSideApply());
         context.getSecondaryResource(Deployment.class)
                 .ifPresent(d -> values.put(PREVIOUS_REPLICAS, d.getSpec().getReplicas()));
         values.put(ReconcileState.KEY, observer.observe(si, context));

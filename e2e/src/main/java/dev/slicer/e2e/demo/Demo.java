@@ -322,6 +322,8 @@ public final class Demo implements AutoCloseable {
         // a profile of its own: the image's defaults, without prod's leader election (one replica here; the mock
         // API cannot answer its permission check)
         env.put("QUARKUS_PROFILE", "demo");
+        // the mock cannot apply server-side (no managedFields, a creating apply answers 404)
+        env.put("SLICER_OPERATOR_SERVER_SIDE_APPLY", Boolean.toString(!"mock".equals(api.kind())));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(operatorPort));
         env.put("SLICER_OPERATOR_PROMETHEUS_URL", prometheus == null ? "http://127.0.0.1:1" : prometheus.url());

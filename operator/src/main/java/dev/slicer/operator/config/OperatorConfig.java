@@ -72,6 +72,13 @@ public interface OperatorConfig {
      */
     Optional<List<String>> monitorLabels();
 
+    /**
+     * Apply the dependents server-side (field manager slicer-operator). Off only for API servers that cannot (the
+     * Fabric8 mock of the tests and of the demo): then they are matched by JSON diff and updated whole.
+     */
+    @WithDefault("true")
+    boolean serverSideApply();
+
     /** Leader election, active with the run-time profile {@code leader-election} (see LeaderElectionProducer). */
     LeaderElection leaderElection();
 

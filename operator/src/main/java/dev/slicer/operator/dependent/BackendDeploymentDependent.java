@@ -41,6 +41,11 @@ public class BackendDeploymentDependent extends CRUDKubernetesDependentResource<
     }
 
     @Override
+    protected boolean useSSA(Context<SplitInference> context) {
+        return ServerSideApply.enabled(context);
+    }
+
+    @Override
     protected Deployment desired(SplitInference si, Context<SplitInference> context) {
         return desired(si, ReconcileState.of(context).replicas());
     }

@@ -19,6 +19,11 @@ public class BackendServiceDependent extends CRUDKubernetesDependentResource<Ser
     }
 
     @Override
+    protected boolean useSSA(Context<SplitInference> context) {
+        return ServerSideApply.enabled(context);
+    }
+
+    @Override
     protected Service desired(SplitInference si, Context<SplitInference> context) {
         return desired(si);
     }

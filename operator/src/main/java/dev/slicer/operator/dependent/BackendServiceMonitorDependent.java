@@ -15,6 +15,11 @@ public class BackendServiceMonitorDependent extends CRUDKubernetesDependentResou
     }
 
     @Override
+    protected boolean useSSA(Context<SplitInference> context) {
+        return ServerSideApply.enabled(context);
+    }
+
+    @Override
     protected ServiceMonitor desired(SplitInference si, Context<SplitInference> context) {
         return Monitors.serviceMonitor(
                 si,

@@ -31,6 +31,11 @@ public class EdgeDaemonSetDependent extends CRUDKubernetesDependentResource<Daem
 
     /** The target is known without {@code desired()}, which needs inputs absent while the precondition fails. */
     @Override
+    protected boolean useSSA(Context<SplitInference> context) {
+        return ServerSideApply.enabled(context);
+    }
+
+    @Override
     protected ResourceID targetSecondaryResourceID(SplitInference si, Context<SplitInference> context) {
         return new ResourceID(Names.edge(si), si.getMetadata().getNamespace());
     }

@@ -15,6 +15,11 @@ public class EdgePodMonitorDependent extends CRUDKubernetesDependentResource<Pod
     }
 
     @Override
+    protected boolean useSSA(Context<SplitInference> context) {
+        return ServerSideApply.enabled(context);
+    }
+
+    @Override
     protected PodMonitor desired(SplitInference si, Context<SplitInference> context) {
         return Monitors.podMonitor(
                 si,

@@ -30,14 +30,12 @@ public class PlanConfigMapDependent extends CRUDKubernetesDependentResource<Conf
     }
 
     /**
-     * JOSDK leaves ConfigMaps out of server-side apply unless told otherwise; the plan follows the operator-wide
-     * switch like every other dependent (whole-object updates would overwrite fields other tools set).
+     * JOSDK leaves ConfigMaps out of server-side apply unless told otherwise; the plan follows the operator's switch
+     * like every other dependent (whole-object updates would overwrite fields other tools set).
      */
     @Override
     protected boolean useSSA(Context<SplitInference> context) {
-        return context.getControllerConfiguration()
-                .getConfigurationService()
-                .ssaBasedCreateUpdateMatchForDependentResources();
+        return ServerSideApply.enabled(context);
     }
 
     @Override
