@@ -92,6 +92,25 @@ class DashboardTest {
                         .isTrue());
     }
 
+    /** The variables come from back-end series, so they work when only the back-end is scraped (edges elsewhere). */
+    @Test
+    void namespaceAndFleetVariablesNeedOnlyTheBackEndAndFilterEveryFleetPanel() {
+        List<String> names = new ArrayList<>();
+        for (JsonNode variable : dashboard.at("/templating/list")) {
+            if ("query".equals(variable.path("type").asText())) {
+                names.add(variable.path("name").asText());
+                assertThat(seriesNames(variable.at("/query/query").asText()))
+                        .allSatisfy(n -> assertThat(n).startsWith("slicer_backend_"));
+            }
+        }
+        assertThat(names).containsExactly("namespace", "fleet");
+        for (String query : queries()) {
+            if (query.contains("namespace=~\"$namespace\"") && !query.startsWith("label_values")) {
+                assertThat(query).contains("slicer_dev_fleet=~\"$fleet\"");
+            }
+        }
+    }
+
     @Test
     void everyQueriedMetricIsInTheContractAndEveryContractMetricIsShown() {
         List<String> queries = queries();

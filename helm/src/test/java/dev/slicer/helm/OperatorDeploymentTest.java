@@ -55,6 +55,11 @@ class OperatorDeploymentTest {
         assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
         assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
         assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+        // a slow start (cache sync over many resources) is not killed by the liveness probe
+        assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/q/health/started");
+        assertThat(container.at("/startupProbe/failureThreshold").asInt()
+                        * container.at("/startupProbe/periodSeconds").asInt())
+                .isGreaterThanOrEqualTo(60);
     }
 
     @Test
@@ -101,6 +106,43 @@ class OperatorDeploymentTest {
         JsonNode service = rendered.one("Service");
         assertThat(monitor.at("/spec/selector/matchLabels")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
         assertThat(service.at("/spec/selector")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+    }
+
+    @Test
+    void prometheusAuthFleetMonitorLabelsAndPodSettingsReachThePod() {
+        Chart.Rendered rendered = Chart.render("namespaced.yaml");
+        JsonNode deployment = rendered.one("Deployment");
+        assertThat(env(deployment))
+                .containsEntry(
+                        "SLICER_OPERATOR_METRICS_URL_ALLOWLIST",
+                        "http://prometheus.observability.svc:9090,https://thanos.example.com/tenant-a")
+                .containsEntry("SLICER_OPERATOR_PROMETHEUS_CA_FILE", "/etc/slicer/prometheus-ca/ca.crt")
+                .containsEntry("SLICER_OPERATOR_PROMETHEUS_BEARER_TOKEN_FILE", "/etc/slicer/prometheus-token/token")
+                .containsEntry("SLICER_OPERATOR_MONITOR_LABELS", "release=kube-prometheus-stack,team=vision");
+        JsonNode pod = deployment.at("/spec/template/spec");
+        Map<String, JsonNode> volumes = new HashMap<>();
+        pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+        assertThat(volumes.get("prometheus-ca").at("/secret/secretName").asText()).isEqualTo("prometheus-ca");
+        assertThat(volumes.get("prometheus-ca").at("/secret/items/0/key").asText()).isEqualTo("ca.pem");
+        assertThat(volumes.get("prometheus-ca").at("/secret/items/0/path").asText()).isEqualTo("ca.crt");
+        assertThat(volumes.get("prometheus-token").at("/secret/secretName").asText()).isEqualTo("prometheus-token");
+        List<String> mounts = new java.util.ArrayList<>();
+        pod.at("/containers/0/volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(mounts).contains("/etc/slicer/prometheus-ca", "/etc/slicer/prometheus-token");
+        assertThat(pod.path("priorityClassName").asText()).isEqualTo("system-cluster-critical");
+        assertThat(pod.path("runtimeClassName").asText()).isEqualTo("gvisor");
+        JsonNode pdb = rendered.one("PodDisruptionBudget");
+        assertThat(pdb.at("/spec/minAvailable").asInt()).isEqualTo(1);
+        assertThat(pdb.at("/spec/selector/matchLabels")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+        // the defaults: no secrets, no allowlist beyond the operator's Prometheus, no PDB
+        Chart.Rendered defaults = Chart.render(null);
+        assertThat(env(defaults.one("Deployment")))
+                .doesNotContainKeys(
+                        "SLICER_OPERATOR_METRICS_URL_ALLOWLIST",
+                        "SLICER_OPERATOR_PROMETHEUS_CA_FILE",
+                        "SLICER_OPERATOR_PROMETHEUS_BEARER_TOKEN_FILE",
+                        "SLICER_OPERATOR_MONITOR_LABELS");
+        assertThat(defaults.ofKind("PodDisruptionBudget")).isEmpty();
     }
 
     @Test
