@@ -288,8 +288,8 @@ class SplitInferenceOperatorTest {
         awaitChild(DaemonSet.class, "eta-edge");
         // first status written (the mock answers no JSON patch of an absent status on the error path)
         await().atMost(TIMEOUT)
-                .until(() -> get("eta").getStatus() != null
-                        && get("eta").getStatus().getObservedGeneration() != null);
+                .until(() ->
+                        get("eta").getStatus() != null && get("eta").getStatus().getObservedGeneration() != null);
         // what a real API server answers when the (immutable) DaemonSet selector changes
         server.expect()
                 .put()
