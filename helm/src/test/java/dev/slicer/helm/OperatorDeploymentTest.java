@@ -122,12 +122,17 @@ class OperatorDeploymentTest {
         JsonNode pod = deployment.at("/spec/template/spec");
         Map<String, JsonNode> volumes = new HashMap<>();
         pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
-        assertThat(volumes.get("prometheus-ca").at("/secret/secretName").asText()).isEqualTo("prometheus-ca");
-        assertThat(volumes.get("prometheus-ca").at("/secret/items/0/key").asText()).isEqualTo("ca.pem");
-        assertThat(volumes.get("prometheus-ca").at("/secret/items/0/path").asText()).isEqualTo("ca.crt");
-        assertThat(volumes.get("prometheus-token").at("/secret/secretName").asText()).isEqualTo("prometheus-token");
+        assertThat(volumes.get("prometheus-ca").at("/secret/secretName").asText())
+                .isEqualTo("prometheus-ca");
+        assertThat(volumes.get("prometheus-ca").at("/secret/items/0/key").asText())
+                .isEqualTo("ca.pem");
+        assertThat(volumes.get("prometheus-ca").at("/secret/items/0/path").asText())
+                .isEqualTo("ca.crt");
+        assertThat(volumes.get("prometheus-token").at("/secret/secretName").asText())
+                .isEqualTo("prometheus-token");
         List<String> mounts = new java.util.ArrayList<>();
-        pod.at("/containers/0/volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+        pod.at("/containers/0/volumeMounts")
+                .forEach(m -> mounts.add(m.path("mountPath").asText()));
         assertThat(mounts).contains("/etc/slicer/prometheus-ca", "/etc/slicer/prometheus-token");
         assertThat(pod.path("priorityClassName").asText()).isEqualTo("system-cluster-critical");
         assertThat(pod.path("runtimeClassName").asText()).isEqualTo("gvisor");
