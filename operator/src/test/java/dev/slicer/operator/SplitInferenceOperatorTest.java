@@ -271,9 +271,12 @@ class SplitInferenceOperatorTest {
         reconcileTwice("zeta");
         assertThat(child(ConfigMap.class, "zeta-plan")).isNull();
         assertThat(child(Job.class, job)).isNotNull();
-        await().atMost(TIMEOUT)
-                .untilAsserted(() -> assertThat(get("zeta").getStatus().getConditions())
-                        .anySatisfy(c -> assertThat(c.getMessage()).contains("is not for " + Fixtures.MODEL_URI)));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            SplitInferenceStatus status = get("zeta").getStatus();
+            assertThat(status).as("a status is written").isNotNull();
+            assertThat(status.getConditions())
+                    .anySatisfy(c -> assertThat(c.getMessage()).contains("is not for " + Fixtures.MODEL_URI));
+        });
 
         // what the Job writes (the digest of the resource's URI) is accepted: a plan, and the Job is gone
         client.resource(Fixtures.profileConfigMap("zeta")).update();
