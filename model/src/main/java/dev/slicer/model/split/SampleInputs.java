@@ -76,6 +76,10 @@ public final class SampleInputs {
             return new Dims(batch, sequence, past, height, width, n, shapes, values);
         }
 
+        public Dims withSequence(int n) {
+            return new Dims(batch, n, past, height, width, samples, shapes, values);
+        }
+
         public Dims withBatch(int b) {
             return new Dims(b, sequence, past, height, width, samples, shapes, values);
         }
@@ -104,6 +108,47 @@ public final class SampleInputs {
 
     public static Map<String, HostTensor> generate(ModelProto model, Dims dims, long seed) {
         return generate(model, dims, seed, null);
+    }
+
+    /**
+     * Sample {@code index} of a set, shaped as one served request: a text model with the MiniLM vocabulary (no KV
+     * cache, no user-given token shape or values) gets sample sentence {@code firstSentence + index} at its own token
+     * length, unpadded, since serving runs each request at its own length, so a fidelity measured here never scores
+     * padding positions or truncated sentences; any other model gets {@link #generate} with {@code seed + index}.
+     */
+    public static Map<String, HostTensor> request(
+            ModelProto model, Dims dims, long seed, int firstSentence, int index) {
+        if (firstSentence < 0 || index < 0) {
+            throw new IllegalArgumentException("sentence indices must be >= 0, got " + firstSentence + "+" + index);
+        }
+        String ids = minilmTokenInput(model, dims);
+        if (ids == null) {
+            return generate(model, dims, seed + index);
+        }
+        List<String> all = SampleSentences.load();
+        String text = all.get((firstSentence + index) % all.size());
+        int length = TextTokenizer.minilm().encode(text, MAX_REQUEST_TOKENS).length();
+        return generate(model, dims.withSequence(length), seed + index, List.of(text));
+    }
+
+    /** Longest sample request, in tokens: the sample sentences stay well below it. */
+    private static final int MAX_REQUEST_TOKENS = 128;
+
+    /** The token-id input of a MiniLM-vocabulary text model whose length sample inputs may choose, else null. */
+    private static String minilmTokenInput(ModelProto model, Dims dims) {
+        if (dims.past() > 0 || hasKvCache(model) || !dims.values().isEmpty()) {
+            return null;
+        }
+        GraphProto g = model.getGraph();
+        for (ValueInfoProto in : g.getInputList()) {
+            String name = in.getName();
+            if (name.contains("input_ids")
+                    && !dims.shapes().containsKey(name)
+                    && vocabSize(g, name) == TextTokenizer.minilm().vocabSize()) {
+                return name;
+            }
+        }
+        return null;
     }
 
     /**

@@ -46,6 +46,28 @@ class MiniLmSplitTest {
     }
 
     @Test
+    void requestSamplesAreHeldOutSentencesAtTheirOwnLengthWithoutPadding() {
+        List<String> sentences = dev.slicer.model.text.SampleSentences.load();
+        var tok = dev.slicer.model.text.TextTokenizer.minilm();
+        java.util.Set<Integer> lengths = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            var in = SampleInputs.request(minilm.model(), minilm.referenceDims(), 7, 64, i);
+            var expected = tok.encode(sentences.get(64 + i), 512);
+            long[] shape = in.get("input_ids").shape();
+            assertThat(shape).containsExactly(1, expected.length());
+            assertThat(in.get("input_ids").longs()).containsExactly(expected.inputIds());
+            assertThat(in.get("attention_mask").longs()).containsOnly(1L); // no padding position is scored
+            assertThat(in.get("token_type_ids").shape()).containsExactly(shape);
+            lengths.add(expected.length());
+        }
+        assertThat(lengths)
+                .as("sentences of several lengths, not one padded length")
+                .hasSizeGreaterThan(1);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> SampleInputs.request(minilm.model(), minilm.referenceDims(), 7, -1, 0));
+    }
+
+    @Test
     void layerSplitsAreExact() {
         SplitVerifier.Report r = SplitVerifier.verify(minilm, layers, null);
         assertThat(r.exactCount()).as(r.summaryLine()).isEqualTo(6);

@@ -19,8 +19,8 @@ public interface ProfilerConfig {
     @WithDefault("docker.io/bitnami/kubectl:1.31")
     String kubectlImage();
 
-    /** Sample inputs {@code plan calibrate} averages over (its {@code --samples}). */
-    @WithDefault("2")
+    /** Sample inputs {@code plan calibrate} measures each setting on (its {@code --samples}). */
+    @WithDefault(dev.slicer.planner.cli.PlanCli.DEFAULT_CALIBRATION_SAMPLES)
     int samples();
 
     /** Upper bound of one profiling run (model download, profiling, calibration). */

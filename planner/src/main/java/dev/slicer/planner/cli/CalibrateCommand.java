@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code slicer plan calibrate}: profiles a model and measures its distortion table (mean output cosine of the
+ * {@code slicer plan calibrate}: profiles a model and measures its distortion table (lowest output cosine of the
  * split model with the real codec, per candidate and knob setting, on sample inputs); writes the profile JSON that
  * {@code slicer plan --profile} and the operator plan from.
  */
@@ -37,8 +37,9 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Option(
             names = "--samples",
-            defaultValue = "2",
-            description = "sample inputs to average (default ${DEFAULT-VALUE})")
+            defaultValue = PlanCli.DEFAULT_CALIBRATION_SAMPLES,
+            description = "sample inputs per setting; the table keeps the lowest output cosine (default"
+                    + " ${DEFAULT-VALUE}; text models take held-out sample sentences at their own length)")
     int samples;
 
     @CommandLine.Spec

@@ -34,6 +34,12 @@ import picocli.CommandLine.Option;
                     + " 'slicer plan calibrate'."
         })
 public final class PlanCli implements Callable<Integer> {
+    /**
+     * Sample inputs a distortion table is measured on, wherever one is made (calibrate, live planning, the operator's
+     * profiling Job): the table keeps each setting's lowest output cosine, and 2 samples let settings through that 8
+     * held-out ones put below the floor (19 MiniLM cells at 0.98).
+     */
+    public static final String DEFAULT_CALIBRATION_SAMPLES = "8";
 
     @CommandLine.Mixin
     PlanOptions options;

@@ -117,7 +117,7 @@ final class PlanOptions {
 
     @Option(
             names = "--samples",
-            defaultValue = "2",
+            defaultValue = PlanCli.DEFAULT_CALIBRATION_SAMPLES,
             description = "sample inputs the distortion table is measured on when profiling live (default"
                     + " ${DEFAULT-VALUE})")
     int samples;
