@@ -86,7 +86,7 @@ public class EdgeRuntime {
                     scheduler);
             watcher.start();
         });
-        linkThrottle = config.linkEmulation() ? LinkThrottle.system() : null;
+        linkThrottle = config.linkEmulation() ? LinkThrottle.system(config.linkDownlinkFactor()) : null;
         pipeline = new EdgePipeline(
                 model,
                 plans,

@@ -148,6 +148,13 @@ public final class LocalKubelet implements AutoCloseable {
                 plan.getData().getOrDefault("plan.hash", ""), plan.getData().getOrDefault("plan.json", ""));
     }
 
+    /**
+     * Downlink over uplink rate of the demo's links. The plan is made for the uplink; MiniLM's reply (its whole hidden
+     * state, 1.5 KiB per token) is larger than any split's request, and on a symmetric link it would dominate every
+     * transfer the plan does not see (LTE and DSL downlinks are 5-20x their uplinks).
+     */
+    static final int DOWNLINK_FACTOR = 10;
+
     private void startEdges(DaemonSet ds) throws IOException {
         Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
         for (Device dev : devices) {
@@ -158,8 +165,10 @@ public final class LocalKubelet implements AutoCloseable {
             // a DaemonSet per device class would carry these two (EdgeDaemonSetDependent picks them by pod labels)
             env.put("SLICER_EDGE_DEVICE_CLASS", dev.deviceClass());
             env.put("SLICER_EDGE_MEMORY_BUDGET", dev.memoryBudget());
-            // the demo's network: an emulated uplink whose rate it sets and changes (PUT /slicer/link)
+            // the demo's network: emulated access links whose uplink rate it sets and changes (PUT /slicer/link),
+            // with downlinks of DOWNLINK_FACTOR times that, as cellular and DSL links have
             env.put("SLICER_EDGE_LINK_EMULATION", "true");
+            env.put("SLICER_EDGE_LINK_DOWNLINK_FACTOR", Integer.toString(DOWNLINK_FACTOR));
             int http = Ports.free();
             env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
             env.put("QUARKUS_HTTP_PORT", Integer.toString(http));

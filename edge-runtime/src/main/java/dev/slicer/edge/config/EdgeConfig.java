@@ -100,6 +100,13 @@ public interface EdgeConfig {
     @WithDefault("false")
     boolean linkEmulation();
 
+    /**
+     * The emulated link's downlink rate as a multiple of its uplink rate (1 = symmetric). The plan's rows are by
+     * uplink rate, and replies cross the downlink: access links are asymmetric (cellular, DSL: several times).
+     */
+    @WithDefault("1")
+    double linkDownlinkFactor();
+
     /** Autoregressive generation (the OpenAI-compatible API of decoder models). */
     Ar ar();
 

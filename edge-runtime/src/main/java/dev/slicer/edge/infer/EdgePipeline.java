@@ -212,13 +212,14 @@ public final class EdgePipeline {
             attempts = attempt;
             long t0 = System.nanoTime();
             InferReply reply;
+            long downlinkNanos;
             try {
-                emulateLink(size);
+                emulateUplink(size);
                 reply = backend.get()
                         .blocking()
                         .withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)
                         .infer(req);
-                emulateLink(reply.getSerializedSize());
+                downlinkNanos = emulateDownlink(reply.getSerializedSize());
             } catch (StatusRuntimeException e) {
                 last = Failure.of(e);
                 if (Context.current().isCancelled()) {
@@ -235,7 +236,7 @@ public final class EdgePipeline {
             var tm = reply.getTimings();
             double backendSeconds = tm.getQueueSeconds() + tm.getDecodeSeconds() + tm.getComputeSeconds();
             double transfer = Math.max(wall - backendSeconds, 1e-6);
-            goodput.record(size + reply.getSerializedSize(), transfer);
+            recordGoodput(size, reply.getSerializedSize(), transfer, downlinkNanos);
             lastTransferSeconds = transfer;
             lastBackendSeconds = backendSeconds;
             metrics.stage(Stage.TRANSFER, (long) (transfer * 1e9));
@@ -266,13 +267,40 @@ public final class EdgePipeline {
                 settings.maxAttempts());
     }
 
-    /** Crosses the emulated link, when there is one (inside the timed transfer, so the goodput meter sees it). */
-    private void emulateLink(long bytes) {
+    /**
+     * The plan's rows are by uplink rate. On an emulated link the downlink's share of the transfer is known, so the
+     * sample is the request's bytes over the uplink's time alone (a large reply on a faster downlink would otherwise
+     * read as a fast uplink); on a real network one unary call cannot separate the directions, and both count (exact
+     * for a symmetric link).
+     */
+    private void recordGoodput(long sent, long received, double transferSeconds, long downlinkNanos) {
+        if (settings.link() == null) {
+            goodput.record(sent + received, transferSeconds);
+        } else {
+            goodput.record(sent, Math.max(transferSeconds - downlinkNanos / 1e9, 1e-6));
+        }
+    }
+
+    /** Crosses the emulated uplink, when there is one (inside the timed transfer, so the goodput meter sees it). */
+    private void emulateUplink(long bytes) {
         if (settings.link() == null) {
             return;
         }
         try {
             settings.link().send(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EdgeFailure(499, "interrupted while crossing the emulated link");
+        }
+    }
+
+    /** Crosses the emulated downlink, when there is one; the nanoseconds it took. */
+    private long emulateDownlink(long bytes) {
+        if (settings.link() == null) {
+            return 0;
+        }
+        try {
+            return settings.link().receive(bytes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EdgeFailure(499, "interrupted while crossing the emulated link");

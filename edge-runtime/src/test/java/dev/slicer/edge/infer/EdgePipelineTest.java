@@ -67,12 +67,14 @@ class EdgePipelineTest {
 
     @Test
     void anEmulatedLinkBoundsTheMeasuredGoodputByItsRate() {
-        LinkThrottle link = LinkThrottle.system();
+        // a downlink 10x the uplink: the reply (the whole hidden state) is far larger than the request (token ids)
+        LinkThrottle link = LinkThrottle.system(10);
         link.setRate(20_000);
         try (var edge = EdgeFixture.edge(backend.address(), false, 1, link)) {
             edge.pipeline().infer("slow-1", input);
             edge.pipeline().infer("slow-2", input);
-            // both directions cross the link inside the timed transfer, so the meter can never see more than the rate
+            // the meter measures the uplink the plan's rows are by: the request's bytes over at least their emulated
+            // time, never the reply's bytes over the fast downlink (which would read as several times the rate)
             assertThat(edge.goodput().bytesPerSecond()).isPositive().isLessThanOrEqualTo(20_000);
         }
     }

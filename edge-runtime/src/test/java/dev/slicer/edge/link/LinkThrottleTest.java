@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class LinkThrottleTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final List<Long> waits = new ArrayList<>();
-    private final LinkThrottle link = new LinkThrottle(now::get, waits::add);
+    private final LinkThrottle link = new LinkThrottle(now::get, waits::add, 1);
 
     @Test
     void unlimitedNeverWaits() throws InterruptedException {
@@ -48,6 +48,25 @@ class LinkThrottleTest {
         link.setRate(LinkThrottle.MIN_RATE);
         link.send(1L << 40);
         assertThat(waits).containsExactly(LinkThrottle.MAX_WAIT_NANOS);
+    }
+
+    @Test
+    void theDownlinkIsItsOwnQueueAtTheFactorTimesTheUplinkRate() throws InterruptedException {
+        LinkThrottle asymmetric = new LinkThrottle(now::get, waits::add, 10);
+        asymmetric.setRate(10_000);
+        assertThat(asymmetric.downlinkRate()).isEqualTo(100_000);
+        asymmetric.send(5_000); // half a second up
+        assertThat(asymmetric.receive(20_000)).isEqualTo(200_000_000L); // not queued behind the uplink
+        assertThat(asymmetric.receive(10_000)).isEqualTo(300_000_000L); // but behind the earlier reply
+        assertThat(waits).containsExactly(500_000_000L, 200_000_000L, 300_000_000L);
+    }
+
+    @Test
+    void downlinkFactorsOutsideOneToAThousandAreRefused() {
+        assertThatThrownBy(() -> new LinkThrottle(now::get, waits::add, 0.5))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LinkThrottle(now::get, waits::add, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
