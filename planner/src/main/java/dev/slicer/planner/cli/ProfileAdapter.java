@@ -241,13 +241,13 @@ final class ProfileAdapter {
     static SplitProfile calibrate(SplitProfile base, KnobGrid grid, int samples, PrintWriter err) {
         SplittableModel m = SplittableModel.load(base.model());
         List<Map<String, HostTensor>> inputs = new ArrayList<>();
-        List<float[]> reference = new ArrayList<>();
+        List<Map<String, float[]>> reference = new ArrayList<>();
         try (ModelRunner full = new ModelRunner(m.model(), "full")) {
             for (int s = 0; s < samples; s++) {
                 Map<String, HostTensor> in =
                         SampleInputs.request(m.model(), m.referenceDims(), SEED, CALIBRATION_SENTENCES, s);
                 inputs.add(in);
-                reference.add(output(full.run(in)));
+                reference.add(OutputFidelity.replyOutputs(full.run(in)));
             }
         }
         List<Theta> measured = grid.thetas().stream()
@@ -291,7 +291,7 @@ final class ProfileAdapter {
                             float[] rt = codec.roundTrip(t.floats(), rowsByCols(t), theta);
                             return HostTensor.ofFloats(t.shape(), rt);
                         });
-                        worst = Math.min(worst, CodecRoundTrip.cosine(reference.get(s), output(outputs)));
+                        worst = Math.min(worst, OutputFidelity.cosine(reference.get(s), outputs));
                     }
                     here.put(theta.id(), worst);
                 }
@@ -351,15 +351,5 @@ final class ProfileAdapter {
         return Arrays.equals(
                 codec.roundTrip(big.floats(), shape, theta),
                 codec.roundTrip(big.floats(), shape, theta.withEntropy(false)));
-    }
-
-    /** The first float graph output, by name order (deterministic). */
-    static float[] output(Map<String, HostTensor> outputs) {
-        return new TreeMap<>(outputs)
-                .values().stream()
-                        .filter(HostTensor::isFloat)
-                        .findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("model has no float output to compare"))
-                        .floats();
     }
 }

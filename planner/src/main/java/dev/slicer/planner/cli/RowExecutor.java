@@ -74,7 +74,7 @@ final class RowExecutor implements AutoCloseable {
     private final SplittableModel model;
     private final SplitProfile profile;
     private final List<Map<String, HostTensor>> inputs = new ArrayList<>();
-    private final List<float[]> reference = new ArrayList<>();
+    private final List<Map<String, float[]>> reference = new ArrayList<>();
     private final ModelRunner full;
     private final FrameEncoder encoder = FrameEncoder.create();
     private final FrameDecoder decoder = FrameDecoder.create(DecodeLimits.defaults());
@@ -88,7 +88,7 @@ final class RowExecutor implements AutoCloseable {
         for (int s = 0; s < samples; s++) {
             Map<String, HostTensor> in = SampleInputs.generate(model.model(), model.referenceDims(), CHECK_SEED + s);
             inputs.add(in);
-            reference.add(ProfileAdapter.output(full.run(in)));
+            reference.add(OutputFidelity.replyOutputs(full.run(in)));
         }
     }
 
@@ -163,7 +163,7 @@ final class RowExecutor implements AutoCloseable {
                         inputs.get(s),
                         t -> HostTensor.ofFloats(
                                 t.shape(), codec.roundTrip(t.floats(), ProfileAdapter.rowsByCols(t), theta)));
-                fidelity += CodecRoundTrip.cosine(reference.get(s), ProfileAdapter.output(out));
+                fidelity += OutputFidelity.cosine(reference.get(s), out);
             }
             return new Measured(
                     front,
