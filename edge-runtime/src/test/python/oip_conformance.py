@@ -45,6 +45,21 @@ check(direct.shape == (1, 6, 384), "ids output shape " + str(direct.shape))
 diff = float(np.max(np.abs(direct[0] - emb[0, :6])))
 check(diff < 2e-4, "text and ids agree (max diff %g)" % diff)
 
+# the client's defaults: binary tensor data both ways (inputs binary_data=True, no outputs named ->
+# binary_data_output); the same tensors as the JSON path
+text_bin = httpclient.InferInput("text", [2], "BYTES")
+text_bin.set_data_from_numpy(np.array([b"Hello, world!", b"Edges ship intermediate features."], dtype=np.object_))
+res3 = client.infer(model, [text_bin])
+bin_emb = res3.as_numpy(out_name)
+check(bin_emb is not None and bin_emb.dtype == np.float32 and bin_emb.shape == emb.shape,
+      "binary output shape/dtype " + (str(bin_emb.shape) if bin_emb is not None else "None"))
+bin_diff = float(np.max(np.abs(bin_emb - emb)))
+check(bin_diff < 2e-4, "binary and JSON tensors agree (max diff %g)" % bin_diff)
+ids_bin = httpclient.InferInput("input_ids", [1, 6], "INT64")
+ids_bin.set_data_from_numpy(np.array([[101, 7592, 1010, 2088, 999, 102]], dtype=np.int64))
+res4 = client.infer(model, [ids_bin], outputs=[httpclient.InferRequestedOutput(out_name)])
+check(res4.as_numpy(out_name).shape == (1, 6, 384), "binary ids output shape")
+
 # errors arrive as InferenceServerException carrying the server's {"error": ...} message
 try:
     client.infer("no-such-model", [text])
@@ -59,4 +74,4 @@ try:
 except InferenceServerException as e:
     check("vocabulary" in str(e.message()), "400 message: " + str(e.message()))
 
-print("oip-conformance: ok live ready metadata infer(text) infer(ids) max_diff=%.2e errors" % diff)
+print("oip-conformance: ok live ready metadata infer(text) infer(ids) infer(binary) max_diff=%.2e binary_diff=%.2e errors" % (diff, bin_diff))

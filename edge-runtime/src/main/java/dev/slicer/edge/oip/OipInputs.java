@@ -35,6 +35,11 @@ public final class OipInputs {
     }
 
     public Map<String, HostTensor> parse(JsonNode inputs) {
+        return parse(inputs, BinaryTensors.none());
+    }
+
+    /** The inputs of a request whose tensors may come, in part or whole, from its binary section. */
+    Map<String, HostTensor> parse(JsonNode inputs, BinaryTensors binary) {
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
             throw EdgeFailure.badInput("'inputs' must be a non-empty array");
         }
@@ -45,12 +50,13 @@ public final class OipInputs {
             long[] shape = shape(in.get("shape"), name);
             long n = count(shape, name);
             JsonNode data = in.get("data");
-            if (data == null) {
-                throw EdgeFailure.badInput("input '" + name + "' has no 'data' (the binary tensor extension is not"
-                        + " supported: send JSON data)");
-            }
             List<JsonNode> values = new ArrayList<>();
-            flatten(data, values, n, name);
+            if (data == null) {
+                JsonNode params = in.get("parameters");
+                values = binary.values(name, datatype, n, params == null ? null : params.get("binary_data_size"));
+            } else {
+                flatten(data, values, n, name);
+            }
             if (values.size() != n) {
                 throw EdgeFailure.badInput("input '" + name + "' has shape " + Arrays.toString(shape) + " (" + n
                         + " elements) but " + values.size() + " data values");
@@ -70,6 +76,7 @@ public final class OipInputs {
             }
             out.put(name, tensor(name, datatype, model.inputType(name), shape, values));
         }
+        binary.requireConsumed();
         completeTextInputs(out);
         checkTokenIds(out.get("input_ids"));
         for (EdgeModel.Port p : model.inputs()) {

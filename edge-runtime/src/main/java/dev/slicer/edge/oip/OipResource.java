@@ -107,13 +107,15 @@ public class OipResource {
     @POST
     @Path("/models/{name}/infer")
     @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
     @Blocking
-    public ObjectNode infer(
+    public Response infer(
             @PathParam("name") String name, byte[] body, @jakarta.ws.rs.core.Context HttpServerRequest http) {
         EdgeModel m = model(name);
         JsonNode req;
+        int jsonLength = BinaryTensors.jsonLength(http.getHeader(BinaryTensors.HEADER), body.length);
         try {
-            req = json.readTree(body);
+            req = json.readTree(body, 0, jsonLength);
         } catch (JsonProcessingException e) {
             throw EdgeFailure.badInput("the body is not JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
@@ -122,8 +124,9 @@ public class OipResource {
         if (req == null || !req.isObject()) {
             throw EdgeFailure.badInput("the body must be a JSON object with 'inputs'");
         }
-        Map<String, HostTensor> inputs = runtime.oipInputs().parse(req.get("inputs"));
-        Set<String> wanted = requestedOutputs(req.get("outputs"), m);
+        Map<String, HostTensor> inputs =
+                runtime.oipInputs().parse(req.get("inputs"), BinaryTensors.of(body, jsonLength));
+        Map<String, Boolean> wanted = requestedOutputs(req.get("outputs"), m, binaryOutputs(req.get("parameters")));
         String id = req.hasNonNull("id") ? req.get("id").asText() : "";
         // a client that goes away cancels the back-end call (and so its queued work there)
         Context.CancellableContext ctx = Context.current().withCancellation();
@@ -145,8 +148,9 @@ public class OipResource {
     @POST
     @Path("/models/{name}/versions/{version}/infer")
     @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
     @Blocking
-    public ObjectNode inferVersion(
+    public Response inferVersion(
             @PathParam("name") String name,
             @PathParam("version") String version,
             byte[] body,
@@ -155,7 +159,11 @@ public class OipResource {
         return infer(name, body, http);
     }
 
-    private ObjectNode response(EdgeModel m, String id, InferResult r, Set<String> wanted) {
+    /**
+     * The response: JSON, or, when some output is asked for as binary data, the JSON header followed by those
+     * outputs' raw bytes (in output order) with its length in {@value BinaryTensors#HEADER}.
+     */
+    private Response response(EdgeModel m, String id, InferResult r, Map<String, Boolean> wanted) {
         ObjectNode out = json.createObjectNode();
         out.put("model_name", m.name());
         out.put("model_version", VERSION);
@@ -184,10 +192,11 @@ public class OipResource {
         Map<String, HostTensor> ordered = new LinkedHashMap<>();
         for (EdgeModel.Port p : m.outputs()) {
             HostTensor t = r.outputs().get(p.name());
-            if (t != null && (wanted.isEmpty() || wanted.contains(p.name()))) {
+            if (t != null && wanted.containsKey(p.name())) {
                 ordered.put(p.name(), t);
             }
         }
+        java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
         for (Map.Entry<String, HostTensor> e : ordered.entrySet()) {
             HostTensor t = e.getValue();
             ObjectNode o = outputs.addObject();
@@ -196,6 +205,12 @@ public class OipResource {
             ArrayNode shape = o.putArray("shape");
             for (long d : t.shape()) {
                 shape.add(d);
+            }
+            if (wanted.get(e.getKey())) {
+                byte[] raw = BinaryTensors.encode(t);
+                o.putObject("parameters").put("binary_data_size", raw.length);
+                binary.writeBytes(raw);
+                continue;
             }
             ArrayNode data = o.putArray("data");
             Object v = t.data();
@@ -224,12 +239,36 @@ public class OipResource {
                 }
             }
         }
-        return out;
+        if (binary.size() == 0) {
+            return Response.ok(out, MediaType.APPLICATION_JSON).build();
+        }
+        byte[] header;
+        try {
+            header = json.writeValueAsBytes(out);
+        } catch (JsonProcessingException e) {
+            throw new EdgeFailure(500, "cannot write the response: " + e.getOriginalMessage(), e);
+        }
+        byte[] body = java.util.Arrays.copyOf(header, header.length + binary.size());
+        System.arraycopy(binary.toByteArray(), 0, body, header.length, binary.size());
+        return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM)
+                .header(BinaryTensors.HEADER, header.length)
+                .build();
     }
 
-    private static Set<String> requestedOutputs(JsonNode outputs, EdgeModel m) {
-        Set<String> wanted = new HashSet<>();
+    /** The request-level default for binary outputs ({@code parameters.binary_data_output}). */
+    private static boolean binaryOutputs(JsonNode parameters) {
+        JsonNode v = parameters == null ? null : parameters.get("binary_data_output");
+        if (v != null && !v.isBoolean()) {
+            throw EdgeFailure.badInput("parameters.binary_data_output must be a boolean");
+        }
+        return v != null && v.asBoolean();
+    }
+
+    /** Output name -> whether it goes as binary data; every output when the request names none. */
+    private static Map<String, Boolean> requestedOutputs(JsonNode outputs, EdgeModel m, boolean binaryDefault) {
+        Map<String, Boolean> wanted = new LinkedHashMap<>();
         if (outputs == null || outputs.isNull()) {
+            m.outputs().forEach(p -> wanted.put(p.name(), binaryDefault));
             return wanted;
         }
         if (!outputs.isArray()) {
@@ -242,7 +281,11 @@ public class OipResource {
             if (!known.contains(n)) {
                 throw EdgeFailure.badInput("model " + m.name() + " has no output '" + n + "'");
             }
-            wanted.add(n);
+            JsonNode v = o.path("parameters").get("binary_data");
+            if (v != null && !v.isBoolean()) {
+                throw EdgeFailure.badInput("output '" + n + "' parameters.binary_data must be a boolean");
+            }
+            wanted.put(n, v == null ? binaryDefault : v.asBoolean());
         }
         return wanted;
     }
