@@ -35,7 +35,7 @@ final class RbacAllowlist {
 
     /** Leader election, in the release namespace. */
     static final Map<String, Set<String>> LEADER_ELECTION =
-            Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update"));
+            Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update", "patch"));
 
     /** Grants an earlier chart made that the operator never uses; none of them may come back. */
     static final Set<String> NEVER = Set.of(

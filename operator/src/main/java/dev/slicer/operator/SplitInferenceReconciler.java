@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -107,8 +108,9 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
     @Override
     public UpdateControl<SplitInference> reconcile(SplitInference si, Context<SplitInference> context) {
         Outcome outcome = settle(si, context, List.of());
-        UpdateControl<SplitInference> control =
-                outcome.status() == null ? UpdateControl.noUpdate() : UpdateControl.patchStatus(outcome.status());
+        UpdateControl<SplitInference> control = outcome.status() == null || applyStatus(si, outcome, context)
+                ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(outcome.status());
         return control.rescheduleAfter(outcome.requeue());
     }
 
@@ -127,9 +129,11 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
                 return ErrorStatusUpdateControl.<SplitInference>noStatusUpdate().withNoRetry();
             }
             events.emit(si, "Warning", "InvalidSpec", invalid.getMessage());
-            return ErrorStatusUpdateControl.patchStatus(withStatus(si, status))
-                    .withNoRetry()
-                    .rescheduleAfter(Duration.ofMinutes(10));
+            Outcome outcome = new Outcome(withStatus(si, status), Duration.ofMinutes(10));
+            ErrorStatusUpdateControl<SplitInference> control = applyStatus(si, outcome, context)
+                    ? ErrorStatusUpdateControl.noStatusUpdate()
+                    : ErrorStatusUpdateControl.patchStatus(outcome.status());
+            return control.withNoRetry().rescheduleAfter(outcome.requeue());
         }
         AggregatedOperatorException refused = find(e, AggregatedOperatorException.class);
         var values = context.managedWorkflowAndDependentResourceContext();
@@ -138,7 +142,7 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         Outcome outcome = settle(si, context, DependentFailure.of(refused.getAggregatedExceptions()));
-        ErrorStatusUpdateControl<SplitInference> control = outcome.status() == null
+        ErrorStatusUpdateControl<SplitInference> control = outcome.status() == null || applyStatus(si, outcome, context)
                 ? ErrorStatusUpdateControl.noStatusUpdate()
                 : ErrorStatusUpdateControl.patchStatus(outcome.status());
         return control.withNoRetry().rescheduleAfter(outcome.requeue());
@@ -188,13 +192,34 @@ public class SplitInferenceReconciler implements Reconciler<SplitInference>, Con
         return null;
     }
 
-    /** A fresh object carrying only what a status apply needs (no resourceVersion: SSA never goes stale). */
-    private static SplitInference withStatus(SplitInference si, SplitInferenceStatus status) {
-        SplitInference fresh = new SplitInference();
-        fresh.setMetadata(new ObjectMetaBuilder()
+    /**
+     * Applies the status server-side when the dependents are ({@link ServerSideApply}): an apply of only name,
+     * namespace and status by the operator's field manager, with the observed resourceVersion and JOSDK's retry and
+     * cache update on a conflict, so a stale cache never writes an old status and the next reconcile sees the new
+     * one. Returns false where the API server cannot apply (the Fabric8 mock): JOSDK then patches the status.
+     */
+    private static boolean applyStatus(SplitInference si, Outcome outcome, Context<SplitInference> context) {
+        if (!ServerSideApply.enabled(context)) {
+            return false;
+        }
+        SplitInference apply = new SplitInference();
+        apply.setMetadata(new ObjectMetaBuilder()
                 .withName(si.getMetadata().getName())
                 .withNamespace(si.getMetadata().getNamespace())
                 .build());
+        apply.setStatus(outcome.status().getStatus());
+        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(si, apply, context);
+        return true;
+    }
+
+    /**
+     * The resource as observed, with the new status: JOSDK's non-SSA status patch is a JSON patch computed against
+     * the observed object, so anything left out of this copy (uid, generation, the spec) would be removed by it.
+     */
+    private static SplitInference withStatus(SplitInference si, SplitInferenceStatus status) {
+        SplitInference fresh = new SplitInference();
+        fresh.setMetadata(new ObjectMetaBuilder(si.getMetadata()).build());
+        fresh.setSpec(si.getSpec());
         fresh.setStatus(status);
         return fresh;
     }

@@ -377,6 +377,7 @@ class SplitInferenceOperatorTest {
         assertThat(o.getApiVersion()).isEqualTo("slicer.dev/v1alpha1");
         assertThat(o.getName()).isEqualTo(si.getMetadata().getName());
         assertThat(o.getUid()).isEqualTo(si.getMetadata().getUid());
+        assertThat(o.getController()).as("the fleet is the controller owner").isTrue();
     }
 
     /** What the Deployment controller would do: report the desired replicas as ready. */

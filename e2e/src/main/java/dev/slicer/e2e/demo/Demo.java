@@ -279,7 +279,7 @@ public final class Demo implements AutoCloseable {
      * The profile for {@code model}, calibrated on this machine and cached under e2e/target until the planner (whose
      * settings grid the profile measures) is rebuilt.
      */
-    static Path profile(Path root, String model) throws IOException {
+    public static Path profile(Path root, String model) throws IOException {
         Path cache = root.resolve("e2e/target/demo-cache");
         Files.createDirectories(cache);
         Path file = cache.resolve(model.replaceAll("[^A-Za-z0-9._-]", "_") + "-profile.json");

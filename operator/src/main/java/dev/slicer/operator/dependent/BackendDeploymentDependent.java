@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ import java.util.TreeMap;
  * system.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class BackendDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, SplitInference> {
+public class BackendDeploymentDependent extends FleetDependent<Deployment> {
 
     /** Where the plan ConfigMap is mounted; the back-end watches {@code plan.json} and {@code plan.hash} there. */
     public static final String PLAN_DIR = "/etc/slicer/plan";
@@ -38,11 +37,6 @@ public class BackendDeploymentDependent extends CRUDKubernetesDependentResource<
 
     public BackendDeploymentDependent() {
         super(Deployment.class);
-    }
-
-    @Override
-    protected boolean useSSA(Context<SplitInference> context) {
-        return ServerSideApply.enabled(context);
     }
 
     @Override

@@ -7,20 +7,14 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The back-end Service {@code <name>-backend}: HTTP 8080 (health, metrics) and gRPC 9000 (codec frames). */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class BackendServiceDependent extends CRUDKubernetesDependentResource<Service, SplitInference> {
+public class BackendServiceDependent extends FleetDependent<Service> {
 
     public BackendServiceDependent() {
         super(Service.class);
-    }
-
-    @Override
-    protected boolean useSSA(Context<SplitInference> context) {
-        return ServerSideApply.enabled(context);
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.ArrayList;
@@ -23,18 +22,13 @@ import java.util.Map;
  * {@code spec.edges.selector.matchLabels}, so the edge selector (and the PodMonitor) find them.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class EdgeDaemonSetDependent extends CRUDKubernetesDependentResource<DaemonSet, SplitInference> {
+public class EdgeDaemonSetDependent extends FleetDependent<DaemonSet> {
 
     public EdgeDaemonSetDependent() {
         super(DaemonSet.class);
     }
 
     /** The target is known without {@code desired()}, which needs inputs absent while the precondition fails. */
-    @Override
-    protected boolean useSSA(Context<SplitInference> context) {
-        return ServerSideApply.enabled(context);
-    }
-
     @Override
     protected ResourceID targetSecondaryResourceID(SplitInference si, Context<SplitInference> context) {
         return new ResourceID(Names.edge(si), si.getMetadata().getNamespace());
@@ -64,11 +58,13 @@ public class EdgeDaemonSetDependent extends CRUDKubernetesDependentResource<Daem
         if (dc.getMemoryBudget() != null) {
             env.add(new EnvVar("SLICER_EDGE_MEMORY_BUDGET", dc.getMemoryBudget(), null));
         }
-        // the node name identifies the edge in reports and plan acknowledgements
+        // the node name identifies the edge in reports and plan acknowledgements; apiVersion as the API server
+        // defaults it, or the applied object never matches the stored one and every reconcile patches it
         env.add(new EnvVarBuilder()
                 .withName("SLICER_EDGE_EDGE_ID")
                 .withNewValueFrom()
                 .withNewFieldRef()
+                .withApiVersion("v1")
                 .withFieldPath("spec.nodeName")
                 .endFieldRef()
                 .endValueFrom()

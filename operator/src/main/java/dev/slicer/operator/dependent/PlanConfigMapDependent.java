@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.TreeMap;
@@ -17,7 +16,7 @@ import java.util.TreeMap;
  * content changes only when the plan hash changes, so an unchanged plan causes no write.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class PlanConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, SplitInference> {
+public class PlanConfigMapDependent extends FleetDependent<ConfigMap> {
 
     public PlanConfigMapDependent() {
         super(ConfigMap.class);
@@ -33,11 +32,6 @@ public class PlanConfigMapDependent extends CRUDKubernetesDependentResource<Conf
      * JOSDK leaves ConfigMaps out of server-side apply unless told otherwise; the plan follows the operator's switch
      * like every other dependent (whole-object updates would overwrite fields other tools set).
      */
-    @Override
-    protected boolean useSSA(Context<SplitInference> context) {
-        return ServerSideApply.enabled(context);
-    }
-
     @Override
     protected ConfigMap desired(SplitInference si, Context<SplitInference> context) {
         return desired(si, ReconcileState.of(context).plan());

@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.quarkus.arc.Arc;
 
@@ -27,7 +26,7 @@ import io.quarkus.arc.Arc;
  * deleted.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class ProfilingJobDependent extends CRUDKubernetesDependentResource<Job, SplitInference> {
+public class ProfilingJobDependent extends FleetDependent<Job> {
 
     /** The calibrate launcher in the back-end image (gpu-backend/src/main/docker). */
     public static final String CALIBRATE = "/deployments/slicer-plan";
@@ -46,6 +45,12 @@ public class ProfilingJobDependent extends CRUDKubernetesDependentResource<Job, 
 
     public ProfilingJobDependent() {
         super(Job.class);
+    }
+
+    /** A Job is created once and never changed (its template is immutable): no field ownership to keep. */
+    @Override
+    protected boolean useSSA(Context<SplitInference> context) {
+        return false;
     }
 
     @Override

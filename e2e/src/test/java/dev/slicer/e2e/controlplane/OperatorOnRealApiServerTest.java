@@ -1,0 +1,410 @@
+package dev.slicer.e2e.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slicer.crds.ModelDigest;
+import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
+import dev.slicer.e2e.Ports;
+import dev.slicer.e2e.ServiceProcess;
+import dev.slicer.e2e.demo.Demo;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The packaged operator on the real control plane, with the identity the chart gives it: the ServiceAccount,
+ * ClusterRoles, Roles and bindings rendered by real Helm and applied as rendered, and the operator container's
+ * environment from the rendered Deployment (production profile, leader election on, server-side apply on). One fleet
+ * through its life, in order: created, changed, settled (no writes), restarted, handed over between two leaders,
+ * deleted (garbage collected). Writes are counted in the API server's audit log; a permission the chart lacks
+ * fails the step that needs it.
+ */
+@Tag("operator-e2e")
+@Tag("controlplane")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorOnRealApiServerTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String RELEASE = "slicer";
+    private static final String OPERATOR_NS = "slicer-system";
+    private static final String NS = "fleet-a";
+    private static final Duration STEP = Duration.ofMinutes(2);
+    private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+
+    private static RealControlPlane cp;
+    private static KubernetesClient admin;
+    private static OperatorChart chart;
+    private static Path run;
+    private static final List<ServiceProcess> operators = new ArrayList<>();
+    private static ServiceProcess leader;
+
+    @BeforeAll
+    static void install() throws Exception {
+        cp = RealControlPlane.shared();
+        admin = cp.admin();
+        SplitInferenceCrd.install(admin);
+        for (String ns : List.of(OPERATOR_NS, NS)) {
+            admin.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns)
+                            .endMetadata()
+                            .build())
+                    .serverSideApply();
+        }
+        run = Path.of("target", "operator-e2e").toAbsolutePath();
+        if (Files.exists(run)) {
+            try (var old = Files.walk(run)) {
+                old.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            }
+        }
+        Files.createDirectories(run);
+        chart = OperatorChart.render(RELEASE, OPERATOR_NS, Map.of());
+        chart.installIdentity(admin);
+
+        SplitInference si = fleet();
+        // the operator plans only from a profile made for the resource's model URI (calibrated once, cached)
+        Path profile = Demo.profile(ROOT, si.getSpec().getModel().getUri());
+        admin.configMaps()
+                .inNamespace(NS)
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName(si.getMetadata().getName() + "-profile")
+                        .withNamespace(NS)
+                        .addToAnnotations(
+                                ModelDigest.ANNOTATION,
+                                ModelDigest.of(si.getSpec().getModel().getUri()))
+                        .endMetadata()
+                        .addToData("profile.json", Files.readString(profile))
+                        .build())
+                .serverSideApply();
+        leader = startOperator("slicer-operator-0");
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        for (ServiceProcess p : operators) {
+            p.close();
+        }
+    }
+
+    private static SplitInference fleet() throws IOException {
+        return admin.getKubernetesSerialization()
+                .unmarshal(Files.readString(ROOT.resolve(Demo.EXAMPLE)), SplitInference.class);
+    }
+
+    /** The operator as the chart's Deployment would run it in pod {@code pod}, with the chart's ServiceAccount. */
+    private static ServiceProcess startOperator(String pod) throws IOException, InterruptedException {
+        Map<String, String> env = new java.util.LinkedHashMap<>(chart.operatorEnv(pod));
+        env.put(
+                "KUBECONFIG",
+                cp.kubeconfigAs(OPERATOR_NS, chart.serviceAccount(), run.resolve(pod + ".kubeconfig"))
+                        .toString());
+        ServiceProcess p =
+                ServiceProcess.start(ROOT, "operator", pod, Ports.free(), Map.of(), env, run.resolve("logs"));
+        operators.add(p);
+        return p.awaitReady(STEP);
+    }
+
+    private static String operatorUser() {
+        return "system:serviceaccount:" + OPERATOR_NS + ":" + chart.serviceAccount();
+    }
+
+    /** Successful writes the operator made in the fleet's namespace (children, status, Events). */
+    private static List<AuditEvent> fleetWrites() {
+        return cp.audit().writes().stream()
+                .filter(e -> e.user().equals(operatorUser()) && e.namespace().equals(NS) && e.succeeded())
+                .toList();
+    }
+
+    /** The fleet namespace's Events, oldest first, for failure messages. */
+    private static List<String> events() {
+        return admin.v1().events().inNamespace(NS).list().getItems().stream()
+                .map(e -> e.getMetadata().getCreationTimestamp() + " " + e.getReason() + ": " + e.getMessage())
+                .sorted()
+                .toList();
+    }
+
+    private static SplitInference current() {
+        return admin.resources(SplitInference.class)
+                .inNamespace(NS)
+                .withName("minilm")
+                .get();
+    }
+
+    private static final Pattern RECONCILES = Pattern.compile(
+            "^slicer_operator_reconcile_duration_seconds_count\\{[^}]*name=\"minilm\"[^}]*} ([0-9.eE+]+)$",
+            Pattern.MULTILINE);
+
+    /** How many reconciles of the fleet {@code operator} finished (its own metric; 0 before the first). */
+    private static long reconciles(ServiceProcess operator) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + "/q/metrics"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            Matcher m = RECONCILES.matcher(r.body());
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code operator} has finished {@code n} more reconciles of the fleet than {@code since}. */
+    private static void awaitReconciles(ServiceProcess operator, long since, int n) {
+        await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> reconciles(operator) >= since + n);
+    }
+
+    private static void assertControlledByFleet(HasMetadata child, String uid) {
+        assertThat(child).as("child exists").isNotNull();
+        List<OwnerReference> owners = child.getMetadata().getOwnerReferences();
+        assertThat(owners)
+                .as(child.getKind() + " " + child.getMetadata().getName() + " owner references")
+                .singleElement()
+                .satisfies(o -> {
+                    assertThat(o.getUid()).isEqualTo(uid);
+                    assertThat(o.getKind()).isEqualTo("SplitInference");
+                    assertThat(o.getController()).as("controller owner").isTrue();
+                });
+    }
+
+    private static List<Supplier<HasMetadata>> children() {
+        return List.of(
+                () -> admin.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("minilm-backend")
+                        .get(),
+                () -> admin.services()
+                        .inNamespace(NS)
+                        .withName("minilm-backend")
+                        .get(),
+                () -> admin.apps()
+                        .daemonSets()
+                        .inNamespace(NS)
+                        .withName("minilm-edge")
+                        .get(),
+                () -> admin.configMaps().inNamespace(NS).withName("minilm-plan").get());
+    }
+
+    @Test
+    @Order(1)
+    void createdFleetGetsControlledChildrenAndAStatusForItsGeneration() throws IOException {
+        SplitInference created = admin.resources(SplitInference.class)
+                .inNamespace(NS)
+                .resource(fleet())
+                .create();
+        String uid = created.getMetadata().getUid();
+        await().atMost(STEP).untilAsserted(() -> {
+            for (Supplier<HasMetadata> child : children()) {
+                assertControlledByFleet(child.get(), uid);
+            }
+        });
+        await().atMost(STEP).untilAsserted(() -> {
+            SplitInference si = current();
+            assertThat(si.getStatus()).isNotNull();
+            assertThat(si.getStatus().getObservedGeneration())
+                    .isEqualTo(si.getMetadata().getGeneration());
+            assertThat(si.getStatus().condition(SplitInferenceStatus.READY))
+                    .as("Ready is reported")
+                    .isPresent();
+            assertThat(si.getStatus().condition(SplitInferenceStatus.PLANNED))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        });
+        // the children are applied server-side by the operator's field manager
+        Deployment backend = admin.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("minilm-backend")
+                .get();
+        assertThat(backend.getMetadata().getManagedFields()).anySatisfy(f -> {
+            assertThat(f.getManager()).isEqualTo("slicer-operator");
+            assertThat(f.getOperation()).isEqualTo("Apply");
+        });
+        E2eFacts.record("ssa", "true");
+    }
+
+    @Test
+    @Order(2)
+    void specChangeUpdatesTheChildren() {
+        String image = "ghcr.io/slicer-dev/gpu-backend:0.1.1";
+        admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").edit(si -> {
+            si.getSpec().getBackend().setImage(image);
+            return si;
+        });
+        await().atMost(STEP).untilAsserted(() -> {
+            Deployment d = admin.apps()
+                    .deployments()
+                    .inNamespace(NS)
+                    .withName("minilm-backend")
+                    .get();
+            assertThat(d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .isEqualTo(image);
+            SplitInference si = current();
+            assertThat(si.getStatus().getObservedGeneration())
+                    .isEqualTo(si.getMetadata().getGeneration());
+        });
+    }
+
+    @Test
+    @Order(3)
+    void settledReconcilesWriteNothingAndKeepFieldsOtherManagersSet() {
+        // kubectl rollout restart: another manager's annotation on the pod template
+        String now = Instant.now().toString();
+        admin.apps().deployments().inNamespace(NS).withName("minilm-backend").edit(d -> {
+            d.getSpec().getTemplate().getMetadata().getAnnotations().put(RESTARTED_AT, now);
+            return d;
+        });
+        // the edit wakes the operator; let it settle, then two more reconciles must write nothing
+        awaitReconciles(leader, reconciles(leader), 1);
+        await().atMost(STEP).until(() -> {
+            int before = fleetWrites().size();
+            Thread.sleep(3000);
+            return fleetWrites().size() == before;
+        });
+        int before = fleetWrites().size();
+        awaitReconciles(leader, reconciles(leader), 2);
+        List<AuditEvent> writes = fleetWrites();
+        assertThat(writes.subList(before, writes.size()))
+                .as(() -> "writes during two settled reconciles; events: " + events())
+                .isEmpty();
+        E2eFacts.record("settled_writes", "0");
+        assertThat(admin.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("minilm-backend")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations())
+                .as("another manager's annotation survives")
+                .containsEntry(RESTARTED_AT, now);
+    }
+
+    @Test
+    @Order(4)
+    void restartedOperatorConvergesWithoutRewritingAnything() throws Exception {
+        int before = fleetWrites().size();
+        leader.close();
+        leader = startOperator("slicer-operator-1");
+        awaitReconciles(leader, 0, 2);
+        List<AuditEvent> writes = fleetWrites();
+        assertThat(writes.subList(before, writes.size()))
+                .as(() -> "writes of a restarted operator on a settled fleet; events: " + events())
+                .isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void aSecondReplicaWaitsAndTakesOverWhenTheLeaderDies() throws Exception {
+        ServiceProcess standby = startOperator("slicer-operator-2");
+        long leading = reconciles(leader);
+        awaitReconciles(leader, leading, 1);
+        assertThat(reconciles(standby)).as("the standby does not reconcile").isZero();
+        leader.kill();
+        // the Lease expires (15 s) and the standby reconciles the fleet; a spec change proves it is in charge
+        awaitReconciles(standby, 0, 1);
+        leader = standby;
+        admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").edit(si -> {
+            si.getSpec().getBackend().setMaxReplicas(4);
+            return si;
+        });
+        await().atMost(STEP).untilAsserted(() -> {
+            SplitInference si = current();
+            assertThat(si.getStatus().getObservedGeneration())
+                    .isEqualTo(si.getMetadata().getGeneration());
+        });
+    }
+
+    @Test
+    @Order(6)
+    void aChangeTheApiServerRefusesSurfacesAsAConditionAndAnEvent() {
+        // the edge selector is part of the DaemonSet's selector, which the API server keeps immutable
+        editEdgeSelector("slicer.dev/site", "b");
+        await().atMost(STEP).untilAsserted(() -> {
+            assertThat(current().getStatus().condition(SplitInferenceStatus.APPLIED))
+                    .hasValueSatisfying(c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getMessage()).contains("minilm-edge").contains("immutable");
+                    });
+            assertThat(events())
+                    .anySatisfy(e -> assertThat(e).contains("ApplyFailed").contains("immutable"));
+        });
+        editEdgeSelector("slicer.dev/site", null);
+        await().atMost(STEP)
+                .untilAsserted(() -> assertThat(current().getStatus().condition(SplitInferenceStatus.APPLIED))
+                        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
+    }
+
+    private static void editEdgeSelector(String key, String value) {
+        admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").edit(si -> {
+            Map<String, String> labels = si.getSpec().getEdges().getSelector().getMatchLabels();
+            if (value == null) {
+                labels.remove(key);
+            } else {
+                labels.put(key, value);
+            }
+            return si;
+        });
+    }
+
+    @Test
+    @Order(7)
+    void everyRequestWasAllowedByTheChartsRbac() throws IOException {
+        for (ServiceProcess p : operators) {
+            assertThat(Files.readString(p.log())).as(p.name() + " log").doesNotContainIgnoringCase("forbidden");
+        }
+        assertThat(cp.audit().count(e -> e.user().equals(operatorUser()) && e.code() == 403))
+                .as("writes the API server refused the operator")
+                .isZero();
+        E2eFacts.record("rbac", "chart");
+    }
+
+    @Test
+    @Order(8)
+    void deletingTheFleetGarbageCollectsItsChildren() {
+        admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").delete();
+        await().atMost(STEP).untilAsserted(() -> {
+            for (Supplier<HasMetadata> child : children()) {
+                assertThat(child.get()).isNull();
+            }
+        });
+    }
+}
