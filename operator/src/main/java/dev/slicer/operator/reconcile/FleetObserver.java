@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slicer.crds.v1alpha1.Durations;
 import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.crds.v1alpha1.spec.BackendSpec;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.operator.OperatorMetrics;
 import dev.slicer.operator.config.OperatorConfig;
@@ -46,6 +47,8 @@ public class FleetObserver {
     private final OperatorConfig config;
     private final OperatorMetrics metrics;
     private final InstantSource clock;
+    private final ScaleDownStabilizer stabilizer = new ScaleDownStabilizer();
+    private static final String DEFAULT_SCALE_DOWN_STABILIZATION = new BackendSpec().getScaleDownStabilization();
     private final ObjectMapper json = new ObjectMapper();
     /** When the planner last ran per resource UID; after an operator restart the first reconcile re-plans. */
     private final Map<String, Instant> lastPlannerRun = new ConcurrentHashMap<>();
@@ -128,12 +131,22 @@ public class FleetObserver {
         Integer current = context.getSecondaryResource(Deployment.class)
                 .map(d -> d.getSpec().getReplicas())
                 .orElse(null);
+        BackendSpec backend = si.getSpec().getBackend();
         int replicas = Scaling.replicas(
-                si.getSpec().getBackend(),
+                backend,
                 fleet,
                 outcome == null ? null : outcome.backendSecondsPerRequest(),
                 current,
                 config.perReplicaCapacity());
+        if (backend.getReplicas() == null) {
+            // a pinned count (kubectl scale, an HPA) is followed at once; load-based scaling down waits the window
+            Duration window = Durations.parse(
+                    Optional.ofNullable(backend.getScaleDownStabilization()).orElse(DEFAULT_SCALE_DOWN_STABILIZATION));
+            replicas = Scaling.clamp(
+                    stabilizer.stabilize(si.getMetadata().getUid(), replicas, current, window, now),
+                    backend.getMinReplicas(),
+                    backend.getMaxReplicas());
+        }
 
         Duration requeue = replanInterval(si);
         if (metricsProblem != null || planProblem != null) {

@@ -2,12 +2,14 @@ package dev.slicer.crds.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.slicer.crds.v1alpha1.Patterns;
 import dev.slicer.crds.v1alpha1.schema.ResourceRequirementsSchema;
 import dev.slicer.crds.v1alpha1.schema.TolerationSchema;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -103,6 +105,14 @@ public class BackendSpec {
     @SchemaFrom(type = TolerationSchema[].class)
     private List<Toleration> tolerations;
 
+    @Pattern(Patterns.DURATION)
+    @Default("5m")
+    @ValidationRule(value = "duration(self) <= duration('1h')", message = "scaleDownStabilization must be at most 1h")
+    @JsonPropertyDescription("Scale-down stabilisation window, as the HorizontalPodAutoscaler's: load-based scaling"
+            + " runs the highest replica count recommended within it, so a dip shorter than the window does not"
+            + " remove replicas the next burst needs (scaling up is immediate). 0s scales down at once.")
+    private String scaleDownStabilization = "5m";
+
     public String getImage() {
         return image;
     }
@@ -197,5 +207,13 @@ public class BackendSpec {
 
     public void setTolerations(List<Toleration> tolerations) {
         this.tolerations = tolerations;
+    }
+
+    public String getScaleDownStabilization() {
+        return scaleDownStabilization;
+    }
+
+    public void setScaleDownStabilization(String scaleDownStabilization) {
+        this.scaleDownStabilization = scaleDownStabilization;
     }
 }
