@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The demo's scenario, shortened, on the whole local fleet (API server, operator, back-end, two edges, Prometheus,
+ * The demo's scenario, shortened, on the whole local fleet (the real control plane, operator, back-end, two edges, Prometheus,
  * traffic): the plan converges, a degraded link moves its edge to a cheaper row and back, the operator restarts
  * without rewriting what is unchanged, a Prometheus outage keeps the plan and reports MetricsAvailable=False, and at
  * the end no request was lost and the report renders in headless Chromium. One fleet for all steps (ordered).
@@ -37,7 +37,7 @@ class DemoE2ETest {
 
     @BeforeAll
     static void start() throws Exception {
-        demo = Demo.start(new Demo.Options(ROOT, OUT, 2, "builtin:minilm", true, false, System.out, "mock"));
+        demo = Demo.start(new Demo.Options(ROOT, OUT, 2, "builtin:minilm", true, false, System.out, "real"));
     }
 
     @AfterAll
