@@ -11,6 +11,7 @@ import dev.slicer.model.text.SampleSentences;
 import dev.slicer.planner.cli.PlanCli;
 import dev.slicer.planner.plan.PlanRow;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -195,20 +196,9 @@ public final class Demo implements AutoCloseable {
         String fleet = si.getMetadata().getName();
 
         say("calibrating the model profile the operator plans from (cached) ...");
-        Path profile = profile(options.root(), options.model());
         kube.configMaps()
                 .inNamespace(NAMESPACE)
-                .resource(new ConfigMapBuilder()
-                        .withNewMetadata()
-                        .withName(fleet + "-profile")
-                        .withNamespace(NAMESPACE)
-                        // the operator plans only from a profile made for the resource's model URI
-                        .addToAnnotations(
-                                ModelDigest.ANNOTATION,
-                                ModelDigest.of(si.getSpec().getModel().getUri()))
-                        .endMetadata()
-                        .addToData("profile.json", Files.readString(profile))
-                        .build())
+                .resource(profileConfigMap(NAMESPACE, si, profile(options.root(), options.model())))
                 .create();
 
         if (options.prometheus()) {
@@ -273,6 +263,23 @@ public final class Demo implements AutoCloseable {
 
     static String modelName(String uri) {
         return uri.startsWith("builtin:") ? uri.substring("builtin:".length()) : uri;
+    }
+
+    /**
+     * The ConfigMap {@code <fleet>-profile} the operator plans {@code si} from: the profile file, annotated with the
+     * digest of the model URI it was made for (the operator uses a profile only for that model).
+     */
+    public static ConfigMap profileConfigMap(String namespace, SplitInference si, Path profile) throws IOException {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(si.getMetadata().getName() + "-profile")
+                .withNamespace(namespace)
+                .addToAnnotations(
+                        ModelDigest.ANNOTATION,
+                        ModelDigest.of(si.getSpec().getModel().getUri()))
+                .endMetadata()
+                .addToData("profile.json", Files.readString(profile))
+                .build();
     }
 
     /**

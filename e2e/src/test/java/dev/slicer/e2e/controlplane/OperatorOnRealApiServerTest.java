@@ -1,20 +1,22 @@
 package dev.slicer.e2e.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.e2e.Ports;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.demo.Demo;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,19 +92,10 @@ class OperatorOnRealApiServerTest {
 
         SplitInference si = fleet();
         // the operator plans only from a profile made for the resource's model URI (calibrated once, cached)
-        Path profile = Demo.profile(ROOT, si.getSpec().getModel().getUri());
         admin.configMaps()
                 .inNamespace(NS)
-                .resource(new ConfigMapBuilder()
-                        .withNewMetadata()
-                        .withName(si.getMetadata().getName() + "-profile")
-                        .withNamespace(NS)
-                        .addToAnnotations(
-                                ModelDigest.ANNOTATION,
-                                ModelDigest.of(si.getSpec().getModel().getUri()))
-                        .endMetadata()
-                        .addToData("profile.json", Files.readString(profile))
-                        .build())
+                .resource(Demo.profileConfigMap(
+                        NS, si, Demo.profile(ROOT, si.getSpec().getModel().getUri())))
                 .serverSideApply();
         leader = startOperator("slicer-operator-0");
     }
@@ -259,10 +252,7 @@ class OperatorOnRealApiServerTest {
     @Order(2)
     void specChangeUpdatesTheChildren() {
         String image = "ghcr.io/slicer-dev/gpu-backend:0.1.1";
-        admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").edit(si -> {
-            si.getSpec().getBackend().setImage(image);
-            return si;
-        });
+        patchFleet("{\"spec\":{\"backend\":{\"image\":\"" + image + "\"}}}");
         await().atMost(STEP).untilAsserted(() -> {
             Deployment d = admin.apps()
                     .deployments()
@@ -287,10 +277,15 @@ class OperatorOnRealApiServerTest {
     void settledReconcilesWriteNothingAndKeepFieldsOtherManagersSet() {
         // kubectl rollout restart: another manager's annotation on the pod template
         String now = Instant.now().toString();
-        admin.apps().deployments().inNamespace(NS).withName("minilm-backend").edit(d -> {
-            d.getSpec().getTemplate().getMetadata().getAnnotations().put(RESTARTED_AT, now);
-            return d;
-        });
+        // (a strategic merge patch without resourceVersion, as kubectl sends it: the Deployment's status moves)
+        admin.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("minilm-backend")
+                .patch(
+                        PatchContext.of(PatchType.STRATEGIC_MERGE),
+                        "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\"" + now
+                                + "\"}}}}}");
         // the edit wakes the operator; let it settle, then two more reconciles must write nothing
         awaitReconciles(leader, reconciles(leader), 1);
         await().atMost(STEP).until(() -> {
@@ -342,10 +337,7 @@ class OperatorOnRealApiServerTest {
         // the Lease expires (15 s) and the standby reconciles the fleet; a spec change proves it is in charge
         awaitReconciles(standby, 0, 1);
         leader = standby;
-        admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").edit(si -> {
-            si.getSpec().getBackend().setMaxReplicas(4);
-            return si;
-        });
+        patchFleet("{\"spec\":{\"backend\":{\"maxReplicas\":4}}}");
         await().atMost(STEP).untilAsserted(() -> {
             SplitInference si = current();
             assertThat(si.getStatus().getObservedGeneration())
@@ -355,6 +347,38 @@ class OperatorOnRealApiServerTest {
 
     @Test
     @Order(6)
+    void kubectlScaleGoesThroughTheScaleSubresourceToTheDeployment() {
+        // while spec.backend.replicas is unset (load-based scaling) the API server cannot map /scale at all
+        var scalable = admin.resources(SplitInference.class).inNamespace(NS).withName("minilm");
+        assertThat(catchThrowableOfType(KubernetesClientException.class, () -> scalable.scale()))
+                .hasMessageContaining(".spec.backend.replicas\" does not exist");
+        // pinned (kubectl patch), then `kubectl scale splitinference/minilm --replicas=2`, as an autoscaler does
+        patchFleet("{\"spec\":{\"backend\":{\"replicas\":1}}}");
+        scalable.scale(2);
+        await().atMost(STEP).untilAsserted(() -> {
+            assertThat(current().getSpec().getBackend().getReplicas()).isEqualTo(2);
+            assertThat(admin.apps()
+                            .deployments()
+                            .inNamespace(NS)
+                            .withName("minilm-backend")
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(2);
+            // the scale subresource reads the replicas that exist from the status (pods made by the real
+            // ReplicaSet controller, never scheduled) and the selector an autoscaler needs
+            var scale = admin.resources(SplitInference.class)
+                    .inNamespace(NS)
+                    .withName("minilm")
+                    .scale();
+            assertThat(scale.getSpec().getReplicas()).isEqualTo(2);
+            assertThat(scale.getStatus().getReplicas()).isEqualTo(2);
+            assertThat(scale.getStatus().getSelector()).contains("app.kubernetes.io/instance=minilm");
+        });
+    }
+
+    @Test
+    @Order(7)
     void aChangeTheApiServerRefusesSurfacesAsAConditionAndAnEvent() {
         // the edge selector is part of the DaemonSet's selector, which the API server keeps immutable
         editEdgeSelector("slicer.dev/site", "b");
@@ -374,19 +398,23 @@ class OperatorOnRealApiServerTest {
     }
 
     private static void editEdgeSelector(String key, String value) {
-        admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").edit(si -> {
-            Map<String, String> labels = si.getSpec().getEdges().getSelector().getMatchLabels();
-            if (value == null) {
-                labels.remove(key);
-            } else {
-                labels.put(key, value);
-            }
-            return si;
-        });
+        patchFleet("{\"spec\":{\"edges\":{\"selector\":{\"matchLabels\":{\"" + key + "\":"
+                + (value == null ? "null" : "\"" + value + "\"") + "}}}}}");
+    }
+
+    /**
+     * A JSON merge patch of the fleet without resourceVersion, as {@code kubectl patch --type merge} sends it: the
+     * operator writes the status meanwhile, so an edit carrying the version it read could meet a conflict.
+     */
+    private static void patchFleet(String mergePatch) {
+        admin.resources(SplitInference.class)
+                .inNamespace(NS)
+                .withName("minilm")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void everyRequestWasAllowedByTheChartsRbac() throws IOException {
         for (ServiceProcess p : operators) {
             assertThat(Files.readString(p.log())).as(p.name() + " log").doesNotContainIgnoringCase("forbidden");
@@ -398,7 +426,7 @@ class OperatorOnRealApiServerTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void deletingTheFleetGarbageCollectsItsChildren() {
         admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").delete();
         await().atMost(STEP).untilAsserted(() -> {
