@@ -8,13 +8,10 @@ import dev.slicer.e2e.ProcessCpu;
 import dev.slicer.e2e.UnsplitReference;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
-import dev.slicer.planner.cli.PlanCli;
 import dev.slicer.planner.cli.Units;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.plan.PlanRow;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,26 +51,8 @@ public final class DataplaneBench implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "500", description = "requests per run (default ${DEFAULT-VALUE})")
     int requests;
 
-    @Option(names = "--model", defaultValue = "builtin:minilm", description = "model URI (default ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(
-            names = "--latency",
-            defaultValue = "200ms",
-            description = "planner latency budget (default ${DEFAULT-VALUE})")
-    String latency;
-
-    @Option(
-            names = "--memory",
-            defaultValue = "86Mi",
-            description = "planner edge memory budget (default ${DEFAULT-VALUE})")
-    String memory;
-
-    @Option(
-            names = "--min-fidelity",
-            defaultValue = "0.98",
-            description = "planner fidelity floor (default ${DEFAULT-VALUE})")
-    String minFidelity;
+    @Mixin
+    BenchPlanner planner;
 
     @Option(
             names = "--link-rate",
@@ -113,11 +93,11 @@ public final class DataplaneBench implements Callable<Integer> {
             System.setProperty(
                     "slicer.model.cache", root.resolve("e2e/target/models").toString());
         }
-        SplittableModel m = SplittableModel.load(model);
+        SplittableModel m = SplittableModel.load(planner.model);
         List<String> sentences = SampleSentences.load();
-        String modelName = model.startsWith("builtin:") ? model.substring(8) : "model";
+        String modelName = planner.model.startsWith("builtin:") ? planner.model.substring(8) : "model";
 
-        Plan planned = plannerPlan();
+        Plan planned = planner.plan(work, profile, DEVICE, System.out);
         double linkBits = Units.bitsPerSecond(linkRate);
         PlanRow expected = planned.table(DEVICE).orElseThrow().lookup(linkBits > 0 ? linkBits : Double.MAX_VALUE);
         System.out.printf(
@@ -141,7 +121,7 @@ public final class DataplaneBench implements Callable<Integer> {
             edgeProps.put("slicer.edge.link-emulation", "true");
         }
         try (Fleet fleet =
-                Fleet.start(root, model, edges, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps)) {
+                Fleet.start(root, planner.model, edges, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps)) {
             System.out.printf(
                     Locale.ROOT,
                     "fleet: back-end pid %d, %d edges, link %s%n",
@@ -159,7 +139,7 @@ public final class DataplaneBench implements Callable<Integer> {
             awaitPlan(fleet, modelName, planned.sha256());
             Run plannedRun = run("planned", fleet, modelName, sentences);
 
-            UnsplitReference reference = new UnsplitReference(m, model);
+            UnsplitReference reference = new UnsplitReference(m, planner.model);
             double cosSum = 0;
             double cosMin = 1;
             int n = 0;
@@ -201,39 +181,6 @@ public final class DataplaneBench implements Callable<Integer> {
                     e2eP50 == 0 ? 0 : codec / e2eP50);
         }
         return 0;
-    }
-
-    private Plan plannerPlan() throws Exception {
-        Path out = work.resolve("planner-plan.json");
-        // profiling and calibrating the model takes a while: do it once per work directory and model
-        Path cached = work.resolve("profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
-        List<String> source = profile != null
-                ? List.of("--profile", profile.toString())
-                : Files.isRegularFile(cached)
-                        ? List.of("--profile", cached.toString())
-                        : List.of("--model", model, "--save-profile", cached.toString());
-        System.out.println("planner: " + String.join(" ", source));
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(source);
-        args.addAll(List.of(
-                "--latency",
-                latency,
-                "--memory",
-                memory,
-                "--min-fidelity",
-                minFidelity,
-                "--device-class",
-                DEVICE,
-                "--out",
-                out.toString()));
-        int code = PlanCli.run(
-                args.toArray(String[]::new),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        if (code != 0) {
-            throw new IllegalStateException("slicer plan failed: " + err.toString(StandardCharsets.UTF_8));
-        }
-        return PlanJson.readPlan(Files.readString(out));
     }
 
     static void write(Path planFile, Plan plan) throws Exception {

@@ -8,14 +8,11 @@ import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.UnsplitReference;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
-import dev.slicer.planner.cli.PlanCli;
 import dev.slicer.planner.cli.Units;
 import dev.slicer.planner.plan.Plan;
-import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.plan.PlanRow;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.RowKind;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,26 +71,8 @@ public final class FleetBench implements Callable<Integer> {
                     + " edges share the cores without starving the back-end (default ${DEFAULT-VALUE})")
     String edgePeriod;
 
-    @Option(names = "--model", defaultValue = "builtin:minilm", description = "model URI (default ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(
-            names = "--latency",
-            defaultValue = "200ms",
-            description = "planner latency budget (default ${DEFAULT-VALUE})")
-    String latency;
-
-    @Option(
-            names = "--memory",
-            defaultValue = "86Mi",
-            description = "planner edge memory budget (default ${DEFAULT-VALUE})")
-    String memory;
-
-    @Option(
-            names = "--min-fidelity",
-            defaultValue = "0.98",
-            description = "planner fidelity floor (default ${DEFAULT-VALUE})")
-    double minFidelity;
+    @Mixin
+    BenchPlanner planner;
 
     @Option(
             names = "--link-rate",
@@ -154,9 +134,9 @@ public final class FleetBench implements Callable<Integer> {
             System.setProperty(
                     "slicer.model.cache", root.resolve("e2e/target/models").toString());
         }
-        SplittableModel m = SplittableModel.load(model);
+        SplittableModel m = SplittableModel.load(planner.model);
         List<String> sentences = SampleSentences.load();
-        String modelName = model.startsWith("builtin:") ? model.substring(8) : "model";
+        String modelName = planner.model.startsWith("builtin:") ? planner.model.substring(8) : "model";
         long periodNanos = Units.seconds(edgePeriod) > 0 ? (long) (Units.seconds(edgePeriod) * 1e9) : 0;
 
         PlanRow row = plannerRow();
@@ -188,8 +168,8 @@ public final class FleetBench implements Callable<Integer> {
         List<FleetPoint> points = new ArrayList<>();
         int processes = Math.min(hosts, Arrays.stream(edges).max().orElseThrow());
         try (Fleet fleet = Fleet.start(
-                        root, model, processes, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps);
-                UnsplitReference reference = new UnsplitReference(m, model)) {
+                        root, planner.model, processes, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps);
+                UnsplitReference reference = new UnsplitReference(m, planner.model)) {
             stdout.printf(
                     Locale.ROOT,
                     "fleet: back-end pid %d; %d edge processes host up to %d edges; edge period %s%n",
@@ -233,7 +213,7 @@ public final class FleetBench implements Callable<Integer> {
         Path csv = out.resolve(stem + ".csv");
         Files.writeString(csv, report.csv(), StandardCharsets.UTF_8);
         Path png = out.resolve(stem + ".png");
-        report.writePng(png, model);
+        report.writePng(png, planner.model);
         stdout.println();
         stdout.print(report.markdown());
         stdout.println();
@@ -342,33 +322,7 @@ public final class FleetBench implements Callable<Integer> {
 
     /** The planner's row at {@code --link-rate} (profiled once per work directory and model). */
     private PlanRow plannerRow() throws Exception {
-        Path planOut = work.resolve("planner-plan.json");
-        Path cached = work.resolve("profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
-        List<String> args = new ArrayList<>(
-                Files.isRegularFile(cached)
-                        ? List.of("--profile", cached.toString())
-                        : List.of("--model", model, "--save-profile", cached.toString()));
-        stdout.println("planner: " + String.join(" ", args) + " (profiling takes a minute the first time)");
-        args.addAll(List.of(
-                "--latency",
-                latency,
-                "--memory",
-                memory,
-                "--min-fidelity",
-                Double.toString(minFidelity),
-                "--device-class",
-                DEVICE,
-                "--out",
-                planOut.toString()));
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = PlanCli.run(
-                args.toArray(String[]::new),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        if (code != 0) {
-            throw new IllegalStateException("slicer plan failed: " + err.toString(StandardCharsets.UTF_8));
-        }
-        Plan plan = PlanJson.readPlan(Files.readString(planOut));
+        Plan plan = planner.plan(work, null, DEVICE, stdout);
         double bits = Units.bitsPerSecond(linkRate);
         PlanRow row = plan.table(DEVICE).orElseThrow().lookup(bits > 0 ? bits : Double.MAX_VALUE);
         stdout.printf(

@@ -1,0 +1,77 @@
+package dev.slicer.e2e.bench;
+
+import dev.slicer.planner.cli.PlanCli;
+import dev.slicer.planner.plan.Plan;
+import dev.slicer.planner.plan.PlanJson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The planner inputs the benchmarks plan with, and the planning itself (picocli mixin): {@code slicer plan} for one
+ * device class, from a profile made once per work directory and model (profiling and calibrating takes a minute).
+ */
+final class BenchPlanner {
+    @Option(names = "--model", defaultValue = "builtin:minilm", description = "model URI (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(
+            names = "--latency",
+            defaultValue = "200ms",
+            description = "planner latency budget (default ${DEFAULT-VALUE})")
+    String latency;
+
+    @Option(
+            names = "--memory",
+            defaultValue = "86Mi",
+            description = "planner edge memory budget (default ${DEFAULT-VALUE})")
+    String memory;
+
+    @Option(
+            names = "--min-fidelity",
+            defaultValue = "0.98",
+            description = "planner fidelity floor (default ${DEFAULT-VALUE})")
+    double minFidelity;
+
+    /**
+     * Plans {@code deviceClass} into {@code work/planner-plan.json}.
+     *
+     * @param profile a profile to plan from, or {@code null}: the work directory's cached one, made on first use
+     */
+    Plan plan(Path work, Path profile, String deviceClass, PrintStream log) throws Exception {
+        Path out = work.resolve("planner-plan.json");
+        Path cached = work.resolve("profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        List<String> args = new ArrayList<>(
+                profile != null
+                        ? List.of("--profile", profile.toString())
+                        : Files.isRegularFile(cached)
+                                ? List.of("--profile", cached.toString())
+                                : List.of("--model", model, "--save-profile", cached.toString()));
+        log.println("planner: " + String.join(" ", args) + " (profiling takes a minute the first time)");
+        args.addAll(List.of(
+                "--latency",
+                latency,
+                "--memory",
+                memory,
+                "--min-fidelity",
+                Double.toString(minFidelity),
+                "--device-class",
+                deviceClass,
+                "--out",
+                out.toString()));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = PlanCli.run(
+                args.toArray(String[]::new),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IllegalStateException("slicer plan failed: " + err.toString(StandardCharsets.UTF_8));
+        }
+        return PlanJson.readPlan(Files.readString(out));
+    }
+}
