@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import dev.slicer.e2e.Ports;
+import dev.slicer.e2e.ServiceProcess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +102,28 @@ record OperatorChart(String release, String namespace, List<JsonNode> objects) {
             throw new IllegalStateException("expected one " + kind + " in the rendered chart, found " + found.size());
         }
         return found.get(0);
+    }
+
+    /**
+     * Starts the packaged operator as the chart's Deployment would run it in pod {@code pod}: its container's
+     * environment and a token of its ServiceAccount; waits (bounded) until it is ready. Logs go to
+     * {@code run/logs/POD.log}.
+     */
+    ServiceProcess startOperator(RealControlPlane cp, Path root, Path run, String pod, Duration ready)
+            throws IOException, InterruptedException {
+        Map<String, String> env = new LinkedHashMap<>(operatorEnv(pod));
+        env.put(
+                "KUBECONFIG",
+                cp.kubeconfigAs(namespace, serviceAccount(), run.resolve(pod + ".kubeconfig"))
+                        .toString());
+        ServiceProcess p =
+                ServiceProcess.start(root, "operator", pod, Ports.free(), Map.of(), env, run.resolve("logs"));
+        try {
+            return p.awaitReady(ready);
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
     }
 
     /**

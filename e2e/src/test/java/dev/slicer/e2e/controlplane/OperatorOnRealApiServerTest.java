@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
-import dev.slicer.e2e.Ports;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.demo.Demo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -114,15 +113,9 @@ class OperatorOnRealApiServerTest {
 
     /** The operator as the chart's Deployment would run it in pod {@code pod}, with the chart's ServiceAccount. */
     private static ServiceProcess startOperator(String pod) throws IOException, InterruptedException {
-        Map<String, String> env = new java.util.LinkedHashMap<>(chart.operatorEnv(pod));
-        env.put(
-                "KUBECONFIG",
-                cp.kubeconfigAs(OPERATOR_NS, chart.serviceAccount(), run.resolve(pod + ".kubeconfig"))
-                        .toString());
-        ServiceProcess p =
-                ServiceProcess.start(ROOT, "operator", pod, Ports.free(), Map.of(), env, run.resolve("logs"));
+        ServiceProcess p = chart.startOperator(cp, ROOT, run, pod, STEP);
         operators.add(p);
-        return p.awaitReady(STEP);
+        return p;
     }
 
     private static String operatorUser() {
