@@ -74,6 +74,10 @@ Keep in sync with the allowlist in helm/src/test/java/dev/slicer/helm/RbacAllowl
 - apiGroups: ["apps"]
   resources: ["daemonsets"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# the back-end PodDisruptionBudget exists only while spec.backend.podDisruptionBudget is set
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "create", "patch"]

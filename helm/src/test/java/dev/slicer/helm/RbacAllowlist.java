@@ -21,6 +21,7 @@ final class RbacAllowlist {
             Map.entry("slicer.dev/splitinferences/status", Set.of("patch")),
             Map.entry("apps/deployments", APPLY),
             Map.entry("apps/daemonsets", APPLY_DELETE),
+            Map.entry("policy/poddisruptionbudgets", APPLY_DELETE),
             Map.entry("/services", APPLY),
             Map.entry("/configmaps", APPLY_DELETE),
             // the profiling Job is a dependent without server-side apply: updated whole, deleted once done

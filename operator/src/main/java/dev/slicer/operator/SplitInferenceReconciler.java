@@ -4,6 +4,7 @@ import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.operator.config.OperatorConfig;
 import dev.slicer.operator.dependent.BackendDeploymentDependent;
+import dev.slicer.operator.dependent.BackendPodDisruptionBudgetDependent;
 import dev.slicer.operator.dependent.BackendServiceDependent;
 import dev.slicer.operator.dependent.BackendServiceMonitorDependent;
 import dev.slicer.operator.dependent.EdgeDaemonSetDependent;
@@ -13,6 +14,7 @@ import dev.slicer.operator.dependent.MonitorLabels;
 import dev.slicer.operator.dependent.MonitoringCrdPresent;
 import dev.slicer.operator.dependent.PlanAvailable;
 import dev.slicer.operator.dependent.PlanConfigMapDependent;
+import dev.slicer.operator.dependent.PodDisruptionBudgetRequested;
 import dev.slicer.operator.dependent.ProfileMissing;
 import dev.slicer.operator.dependent.ProfilingJobDependent;
 import dev.slicer.operator.dependent.ServerSideApply;
@@ -56,6 +58,10 @@ import java.util.Optional;
                     reconcilePrecondition = ProfileMissing.class),
             @Dependent(name = "backend", type = BackendDeploymentDependent.class),
             @Dependent(name = "backend-service", type = BackendServiceDependent.class),
+            @Dependent(
+                    name = "backend-pdb",
+                    type = BackendPodDisruptionBudgetDependent.class,
+                    reconcilePrecondition = PodDisruptionBudgetRequested.class),
             @Dependent(
                     name = "edge",
                     type = EdgeDaemonSetDependent.class,

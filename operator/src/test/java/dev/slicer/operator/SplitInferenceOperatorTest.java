@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -176,6 +177,27 @@ class SplitInferenceOperatorTest {
             assertThat(get("beta").getStatus().getObservedGeneration()).isEqualTo(2L);
         });
         assertThat(events("beta", "Scaled")).isNotEmpty();
+    }
+
+    @Test
+    void theDisruptionBudgetExistsWhileTheSpecAsksForIt() {
+        create("theta", false);
+        awaitChild(Deployment.class, "theta-backend");
+        assertThat(child(PodDisruptionBudget.class, "theta-backend")).isNull();
+        patchSpec("theta", "{\"spec\":{\"backend\":{\"podDisruptionBudget\":{\"maxUnavailable\":2}}}}");
+        PodDisruptionBudget pdb = awaitChild(PodDisruptionBudget.class, "theta-backend");
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(2);
+        assertThat(pdb.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getController())
+                .isTrue());
+        patchSpec("theta", "{\"spec\":{\"backend\":{\"podDisruptionBudget\":null}}}");
+        await().atMost(TIMEOUT).until(() -> child(PodDisruptionBudget.class, "theta-backend") == null);
+    }
+
+    private void patchSpec(String name, String mergePatch) {
+        client.resources(SplitInference.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
     }
 
     @Test

@@ -12,6 +12,9 @@ public final class Patterns {
     /** A DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric. */
     public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
+    /** A DNS-1123 subdomain: DNS labels joined by '.', as the names of most Kubernetes objects. */
+    public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
     /** A URI with a scheme, or {@code builtin:NAME} (a model the services carry or generate themselves). */
     public static final String URI = "^([a-zA-Z][a-zA-Z0-9+.-]*://\\S+|builtin:[a-z0-9]([-a-z0-9]*[a-z0-9])?)$";
 

@@ -111,7 +111,15 @@ record OperatorChart(String release, String namespace, List<JsonNode> objects) {
      */
     ServiceProcess startOperator(RealControlPlane cp, Path root, Path run, String pod, Duration ready)
             throws IOException, InterruptedException {
+        return startOperator(cp, root, run, pod, ready, Map.of());
+    }
+
+    /** As {@link #startOperator(RealControlPlane, Path, Path, String, Duration)}, with {@code extraEnv} on top. */
+    ServiceProcess startOperator(
+            RealControlPlane cp, Path root, Path run, String pod, Duration ready, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
         Map<String, String> env = new LinkedHashMap<>(operatorEnv(pod));
+        env.putAll(extraEnv);
         env.put(
                 "KUBECONFIG",
                 cp.kubeconfigAs(namespace, serviceAccount(), run.resolve(pod + ".kubeconfig"))

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -245,24 +246,48 @@ class OperatorOnRealApiServerTest {
     @Order(2)
     void specChangeUpdatesTheChildren() {
         String image = "ghcr.io/slicer-dev/gpu-backend:0.1.1";
-        patchFleet("{\"spec\":{\"backend\":{\"image\":\"" + image + "\"}}}");
+        // a new image, pod-level settings with a template override, and a disruption budget (a new child)
+        patchFleet("{\"spec\":{\"backend\":{\"image\":\"" + image + "\","
+                + "\"pod\":{\"imagePullSecrets\":[{\"name\":\"registry-credentials\"}],"
+                + "\"affinity\":{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":"
+                + "[{\"weight\":100,\"podAffinityTerm\":{\"topologyKey\":\"kubernetes.io/hostname\"}}]}},"
+                + "\"template\":{\"metadata\":{\"annotations\":{\"team\":\"ml\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"backend\","
+                + "\"env\":[{\"name\":\"OMP_NUM_THREADS\",\"value\":\"2\"}]}]}}},"
+                + "\"podDisruptionBudget\":{\"maxUnavailable\":1}}}}");
         await().atMost(STEP).untilAsserted(() -> {
             Deployment d = admin.apps()
                     .deployments()
                     .inNamespace(NS)
                     .withName("minilm-backend")
                     .get();
-            assertThat(d.getSpec()
-                            .getTemplate()
-                            .getSpec()
-                            .getContainers()
-                            .get(0)
-                            .getImage())
-                    .isEqualTo(image);
+            var pod = d.getSpec().getTemplate();
+            assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+            assertThat(pod.getSpec().getImagePullSecrets())
+                    .extracting(r -> r.getName())
+                    .containsExactly("registry-credentials");
+            assertThat(pod.getSpec().getAffinity().getPodAntiAffinity()).isNotNull();
+            assertThat(pod.getMetadata().getAnnotations()).containsEntry("team", "ml");
+            assertThat(pod.getSpec().getContainers().get(0).getEnv())
+                    .extracting(e -> e.getName())
+                    .contains("OMP_NUM_THREADS", "SLICER_BACKEND_MODEL_URI");
+            assertControlledByFleet(budget(), current().getMetadata().getUid());
+            assertThat(budget().getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+            assertThat(budget().getSpec().getSelector().getMatchLabels())
+                    .isEqualTo(d.getSpec().getSelector().getMatchLabels());
             SplitInference si = current();
             assertThat(si.getStatus().getObservedGeneration())
                     .isEqualTo(si.getMetadata().getGeneration());
         });
+    }
+
+    private static PodDisruptionBudget budget() {
+        return admin.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(NS)
+                .withName("minilm-backend")
+                .get();
     }
 
     @Test
@@ -421,6 +446,9 @@ class OperatorOnRealApiServerTest {
     @Test
     @Order(9)
     void deletingTheFleetGarbageCollectsItsChildren() {
+        // dropping the budget from the spec deletes it (its precondition no longer holds)
+        patchFleet("{\"spec\":{\"backend\":{\"podDisruptionBudget\":null}}}");
+        await().atMost(STEP).untilAsserted(() -> assertThat(budget()).isNull());
         admin.resources(SplitInference.class).inNamespace(NS).withName("minilm").delete();
         await().atMost(STEP).untilAsserted(() -> {
             for (Supplier<HasMetadata> child : children()) {

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * The back-end Deployment {@code <name>-backend}: image, model and batching from the spec, the plan ConfigMap
  * mounted at {@value #PLAN_DIR}, replicas from the scaling
  * decision, GPU requests for the CUDA execution provider, Pod Security "restricted" and a read-only root file
- * system.
+ * system, then the spec's pod-level settings ({@link PodOptions}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public class BackendDeploymentDependent extends FleetDependent<Deployment> {
@@ -72,6 +72,7 @@ public class BackendDeploymentDependent extends FleetDependent<Deployment> {
                         .build())
                 .endSpec()
                 .build();
+        template = PodOptions.apply(template, b.getPod());
         return new DeploymentBuilder()
                 .withNewMetadata()
                 .withName(Names.backend(si))

@@ -114,8 +114,10 @@ public class EdgeDaemonSetDependent extends FleetDependent<DaemonSet> {
                 .withNewSelector()
                 .withMatchLabels(selector)
                 .endSelector()
-                .withTemplate(PodSecurity.restrictedPodTemplate(
-                        podLabels, container, ds.getNodeSelector(), ds.getTolerations()))
+                .withTemplate(PodOptions.apply(
+                        PodSecurity.restrictedPodTemplate(
+                                podLabels, container, ds.getNodeSelector(), ds.getTolerations()),
+                        ds.getPod()))
                 .endSpec()
                 .build();
     }

@@ -4,7 +4,9 @@ import dev.slicer.crds.v1alpha1.Durations;
 import dev.slicer.crds.v1alpha1.SplitInferenceSpec;
 import dev.slicer.crds.v1alpha1.spec.BackendSpec;
 import dev.slicer.crds.v1alpha1.spec.DeviceClassSpec;
+import dev.slicer.crds.v1alpha1.spec.EdgeDaemonSetSpec;
 import dev.slicer.crds.v1alpha1.spec.ModelSpec;
+import dev.slicer.operator.dependent.PodTemplateOverride;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,8 @@ public interface SpecValidator {
                 SpecValidator::durations,
                 SpecValidator::replicas,
                 SpecValidator::memory,
-                SpecValidator::sequence);
+                SpecValidator::sequence,
+                SpecValidator::podTemplates);
         return spec -> rules.stream()
                 .map(r -> r.validate(spec))
                 .flatMap(Optional::stream)
@@ -112,5 +115,17 @@ public interface SpecValidator {
                     + " positions");
         }
         return Optional.empty();
+    }
+
+    /** The unsupported pod-template overrides must be pod templates Kubernetes understands. */
+    static Optional<String> podTemplates(SplitInferenceSpec spec) {
+        Optional<String> backend = Optional.ofNullable(spec.getBackend().getPod())
+                .flatMap(p -> PodTemplateOverride.problem(p.getTemplate(), "spec.backend.pod.template"));
+        if (backend.isPresent()) {
+            return backend;
+        }
+        return Optional.ofNullable(spec.getEdges().getDaemonSet())
+                .map(EdgeDaemonSetSpec::getPod)
+                .flatMap(p -> PodTemplateOverride.problem(p.getTemplate(), "spec.edges.daemonSet.pod.template"));
     }
 }

@@ -2,8 +2,10 @@ package dev.slicer.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slicer.crds.v1alpha1.SplitInferenceSpec;
 import dev.slicer.crds.v1alpha1.spec.ModelSpec;
+import dev.slicer.crds.v1alpha1.spec.PodOptionsSpec;
 import dev.slicer.operator.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +35,27 @@ class SpecValidatorTest {
                 .hasValueSatisfying(m -> assertThat(m).contains("must not exceed 8192"));
         assertThat(SpecValidator.standard().validate(autoregressive(0, 32)))
                 .hasValueSatisfying(m -> assertThat(m).contains(">= 1"));
+    }
+
+    @Test
+    void aPodTemplateOverrideWithAnUnknownFieldIsRefusedNamingIt() throws Exception {
+        SplitInferenceSpec spec = Fixtures.splitInference("fleet", "http://x").getSpec();
+        spec.getEdges().setDaemonSet(Fixtures.daemonSet());
+        spec.getEdges().getDaemonSet().setPod(new PodOptionsSpec());
+        spec.getEdges()
+                .getDaemonSet()
+                .getPod()
+                .setTemplate(new ObjectMapper().readTree("{\"spec\": {\"nodeSelectr\": {}}}"));
+        assertThat(SpecValidator.standard().validate(spec))
+                .hasValueSatisfying(m -> assertThat(m).contains("spec.edges.daemonSet.pod.template.spec.nodeSelectr"));
+        spec.getEdges()
+                .getDaemonSet()
+                .getPod()
+                .setTemplate(new ObjectMapper().readTree("{\"spec\": {\"nodeSelector\": {}}}"));
+        assertThat(SpecValidator.standard().validate(spec)).isEmpty();
+        spec.getBackend().setPod(new PodOptionsSpec());
+        spec.getBackend().getPod().setTemplate(new ObjectMapper().readTree("\"a string\""));
+        assertThat(SpecValidator.standard().validate(spec))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("spec.backend.pod.template must be an object"));
     }
 }

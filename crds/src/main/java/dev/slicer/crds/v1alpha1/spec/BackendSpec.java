@@ -113,6 +113,14 @@ public class BackendSpec {
             + " remove replicas the next burst needs (scaling up is immediate). 0s scales down at once.")
     private String scaleDownStabilization = "5m";
 
+    @JsonPropertyDescription("Pod-level settings of the back-end: service account, pull secrets, affinity,"
+            + " runtime and priority class, and an unsupported pod-template override.")
+    private PodOptionsSpec pod;
+
+    @JsonPropertyDescription("When set, a PodDisruptionBudget `<name>-backend` limits voluntary disruptions of the"
+            + " back-end replicas.")
+    private PodDisruptionBudgetSpec podDisruptionBudget;
+
     public String getImage() {
         return image;
     }
@@ -215,5 +223,21 @@ public class BackendSpec {
 
     public void setScaleDownStabilization(String scaleDownStabilization) {
         this.scaleDownStabilization = scaleDownStabilization;
+    }
+
+    public PodOptionsSpec getPod() {
+        return pod;
+    }
+
+    public void setPod(PodOptionsSpec pod) {
+        this.pod = pod;
+    }
+
+    public PodDisruptionBudgetSpec getPodDisruptionBudget() {
+        return podDisruptionBudget;
+    }
+
+    public void setPodDisruptionBudget(PodDisruptionBudgetSpec podDisruptionBudget) {
+        this.podDisruptionBudget = podDisruptionBudget;
     }
 }

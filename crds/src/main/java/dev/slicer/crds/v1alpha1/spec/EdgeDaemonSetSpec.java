@@ -32,6 +32,10 @@ public class EdgeDaemonSetSpec {
     @SchemaFrom(type = ResourceRequirementsSchema.class)
     private ResourceRequirements resources;
 
+    @JsonPropertyDescription("Pod-level settings of the edge pods: service account, pull secrets, affinity,"
+            + " runtime and priority class, and an unsupported pod-template override.")
+    private PodOptionsSpec pod;
+
     public String getImage() {
         return image;
     }
@@ -62,5 +66,13 @@ public class EdgeDaemonSetSpec {
 
     public void setResources(ResourceRequirements resources) {
         this.resources = resources;
+    }
+
+    public PodOptionsSpec getPod() {
+        return pod;
+    }
+
+    public void setPod(PodOptionsSpec pod) {
+        this.pod = pod;
     }
 }
