@@ -1,57 +1,30 @@
 package dev.slicer.model.cli;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.slicer.model.split.SplittableModel;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code --input NAME=DxDx...}: shapes of model inputs instead of invented ones (every command that runs a model). */
+/**
+ * Representative inputs for every command that runs a model: {@code --input NAME=DxDx...} shapes instead of invented
+ * ones, {@code --samples DIR} tensors (and images, made tensors by the {@code --image-*} preprocessing).
+ */
 final class InputOptions {
-    /** Bound on one given dimension, so a typo cannot ask for terabytes. */
-    static final long MAX_DIM = 1 << 20;
+    @Mixin
+    ShapeOptions shapes = new ShapeOptions();
 
-    @Option(
-            names = "--input",
-            paramLabel = "NAME=DxD...",
-            description = "Shape of an input, e.g. x=1x3x640x640 (repeatable); others are invented and reported.")
-    List<String> inputs = new ArrayList<>();
+    @Mixin
+    ImageOptions images = new ImageOptions();
 
     @Option(
             names = "--samples",
             paramLabel = "DIR",
-            description = "Sample input tensors: input_N.pb (ONNX test-data TensorProto) or NAME.npy files; used as"
-                    + " those inputs' values.")
-    java.nio.file.Path samples;
+            description = "Sample inputs: input_N.pb (ONNX test-data TensorProto), NAME.npy or image files (NAME.png,"
+                    + " input_N.jpg); used as those inputs' values.")
+    Path samples;
 
     /** The model with the given shapes and samples. */
-    dev.slicer.model.split.SplittableModel load(String uri) {
-        return dev.slicer.model.split.SplittableModel.load(uri, shapes(), samples);
-    }
-
-    Map<String, long[]> shapes() {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        for (String spec : inputs) {
-            int eq = spec.lastIndexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--input wants NAME=DxDx..., got '" + spec + "'");
-            }
-            String dims = spec.substring(eq + 1);
-            String[] parts = dims.isEmpty() ? new String[0] : dims.split("x");
-            long[] shape = new long[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    shape[i] = Long.parseLong(parts[i]);
-                } catch (NumberFormatException e) {
-                    shape[i] = -1;
-                }
-                if (shape[i] < 1 || shape[i] > MAX_DIM) {
-                    throw new IllegalArgumentException(
-                            "--input " + spec + ": dimension '" + parts[i] + "' is not a number in 1.." + MAX_DIM);
-                }
-            }
-            out.put(spec.substring(0, eq), shape);
-        }
-        return out;
+    SplittableModel load(String uri) {
+        return SplittableModel.load(uri, shapes.shapes(), samples, images.images());
     }
 }

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * Representative inputs from a directory: {@code input_N.pb} TensorProto files in the ONNX test-data
  * layout (as the ONNX model zoo ships them; matched by the tensor's name, else to the N-th graph
- * input) and {@code NAME.npy} NumPy arrays (matched by file name). Each is checked against the graph
+ * input), {@code NAME.npy} NumPy arrays (matched by file name) and images ({@code NAME.png},
+ * {@code input_N.jpg}, ...) made tensors by an {@link ImagePreprocessing}. Each is checked against the graph
  * input it feeds (element type, rank, fixed dimensions); anything unusable is an
  * {@link InvalidSampleException} naming the file.
  */
@@ -37,14 +38,20 @@ public final class SampleTensors {
     public static final long MAX_FILE_BYTES = 256L << 20;
 
     private static final Pattern PB = Pattern.compile("input_(\\d+)\\.pb");
+    private static final Pattern INPUT_N = Pattern.compile("input_(\\d{1,6})");
     private static final Pattern NPY_DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
     private static final Pattern NPY_ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern NPY_SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private SampleTensors() {}
 
-    /** The samples in {@code dir} by graph input name, in the graph's input order. */
+    /** The samples in {@code dir} by graph input name, in the graph's input order; images as {@link ImagePreprocessing#DEFAULT}. */
     public static Map<String, HostTensor> load(Path dir, ModelProto model) {
+        return load(dir, model, ImagePreprocessing.DEFAULT);
+    }
+
+    /** As {@link #load(Path, ModelProto)}, with image files ({@code NAME.png}, {@code input_N.jpg}) made tensors by {@code images}. */
+    public static Map<String, HostTensor> load(Path dir, ModelProto model, ImagePreprocessing images) {
         if (!Files.isDirectory(dir)) {
             throw new InvalidSampleException("sample directory " + dir + " does not exist or is not a directory");
         }
@@ -56,14 +63,12 @@ public final class SampleTensors {
                 .toList();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".pb") || p.toString().endsWith(".npy"))
-                    .sorted()
-                    .toList();
+            files = s.filter(SampleTensors::isSampleFile).sorted().toList();
         } catch (IOException e) {
             throw new InvalidSampleException("cannot list " + dir + ": " + e.getMessage(), e);
         }
         if (files.isEmpty()) {
-            throw new InvalidSampleException("no input_N.pb or NAME.npy file in " + dir);
+            throw new InvalidSampleException("no input_N.pb, NAME.npy or image file in " + dir);
         }
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (Path f : files) {
@@ -85,9 +90,17 @@ public final class SampleTensors {
                             f + ": the model has " + inputs.size() + " inputs, no input " + index);
                 }
                 t = fromProto(p, f);
-            } else {
+            } else if (file.endsWith(".npy")) {
                 target = find(inputs, file.substring(0, file.length() - ".npy".length()), f);
                 t = readNpy(f);
+            } else {
+                String stem = file.substring(0, file.lastIndexOf('.'));
+                Matcher m = INPUT_N.matcher(stem);
+                target = m.matches()
+                                && inputs.stream().noneMatch(i -> i.getName().equals(stem))
+                        ? byIndex(inputs, Integer.parseInt(m.group(1)), f)
+                        : find(inputs, stem, f);
+                t = images.tensor(f, target);
             }
             check(target, t, f);
             if (out.put(target.getName(), t) != null) {
@@ -95,6 +108,20 @@ public final class SampleTensors {
             }
         }
         return out;
+    }
+
+    /** Whether {@code file} is read as a sample: {@code .pb}, {@code .npy} or an image. */
+    public static boolean isSampleFile(Path file) {
+        String name = file.getFileName().toString();
+        return Files.isRegularFile(file)
+                && (name.endsWith(".pb") || name.endsWith(".npy") || ImagePreprocessing.isImage(file));
+    }
+
+    private static ValueInfoProto byIndex(List<ValueInfoProto> inputs, int index, Path f) {
+        if (index >= inputs.size()) {
+            throw new InvalidSampleException(f + ": the model has " + inputs.size() + " inputs, no input " + index);
+        }
+        return inputs.get(index);
     }
 
     private static ValueInfoProto find(List<ValueInfoProto> inputs, String name, Path f) {

@@ -114,11 +114,17 @@ public final class SplittableModel {
      * {@code NAME.npy}, see {@link SampleTensors}) used as those inputs' values everywhere; null for none.
      */
     public static SplittableModel load(String uri, Map<String, long[]> givenShapes, Path samples) {
+        return load(uri, givenShapes, samples, ImagePreprocessing.DEFAULT);
+    }
+
+    /** As {@link #load(String, Map, Path)}, with image samples made tensors by {@code images}. */
+    public static SplittableModel load(
+            String uri, Map<String, long[]> givenShapes, Path samples, ImagePreprocessing images) {
         if (samples == null) {
             return load(uri, givenShapes);
         }
         ModelProto proto = OnnxIo.load(BuiltinModels.resolve(uri));
-        return new SplittableModel(uri, proto, givenShapes, SampleTensors.load(samples, proto));
+        return new SplittableModel(uri, proto, givenShapes, SampleTensors.load(samples, proto, images));
     }
 
     public static SplittableModel of(ModelProto model, String name) {

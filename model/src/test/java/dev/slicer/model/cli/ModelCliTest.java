@@ -69,6 +69,38 @@ class ModelCliTest {
     }
 
     @Test
+    void imageSamplesFeedVerifyThroughTheDeclaredPreprocessing() throws Exception {
+        Path m = dir.resolve("resnet.onnx");
+        OnnxIo.save(TinyResNet.build(5), m);
+        Path samples = Files.createDirectories(dir.resolve("photos"));
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png",
+                samples.resolve("input_0.png").toFile());
+        Run ok = run(
+                "verify",
+                m.toString(),
+                "--samples",
+                samples.toString(),
+                "--image-mean",
+                "0.485,0.456,0.406",
+                "--image-std",
+                "0.229,0.224,0.225");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        // the 40x30 picture is resized to the input's fixed 32x32
+        assertThat(ok.out()).containsPattern("float32\\[1, 3, 32, 32\\] sample \\(given values\\)");
+        Run wrongSize = run("verify", m.toString(), "--samples", samples.toString(), "--image-size", "32x48");
+        assertThat(wrongSize.code()).isEqualTo(1);
+        assertThat(wrongSize.err().strip()).endsWith("needs dimension 3 = 32, the sample has shape [1, 3, 32, 48]");
+        Run badSize = run("verify", m.toString(), "--samples", samples.toString(), "--image-size", "32by48");
+        assertThat(badSize.code()).isEqualTo(1);
+        assertThat(badSize.err().strip()).isEqualTo("error: --image-size wants HxW, got '32by48'");
+        Run badStd = run("verify", m.toString(), "--samples", samples.toString(), "--image-std", "0,1,1");
+        assertThat(badStd.code()).isEqualTo(1);
+        assertThat(badStd.err().strip()).startsWith("error: image std values must be positive");
+    }
+
+    @Test
     void verifyAndInspectAFile() throws Exception {
         Path m = dir.resolve("resnet.onnx");
         OnnxIo.save(TinyResNet.build(5), m);

@@ -99,7 +99,7 @@ class SampleTensorsTest {
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> SampleTensors.load(dir, MLP))
                 .isInstanceOf(InvalidSampleException.class)
-                .hasMessageContaining("no input_N.pb or NAME.npy");
+                .hasMessageContaining("no input_N.pb, NAME.npy or image file");
         Path bad = Files.createDirectories(dir.resolve("malformed"));
         Files.write(bad.resolve("input_0.pb"), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01});
         assertThatThrownBy(() -> SampleTensors.load(bad, MLP))

@@ -1,5 +1,7 @@
 package dev.slicer.planner.cli;
 
+import dev.slicer.model.cli.ImageOptions;
+import dev.slicer.model.cli.ShapeOptions;
 import dev.slicer.planner.Planner;
 import dev.slicer.planner.cost.CodecSizeBound;
 import dev.slicer.planner.cost.CostTable;
@@ -42,6 +44,21 @@ final class CalibrateCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}; text models take held-out sample sentences at their own length)")
     int samples;
 
+    @CommandLine.Mixin
+    ShapeOptions shapes = new ShapeOptions();
+
+    @Option(
+            names = "--sample-dir",
+            paramLabel = "DIR",
+            description = "representative inputs: DIR holds one sample set (input_N.pb, NAME.npy or image files), or"
+                    + " subdirectories that each hold one (the ONNX zoo's test_data_set_N/); the first fixes the"
+                    + " shapes the profile is measured at, calibration keeps the worst fidelity over all of them"
+                    + " (instead of --samples invented inputs)")
+    Path sampleDir;
+
+    @CommandLine.Mixin
+    ImageOptions images = new ImageOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,12 +67,18 @@ final class CalibrateCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1");
         }
+        if (sampleDir != null && spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
+            throw new IllegalArgumentException("--samples counts invented inputs; with --sample-dir every set there is"
+                    + " measured: give one of them");
+        }
         PrintWriter err = spec.commandLine().getErr();
-        SplitProfile base = ProfileAdapter.profile(model, err);
+        CalibrationInputs given = new CalibrationInputs(
+                shapes.shapes(), sampleDir == null ? List.of() : CalibrationInputs.sets(sampleDir), images.images());
+        SplitProfile base = ProfileAdapter.profile(model, given, err);
         KnobGrid grid = KnobGrid.standard();
         err.println("slicer plan calibrate: measuring " + base.candidates().size() + " candidates x " + grid.size()
-                + " settings on " + samples + " sample input(s) ...");
-        SplitProfile calibrated = ProfileAdapter.calibrate(base, grid, samples, err);
+                + " settings on " + (given.invented() ? samples : given.sets().size()) + " sample input(s) ...");
+        SplitProfile calibrated = ProfileAdapter.calibrate(base, grid, samples, given, err);
         List<String> departures = Planner.departures(CostTable.build(calibrated, CodecSizeBound.INSTANCE));
         err.println("slicer plan calibrate: measured level order departs from the paper's at " + departures.size()
                 + " (candidate, family) pair(s); the search follows the measurements:");

@@ -1,5 +1,6 @@
 package dev.slicer.planner.cli;
 
+import dev.slicer.model.ModelException;
 import dev.slicer.planner.Planner;
 import dev.slicer.planner.cost.CodecSizeBound;
 import dev.slicer.planner.cost.FidelityPrior;
@@ -66,7 +67,8 @@ public final class PlanCli implements Callable<Integer> {
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof IOException) {
+            // user errors, the model module's included (corrupt model, bad sample file): one line, no stack trace
+            if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof ModelException) {
                 cmd.getErr().println("slicer plan: " + e.getMessage());
                 return 2;
             }

@@ -57,8 +57,14 @@ final class ProfileAdapter {
     private ProfileAdapter() {}
 
     static SplitProfile profile(String model, PrintWriter err) {
+        return profile(model, CalibrationInputs.INVENTED, err);
+    }
+
+    /** The profile of {@code model} at the reference shapes of {@code given} (its first sample set, if any). */
+    static SplitProfile profile(String model, CalibrationInputs given, PrintWriter err) {
         err.println("slicer plan: profiling " + model + " on this machine (ONNX Runtime, reference input sizes) ...");
-        SplittableModel m = SplittableModel.load(model);
+        SplittableModel m = given.load(model);
+        m.inputNotes().forEach(n -> err.println("slicer plan:   input " + n));
         ModelProfile mp = ModelProfiler.profile(m, ModelProfiler.Options.DEFAULT);
         Map<String, HostTensor> inputs = SampleInputs.generate(m.model(), m.referenceDims(), SEED);
         long inputBytes =
@@ -69,6 +75,7 @@ final class ProfileAdapter {
         }
         List<String> assumptions = new ArrayList<>();
         assumptions.add(NO_SPEED_UP);
+        given.describe().ifPresent(assumptions::add);
         Int8 int8 = new Int8(m, assumptions, err);
         long kvAll = kvBytesPerPosition(m, m.tensorInfos().keySet().stream().toList());
         List<SplitCandidate> out = new ArrayList<>();
@@ -239,14 +246,17 @@ final class ProfileAdapter {
      * samples); cells the codec cannot encode are excluded with the reason.
      */
     static SplitProfile calibrate(SplitProfile base, KnobGrid grid, int samples, PrintWriter err) {
-        SplittableModel m = SplittableModel.load(base.model());
-        List<Map<String, HostTensor>> inputs = new ArrayList<>();
+        return calibrate(base, grid, samples, CalibrationInputs.INVENTED, err);
+    }
+
+    /** As {@link #calibrate(SplitProfile, KnobGrid, int, PrintWriter)}, on {@code given}'s sample sets if any. */
+    static SplitProfile calibrate(
+            SplitProfile base, KnobGrid grid, int samples, CalibrationInputs given, PrintWriter err) {
+        SplittableModel m = given.load(base.model());
+        List<Map<String, HostTensor>> inputs = given.requests(m, samples, SEED, CALIBRATION_SENTENCES);
         List<Map<String, float[]>> reference = new ArrayList<>();
         try (ModelRunner full = new ModelRunner(m.model(), "full")) {
-            for (int s = 0; s < samples; s++) {
-                Map<String, HostTensor> in =
-                        SampleInputs.request(m.model(), m.referenceDims(), SEED, CALIBRATION_SENTENCES, s);
-                inputs.add(in);
+            for (Map<String, HostTensor> in : inputs) {
                 reference.add(OutputFidelity.replyOutputs(full.run(in)));
             }
         }
@@ -286,7 +296,7 @@ final class ProfileAdapter {
                     // setting whose mean sits just above it (ECSQ at 1.5 bits on MiniLM: 0.9823 mean on two
                     // samples, 0.9799 on two held-out ones) would otherwise be planned below it
                     double worst = 1;
-                    for (int s = 0; s < samples; s++) {
+                    for (int s = 0; s < inputs.size(); s++) {
                         Map<String, HostTensor> outputs = runner.run(inputs.get(s), t -> {
                             float[] rt = codec.roundTrip(t.floats(), rowsByCols(t), theta);
                             return HostTensor.ofFloats(t.shape(), rt);
@@ -325,7 +335,8 @@ final class ProfileAdapter {
                 "slicer plan calibrate: rANS changed the decoded values at %d (candidate, setting) pair(s); those were"
                         + " measured separately, the others share their non-rANS twin's value (bit-equal decode)%n",
                 entropyDiffers);
-        return base.withDistortion(grid.thetas(), new DistortionTable("output-cosine-min", samples, table, excluded));
+        return base.withDistortion(
+                grid.thetas(), new DistortionTable("output-cosine-min", inputs.size(), table, excluded));
     }
 
     /**

@@ -148,6 +148,91 @@ class PlanCliTest {
     }
 
     @Test
+    void calibrateMeasuresOnEverySampleSetAtTheirShapes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // two ONNX-zoo style sets of images for the tiny ResNet (fixed 32x32 input): each is resized to it
+        for (int s = 0; s < 2; s++) {
+            java.nio.file.Path set = java.nio.file.Files.createDirectories(dir.resolve("test_data_set_" + s));
+            var img = new java.awt.image.BufferedImage(40 + s * 20, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            img.setRGB(s, s, 0xff8040);
+            javax.imageio.ImageIO.write(img, "png", set.resolve("input_0.png").toFile());
+        }
+        java.nio.file.Path out = dir.resolve("profile.json");
+        Result r = run(
+                "calibrate",
+                "--model",
+                "builtin:tiny-resnet",
+                "--sample-dir",
+                dir.toString(),
+                "--image-mean",
+                "0.5",
+                "--out",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        var p = dev.slicer.planner.plan.PlanJson.read(
+                java.nio.file.Files.readString(out), dev.slicer.planner.model.SplitProfile.class);
+        assertThat(p.distortion().samples())
+                .as("one calibration sample per set")
+                .isEqualTo(2);
+        assertThat(p.assumptions())
+                .anySatisfy(a -> assertThat(a).contains("calibrated on all 2 sample set(s) from " + dir));
+        // the profile is measured at the sets' shape: the input is 1x3x32x32 float32
+        assertThat(p.inputBytes()).isEqualTo(3L * 32 * 32 * 4);
+    }
+
+    @Test
+    void calibrateRefusesUnusableSampleSetsInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Result missing = run(
+                "calibrate",
+                "--model",
+                "builtin:tiny-resnet",
+                "--sample-dir",
+                dir.resolve("nope").toString(),
+                "--out",
+                dir.resolve("p.json").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err().strip())
+                .endsWith("does not exist or is not a directory")
+                .doesNotContain("\tat ");
+        Result empty = run(
+                "calibrate",
+                "--model",
+                "builtin:tiny-resnet",
+                "--sample-dir",
+                dir.toString(),
+                "--out",
+                dir.resolve("p.json").toString());
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).contains("no sample files");
+        java.nio.file.Files.writeString(dir.resolve("x.npy"), "not numpy");
+        Result both = run(
+                "calibrate",
+                "--model",
+                "builtin:tiny-resnet",
+                "--sample-dir",
+                dir.toString(),
+                "--samples",
+                "3",
+                "--out",
+                dir.resolve("p.json").toString());
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("give one of them");
+        java.nio.file.Path garbage = java.nio.file.Files.writeString(dir.resolve("bad.onnx"), "garbage");
+        Result corrupt = run(
+                "calibrate",
+                "--model",
+                garbage.toString(),
+                "--out",
+                dir.resolve("p.json").toString());
+        assertThat(corrupt.code()).isEqualTo(2);
+        assertThat(corrupt.err().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .startsWith("slicer plan: not a valid ONNX model");
+        assertThat(corrupt.err()).doesNotContain("\tat ");
+        assertThat(java.nio.file.Files.exists(dir.resolve("p.json"))).isFalse();
+    }
+
+    @Test
     void planCheckNeedsARealModel() {
         Result r = run("check", "--model", "synthetic:4", "--latency", "50ms", "--memory", "512Mi");
         assertThat(r.code()).isEqualTo(2);
