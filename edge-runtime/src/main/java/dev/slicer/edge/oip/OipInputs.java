@@ -3,6 +3,7 @@ package dev.slicer.edge.oip;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slicer.edge.infer.EdgeFailure;
 import dev.slicer.edge.model.EdgeModel;
+import dev.slicer.model.PinnedInputException;
 import dev.slicer.model.onnx.proto.Onnx.TensorProto.DataType;
 import dev.slicer.model.split.HostTensor;
 import dev.slicer.model.text.TextTokenizer;
@@ -84,6 +85,12 @@ public final class OipInputs {
                 throw EdgeFailure.badInput("missing input '" + p.name() + "' (" + OipDatatypes.name(p.dataType()) + " "
                         + Arrays.toString(p.shape()) + ")");
             }
+        }
+        try {
+            // a model served specialized for a scalar (an inlined If) would answer another value wrongly
+            model.splittable().checkPinned(out);
+        } catch (PinnedInputException e) {
+            throw EdgeFailure.badInput(e.getMessage());
         }
         return out;
     }

@@ -89,6 +89,25 @@ public final class GraphBuilder {
         graph.addOutput(valueInfo(name, elemType, dims));
     }
 
+    /** An {@code If} node {@code name}: {@code output = condition ? then : otherwise}. */
+    public static NodeProto ifNode(
+            String name, String condition, String output, GraphProto then, GraphProto otherwise) {
+        return NodeProto.newBuilder()
+                .setName(name)
+                .setOpType("If")
+                .addInput(condition)
+                .addOutput(output)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("then_branch")
+                        .setType(AttributeType.GRAPH)
+                        .setG(then))
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("else_branch")
+                        .setType(AttributeType.GRAPH)
+                        .setG(otherwise))
+                .build();
+    }
+
     /** Builds a value info with numeric or symbolic dims. */
     public static ValueInfoProto valueInfo(String name, int elemType, String... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();

@@ -35,6 +35,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (String note : m.inputNotes()) {
             out.println("input " + note);
         }
+        m.specializationNotes().forEach(n -> out.println("note: " + n));
         SplitVerifier.Report r = SplitVerifier.verify(m, m.candidates(), res -> {
             out.printf(
                     Locale.ROOT,

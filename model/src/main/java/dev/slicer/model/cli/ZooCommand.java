@@ -79,6 +79,7 @@ final class ZooCommand implements Callable<Integer> {
                 if (quant.startsWith("ok ")) {
                     quantized++;
                 }
+                m.specializationNotes().forEach(n -> out.printf(Locale.ROOT, "%-20s   (%s)%n", e.name(), n));
                 m.noCandidateReason()
                         .or(m::opaqueSubgraph)
                         .ifPresent(why -> out.printf(Locale.ROOT, "%-20s   (%s)%n", e.name(), why));

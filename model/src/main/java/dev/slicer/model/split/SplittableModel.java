@@ -3,6 +3,7 @@ package dev.slicer.model.split;
 import dev.slicer.model.CandidateOutOfRangeException;
 import dev.slicer.model.InvalidModelException;
 import dev.slicer.model.ModelException;
+import dev.slicer.model.PinnedInputException;
 import dev.slicer.model.UnknownTensorException;
 import dev.slicer.model.builder.GraphBuilder;
 import dev.slicer.model.builtin.BuiltinModels;
@@ -48,6 +49,8 @@ public final class SplittableModel {
     private final SampleInputs.Dims alternateDims;
     private final Map<String, TensorInfo> infos;
     private final List<SplitCandidate> candidates;
+    private final Map<String, HostTensor> pinned;
+    private final List<String> specializationNotes;
 
     private SplittableModel(String name, ModelProto model, Map<String, long[]> givenShapes) {
         this(name, model, givenShapes, Map.of());
@@ -56,9 +59,8 @@ public final class SplittableModel {
     private SplittableModel(
             String name, ModelProto model, Map<String, long[]> givenShapes, Map<String, HostTensor> samples) {
         this.name = name;
-        this.model = ConstantWeights.promote(model);
-        this.graph = new ModelGraph(this.model);
-        boolean kv = SampleInputs.hasKvCache(this.model);
+        ModelProto promoted = ConstantWeights.promote(model);
+        boolean kv = SampleInputs.hasKvCache(promoted);
         SampleInputs.Dims ref = new SampleInputs.Dims(1, REFERENCE_SEQUENCE, kv ? REFERENCE_PAST : 0)
                 .withShapes(givenShapes)
                 .withValues(samples);
@@ -67,6 +69,11 @@ public final class SplittableModel {
                 .withSamples(SampleInputs.DEFAULT_SAMPLES + 64)
                 .withShapes(givenShapes)
                 .withValues(samples);
+        IfSpecializer.Result specialized = specialize(promoted, ref, alt);
+        this.model = specialized.model();
+        this.pinned = Map.copyOf(specialized.pinned());
+        this.specializationNotes = List.copyOf(specialized.notes());
+        this.graph = new ModelGraph(this.model);
         // Invented sizes the model may reject (strided detectors, fixed-height recognizers, STFT
         // front ends): try multiples of 32 before giving up, and say what was tried.
         List<SampleInputs.Dims[]> attempts = List.of(
@@ -96,6 +103,50 @@ public final class SplittableModel {
         this.alternateDims = alt;
         this.infos = probed;
         this.candidates = List.copyOf(discover());
+    }
+
+    /**
+     * Inlines the {@code If} nodes whose condition is fixed for the probe inputs ({@link IfSpecializer}); a model
+     * without a top-level {@code If}, or one the probes cannot run, is left as it is.
+     */
+    private static IfSpecializer.Result specialize(ModelProto model, SampleInputs.Dims ref, SampleInputs.Dims alt) {
+        IfSpecializer.Result none = new IfSpecializer.Result(model, Map.of(), List.of());
+        if (model.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("If"))) {
+            return none;
+        }
+        try {
+            return IfSpecializer.specialize(
+                    model, List.of(SampleInputs.generate(model, ref, 7), SampleInputs.generate(model, alt, 8)));
+        } catch (RuntimeException e) {
+            return none;
+        }
+    }
+
+    /**
+     * Scalar inputs the model was specialized for: an inlined {@code If} took its branch for these values, so a
+     * request must give exactly them ({@link #checkPinned}). Empty for most models.
+     */
+    public Map<String, HostTensor> pinnedInputs() {
+        return pinned;
+    }
+
+    /** What the specialization did (or why an {@code If} stayed), one line each. */
+    public List<String> specializationNotes() {
+        return specializationNotes;
+    }
+
+    /** Refuses inputs that give a pinned scalar another value: the specialized model would answer them wrongly. */
+    public void checkPinned(Map<String, HostTensor> inputs) {
+        for (Map.Entry<String, HostTensor> p : pinned.entrySet()) {
+            HostTensor given = inputs.get(p.getKey());
+            if (given != null && !given.equals(p.getValue())) {
+                throw new PinnedInputException("input '" + p.getKey() + "' must be "
+                        + (long) p.getValue().value(0)
+                        + ": " + name + " is served specialized for that value (an If on it was inlined so the"
+                        + " network inside can be split); got "
+                        + (given.elementCount() == 1 ? (long) given.value(0) : given.toString()));
+            }
+        }
     }
 
     /** Resolves {@code uri} ({@code builtin:...}, path or URL), reads and analyses the model. */

@@ -170,19 +170,7 @@ class WeightQuantizerTest {
         ModelProto built = g.build(11, "test");
         ModelProto model = built.toBuilder()
                 .setGraph(built.getGraph().toBuilder()
-                        .addNode(NodeProto.newBuilder()
-                                .setName("If_0")
-                                .setOpType("If")
-                                .addInput(cond)
-                                .addOutput("y")
-                                .addAttribute(AttributeProto.newBuilder()
-                                        .setName("then_branch")
-                                        .setType(AttributeProto.AttributeType.GRAPH)
-                                        .setG(then))
-                                .addAttribute(AttributeProto.newBuilder()
-                                        .setName("else_branch")
-                                        .setType(AttributeProto.AttributeType.GRAPH)
-                                        .setG(other)))
+                        .addNode(GraphBuilder.ifNode("If_0", cond, "y", then.build(), other.build()))
                         .addOutput(GraphBuilder.valueInfo("y", DataType.FLOAT_VALUE, "batch", "64")))
                 .build();
         WeightQuantizer.Result q = WeightQuantizer.quantize(model, 4);

@@ -1,67 +1,77 @@
 package dev.slicer.model.split;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slicer.model.PinnedInputException;
 import dev.slicer.model.builder.GraphBuilder;
-import dev.slicer.model.onnx.proto.Onnx.AttributeProto;
-import dev.slicer.model.onnx.proto.Onnx.GraphProto;
-import dev.slicer.model.onnx.proto.Onnx.NodeProto;
-import dev.slicer.model.onnx.proto.Onnx.TensorProto.DataType;
-import java.util.List;
+import dev.slicer.model.builder.SwitchedMlp;
+import dev.slicer.model.onnx.proto.Onnx.ModelProto;
+import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
+/** Networks inside an {@code If}: inlined when the condition is fixed for the inputs, reported when it is not. */
 class SubgraphTest {
-    private static GraphProto branch(String name, int relus) {
-        GraphProto.Builder g = GraphProto.newBuilder().setName(name);
-        String h = "x";
-        for (int i = 0; i < relus; i++) {
-            String o = name + "_relu" + i;
-            g.addNode(NodeProto.newBuilder()
-                    .setName(name + "/Relu_" + i)
-                    .setOpType("Relu")
-                    .addInput(h)
-                    .addOutput(o));
-            h = o;
-        }
-        g.addOutput(GraphBuilder.valueInfo(h, DataType.FLOAT_VALUE, "batch", "256"));
-        return g.build();
+    private static ModelProto ifModel(Function<GraphBuilder, String> condition) {
+        return SwitchedMlp.build(condition);
     }
 
     @Test
-    void aNetworkInsideAnIfOnAnInputIsReportedWithTheInput() {
-        GraphBuilder g = new GraphBuilder("if_model", 1);
-        g.input("x", DataType.FLOAT_VALUE, "batch", "256");
-        g.input("sr", DataType.INT64_VALUE);
-        String k = g.longs("sixteen_k", new long[0], 16000);
-        String cond = g.op("/Equal", "Equal", "sr", k);
-        NodeProto.Builder ifNode = NodeProto.newBuilder()
-                .setName("If_0")
-                .setOpType("If")
-                .addInput(cond)
-                .addOutput("y")
-                .addAttribute(AttributeProto.newBuilder()
-                        .setName("then_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH)
-                        .setG(branch("then", 6)))
-                .addAttribute(AttributeProto.newBuilder()
-                        .setName("else_branch")
-                        .setType(AttributeProto.AttributeType.GRAPH)
-                        .setG(branch("else", 3)));
-        var model = g.build(17, "test");
-        model = model.toBuilder()
-                .setGraph(model.getGraph().toBuilder()
-                        .addNode(ifNode)
-                        .addOutput(GraphBuilder.valueInfo("y", DataType.FLOAT_VALUE, "batch", "256")))
-                .build();
-        SplittableModel m = SplittableModel.of(model, "if-model");
+    void anIfOnAScalarInputIsInlinedForItsValueAndThatValueIsPinned() {
+        SplittableModel m = SplittableModel.of(ifModel(SwitchedMlp.SR_IS_16K), "if-model");
+        assertThat(m.opaqueSubgraph()).isEmpty();
+        assertThat(m.specializationNotes()).singleElement().satisfies(n -> assertThat(n)
+                .contains("If 'If_0' inlined (then branch, 12 nodes) for sr = 16000"));
+        assertThat(m.pinnedInputs()).containsOnlyKeys("sr");
+        assertThat(m.pinnedInputs().get("sr").longs()).containsExactly(16000L);
+        // the then branch's layers are cut points now, and every cut is exact
+        assertThat(m.candidates()).extracting(SplitCandidate::name).contains("then.layer0", "then.layer4");
+        assertThat(SplitVerifier.verify(m, m.candidates(), r -> {}).allExact()).isTrue();
+        // and the inlined model answers as the model as exported, for the pinned value
+        Map<String, HostTensor> in = SampleInputs.generate(m.model(), m.referenceDims(), 3);
+        try (ModelRunner exported = new ModelRunner(ifModel(SwitchedMlp.SR_IS_16K), "exported");
+                ModelRunner inlined = new ModelRunner(m.model(), "inlined")) {
+            assertThat(inlined.run(in)).isEqualTo(exported.run(in));
+        }
+        m.checkPinned(in);
+        in.put("sr", HostTensor.ofLongs(new long[0], new long[] {8000}));
+        assertThatThrownBy(() -> m.checkPinned(in))
+                .isInstanceOf(PinnedInputException.class)
+                .hasMessageContaining("input 'sr' must be 16000")
+                .hasMessageContaining("got 8000");
+    }
+
+    @Test
+    void aConstantConditionIsInlinedWithNothingPinned() {
+        SplittableModel m = SplittableModel.of(
+                ifModel(g -> g.op(
+                        "/Not",
+                        "Not",
+                        g.op("/Cast", "Cast", GraphBuilder.Attrs.of().i("to", 9), g.longs("one", new long[0], 1)))),
+                "constant-if");
+        assertThat(m.pinnedInputs()).isEmpty();
+        assertThat(m.specializationNotes())
+                .singleElement()
+                .satisfies(n -> assertThat(n).contains("else branch, 6 nodes").contains("condition is constant"));
+        assertThat(m.candidates()).extracting(SplitCandidate::name).contains("else.layer0");
+    }
+
+    @Test
+    void anIfOnTheDataStaysWholeAndIsReportedWithTheInput() {
+        // the condition reads x's values: it may change with every request
+        SplittableModel m = SplittableModel.of(
+                ifModel(g -> g.op(
+                        "/Greater",
+                        "Greater",
+                        g.op("/ReduceSum", "ReduceSum", GraphBuilder.Attrs.of().i("keepdims", 0), "x"),
+                        g.floats("zero", new long[0], 0f))),
+                "data-if");
+        assertThat(m.pinnedInputs()).isEmpty();
         assertThat(m.opaqueSubgraph()).hasValueSatisfying(why -> assertThat(why)
                 .contains("If 'If_0'")
-                .contains("condition depends on input sr")
-                .contains("9 nodes"));
-        assertThat(SampleInputs.generate(m.model(), m.referenceDims(), 1)
-                        .get("sr")
-                        .longs())
-                .containsExactly(16000L);
-        assertThat(List.of(m.candidates().size())).allMatch(n -> n <= 1);
+                .contains("condition depends on input x")
+                .contains("18 nodes"));
+        assertThat(m.candidates().size()).isLessThanOrEqualTo(1);
     }
 }
