@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -23,6 +24,7 @@ final class StubPrometheus implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Double> queueDelay = new ConcurrentHashMap<>();
     private final Map<String, Boolean> down = new ConcurrentHashMap<>();
+    private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     StubPrometheus() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -38,6 +40,11 @@ final class StubPrometheus implements AutoCloseable {
         queueDelay.put(fleet, seconds);
     }
 
+    /** Every query received, in order. */
+    List<String> queries() {
+        return List.copyOf(queries);
+    }
+
     void down(String fleet, boolean isDown) {
         down.put(fleet, isDown);
     }
@@ -45,6 +52,7 @@ final class StubPrometheus implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String raw = exchange.getRequestURI().getRawQuery();
         String query = URLDecoder.decode(raw.substring(raw.indexOf('=') + 1), StandardCharsets.UTF_8);
+        queries.add(query);
         Matcher m = FLEET.matcher(query);
         String fleet = m.find() ? m.group(1) : "";
         if (down.getOrDefault(fleet, false)) {

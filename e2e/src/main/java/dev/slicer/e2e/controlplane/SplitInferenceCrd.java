@@ -44,7 +44,11 @@ public final class SplitInferenceCrd {
      * SplitInferences can be created right away. Idempotent: tests sharing one control plane may all call it.
      */
     public static CustomResourceDefinition install(KubernetesClient admin) {
-        CustomResourceDefinition crd = generated(admin);
+        return establish(admin, generated(admin));
+    }
+
+    /** Applies {@code crd} server-side (idempotent) and waits until the API server serves it (Established). */
+    static CustomResourceDefinition establish(KubernetesClient admin, CustomResourceDefinition crd) {
         Resource<CustomResourceDefinition> r =
                 admin.apiextensions().v1().customResourceDefinitions().resource(crd);
         r.fieldManager("slicer-e2e").forceConflicts().serverSideApply();

@@ -108,6 +108,9 @@ public final class Demo implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ApiServer api;
+    /** The SplitInference the demo applies (its name labels every series). */
+    private String fleet;
+
     private Prometheus prometheus;
     private ServiceProcess operator;
     private int operatorRuns;
@@ -193,7 +196,7 @@ public final class Demo implements AutoCloseable {
         SplitInference si = kube.getKubernetesSerialization()
                 .unmarshal(Files.readString(options.root().resolve(EXAMPLE)), SplitInference.class);
         si.getSpec().getModel().setUri(options.model());
-        String fleet = si.getMetadata().getName();
+        fleet = si.getMetadata().getName();
 
         say("calibrating the model profile the operator plans from (cached) ...");
         kube.configMaps()
@@ -442,6 +445,11 @@ public final class Demo implements AutoCloseable {
 
     public LocalKubelet kubelet() {
         return kubelet;
+    }
+
+    /** The name of the demo's SplitInference. */
+    public String fleet() {
+        return fleet;
     }
 
     public Optional<Prometheus> prometheus() {

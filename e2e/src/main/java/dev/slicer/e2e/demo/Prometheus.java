@@ -63,6 +63,7 @@ public final class Prometheus implements AutoCloseable {
         return p;
     }
 
+    /** Scrape jobs labelled as the operator's monitors label them (namespace, and the fleet on every target). */
     static String config(String namespace, String fleet) {
         String every = SCRAPE_INTERVAL.toSeconds() + "s";
         return """
@@ -82,6 +83,7 @@ public final class Prometheus implements AutoCloseable {
                     file_sd_configs: [{files: [targets-edge.json], refresh_interval: %1$s}]
                     relabel_configs:
                       - {target_label: namespace, replacement: %2$s}
+                      - {target_label: slicer_dev_fleet, replacement: %3$s}
                   - job_name: slicer-operator
                     metrics_path: /q/metrics
                     file_sd_configs: [{files: [targets-operator.json], refresh_interval: %1$s}]
@@ -111,7 +113,7 @@ public final class Prometheus implements AutoCloseable {
                       - record: slicer:backend_compute_seconds:rate
                         expr: sum by (%1$s) (rate(slicer_backend_compute_seconds_total%2$s))
                       - record: slicer:backend_requests:rate
-                        expr: sum by (%1$s) (rate(slicer_edge_stage_duration_seconds_count{stage="backend"}%2$s))
+                        expr: sum by (%1$s) (rate(slicer_backend_batch_size_sum%2$s))
                 """
                 .formatted(by, w);
     }
@@ -183,16 +185,30 @@ public final class Prometheus implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * The result of an instant query (its {@code data.result}); a query Prometheus refuses (a PromQL error) is an
+     * {@link IllegalArgumentException} with Prometheus' message.
+     */
+    public JsonNode query(String query) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                url() + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(r.body());
+        if (!"success".equals(body.path("status").asText())) {
+            throw new IllegalArgumentException("Prometheus refused " + query + ": "
+                    + body.path("errorType").asText() + ": "
+                    + body.path("error").asText());
+        }
+        return body.path("data").path("result");
+    }
+
     /** The first value of an instant query, if any (the demo's table reads its recording rules). */
     public OptionalDouble scalar(String query) {
         try {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(
-                                    url() + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
-                            .timeout(Duration.ofSeconds(2))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+            JsonNode result = query(query);
             if (result.isEmpty()) {
                 return OptionalDouble.empty();
             }

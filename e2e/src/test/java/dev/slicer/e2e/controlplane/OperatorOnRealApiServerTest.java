@@ -8,6 +8,7 @@ import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.demo.Demo;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -58,6 +59,8 @@ class OperatorOnRealApiServerTest {
     private static final String NS = "fleet-a";
     private static final Duration STEP = Duration.ofMinutes(2);
     private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+    /** The label a kube-prometheus-stack Prometheus selects monitors by, set through the chart. */
+    private static final String MONITOR_RELEASE = "kube-prometheus-stack";
 
     private static RealControlPlane cp;
     private static KubernetesClient admin;
@@ -87,7 +90,9 @@ class OperatorOnRealApiServerTest {
             }
         }
         Files.createDirectories(run);
-        chart = OperatorChart.render(RELEASE, OPERATOR_NS, Map.of());
+        // the Prometheus Operator's CRDs as released: the operator then creates the fleet's monitors
+        MonitoringCrds.install(admin);
+        chart = OperatorChart.render(RELEASE, OPERATOR_NS, Map.of("monitors.fleetLabels.release", MONITOR_RELEASE));
         chart.installIdentity(admin);
 
         SplitInference si = fleet();
@@ -202,7 +207,17 @@ class OperatorOnRealApiServerTest {
                         .inNamespace(NS)
                         .withName("minilm-edge")
                         .get(),
-                () -> admin.configMaps().inNamespace(NS).withName("minilm-plan").get());
+                () -> admin.configMaps().inNamespace(NS).withName("minilm-plan").get(),
+                () -> monitor("ServiceMonitor", "minilm-backend"),
+                () -> monitor("PodMonitor", "minilm-edge"));
+    }
+
+    /** A Prometheus Operator monitor of the fleet namespace, or null. */
+    private static GenericKubernetesResource monitor(String kind, String name) {
+        return admin.genericKubernetesResources("monitoring.coreos.com/v1", kind)
+                .inNamespace(NS)
+                .withName(name)
+                .get();
     }
 
     @Test
@@ -240,6 +255,16 @@ class OperatorOnRealApiServerTest {
             assertThat(f.getOperation()).isEqualTo("Apply");
         });
         E2eFacts.record("ssa", "true");
+        // the monitors, accepted by the real Prometheus Operator schema, carry the chart's label and select only
+        // this fleet's targets in its namespace
+        GenericKubernetesResource pods = monitor("PodMonitor", "minilm-edge");
+        GenericKubernetesResource service = monitor("ServiceMonitor", "minilm-backend");
+        for (GenericKubernetesResource m : List.of(pods, service)) {
+            assertThat(m.getMetadata().getLabels()).containsEntry("release", MONITOR_RELEASE);
+            assertThat(m.get("spec", "selector", "matchLabels").toString()).contains("slicer.dev/fleet=minilm");
+            assertThat(m.get("spec", "namespaceSelector", "matchNames").toString())
+                    .isEqualTo("[" + NS + "]");
+        }
     }
 
     @Test

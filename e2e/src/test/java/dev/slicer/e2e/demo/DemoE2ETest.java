@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slicer.planner.plan.PlanRow;
 import dev.slicer.planner.split.RowKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,9 +13,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -77,8 +83,68 @@ class DemoE2ETest {
                 .isEqualTo(1);
     }
 
+    /**
+     * The Grafana dashboard the chart ships, against the real Prometheus scraping the fleet: its variables find the
+     * demo's namespace and fleet from the back-end's series alone, and every panel query of a feature the demo runs
+     * (all but the AR panels) parses and returns data. A renamed metric or label breaks this test.
+     */
     @Test
     @Order(2)
+    void everyDashboardQueryReturnsDataFromTheRealPrometheus() throws Exception {
+        assumeTrue(demo.prometheus().isPresent(), "Prometheus is not installed");
+        Prometheus prometheus = demo.prometheus().orElseThrow();
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(ROOT.resolve("helm/slicer-operator/dashboards/slicer-fleet.json")
+                        .toFile());
+        String fleet = demo.fleet();
+        // label_values(metric, label) as Grafana evaluates it: the label's values on the metric's series
+        Map<String, String> variables = Map.of("namespace", Demo.NAMESPACE, "fleet", fleet);
+        for (JsonNode v : dashboard.path("templating").path("list")) {
+            if (!variables.containsKey(v.path("name").asText())) {
+                continue;
+            }
+            Matcher m = LABEL_VALUES.matcher(v.path("query").path("query").asText());
+            assertThat(m.matches())
+                    .as("variable %s is a label_values query", v.path("name"))
+                    .isTrue();
+            String metric = m.group(1).replace("$namespace", Demo.NAMESPACE);
+            String label = m.group(2);
+            await().atMost(STEP).untilAsserted(() -> assertThat(labelValues(prometheus.query(metric), label))
+                    .as("values of variable %s", v.path("name").asText())
+                    .contains(variables.get(v.path("name").asText())));
+        }
+        List<String> panels = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            String title = panel.path("title").asText();
+            if (title.startsWith("AR ")) {
+                continue; // the demo runs no autoregressive traffic
+            }
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr")
+                        .asText()
+                        .replace("$namespace", Demo.NAMESPACE)
+                        .replace("$fleet", fleet)
+                        // Grafana's $__rate_interval: at least four scrape intervals
+                        .replace("$__rate_interval", "30s");
+                await().atMost(STEP).untilAsserted(() -> assertThat(prometheus.query(expr))
+                        .as("panel '%s': %s", title, expr)
+                        .isNotEmpty());
+                panels.add(title);
+            }
+        }
+        System.out.printf("dashboard: queries=%d with_data=%d%n", panels.size(), panels.size());
+    }
+
+    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.+),\\s*(\\w+)\\)");
+
+    private static List<String> labelValues(JsonNode series, String label) {
+        List<String> out = new ArrayList<>();
+        series.forEach(s -> out.add(s.path("metric").path(label).asText()));
+        return out;
+    }
+
+    @Test
+    @Order(3)
     void aDegradedLinkMovesItsEdgeToACheaperRowAndBackAfterRestoration() throws Exception {
         String device = degraded();
         // until the edge has measured its link: its first request goes out on the cheapest row, to measure it
@@ -123,7 +189,7 @@ class DemoE2ETest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aRestartedOperatorTakesOverWithoutRewritingUnchangedObjects() throws Exception {
         KubernetesClient kube = demo.api().client();
         Map<String, String> before = versions(kube);
@@ -148,7 +214,7 @@ class DemoE2ETest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPrometheusOutageKeepsThePlanAndServingAndReplanningResumesAfter() throws Exception {
         assumeTrue(demo.prometheus().isPresent(), "Prometheus is not installed");
         KubernetesClient kube = demo.api().client();
@@ -176,7 +242,7 @@ class DemoE2ETest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void noRequestIsLostAndBytesAndFidelityMeetThePlan() throws Exception {
         demo.setLoad(3);
         long answered = answered();
@@ -199,7 +265,7 @@ class DemoE2ETest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theReportRendersItsChartsInHeadlessChromium() throws Exception {
         assumeTrue(result != null, "the scenario did not finish");
         Optional<Path> chromium = Chromium.find(ROOT);

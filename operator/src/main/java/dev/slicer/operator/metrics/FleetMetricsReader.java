@@ -17,6 +17,9 @@ public final class FleetMetricsReader {
     static final String QUEUE = "slicer_backend_queue_delay_seconds";
     static final String COMPUTE = "slicer_backend_compute_seconds_total";
 
+    /** Sum of the back-end's batch sizes: one per request it computed. */
+    static final String BATCHED = "slicer_backend_batch_size_sum";
+
     private final PrometheusClient client;
     private final String window;
 
@@ -38,8 +41,9 @@ public final class FleetMetricsReader {
         }
         Double queue = scalar(client.query(baseUrl, meanOf(QUEUE, sel, "")));
         Double compute = scalar(client.query(baseUrl, "sum(rate(" + COMPUTE + "{" + sel + "}[" + window + "]))"));
-        Double requests = scalar(
-                client.query(baseUrl, "sum(rate(" + STAGE + "_count{" + sel + ",stage=\"backend\"}[" + window + "]))"));
+        // requests the back-end computed, from its own series only: the edges' stage counts are exported twice
+        // when in-cluster edges are scraped too (by the edge and re-exported by the back-end)
+        Double requests = scalar(client.query(baseUrl, "sum(rate(" + BATCHED + "{" + sel + "}[" + window + "]))"));
         return new FleetMetrics(goodput, stages, queue, compute, requests);
     }
 
