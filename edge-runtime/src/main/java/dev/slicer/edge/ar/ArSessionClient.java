@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jboss.logging.Logger;
 
 /**
  * The edge's side of AR sessions on the back-end. A session keeps the hand-off and every step's tensor it sent, up
@@ -25,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * that is full is waited out with the usual backoff. Every wait and retry is bounded.
  */
 public final class ArSessionClient {
+    private static final Logger LOG = Logger.getLogger(ArSessionClient.class);
+
     /** The settings sessions run with. */
     public record Settings(Duration timeout, int maxAttempts, Backoff backoff, long replayMaxBytes, int maxLogits) {}
 
@@ -140,8 +143,12 @@ public final class ArSessionClient {
                                     last);
                         }
                         recoveries++;
+                        String lostId = id;
                         reopen(true);
                         lost = false;
+                        LOG.infof(
+                                "session %s lost (%s); reopened as %s on %s, %d step(s) replayed",
+                                lostId, last.describe(), id, channel.address(), steps.size());
                     }
                     return attempt.get();
                 } catch (StatusRuntimeException e) {
