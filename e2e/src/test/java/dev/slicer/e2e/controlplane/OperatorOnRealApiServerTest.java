@@ -7,10 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.e2e.ServiceProcess;
-import dev.slicer.e2e.demo.Demo;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -73,15 +71,7 @@ class OperatorOnRealApiServerTest {
     static void install() throws Exception {
         cp = RealControlPlane.shared();
         admin = cp.admin();
-        SplitInferenceCrd.install(admin);
-        for (String ns : List.of(OPERATOR_NS, NS)) {
-            admin.resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(ns)
-                            .endMetadata()
-                            .build())
-                    .serverSideApply();
-        }
+        ExampleFleet.prepare(admin, OPERATOR_NS, NS);
         run = Path.of("target", "operator-e2e").toAbsolutePath();
         if (Files.exists(run)) {
             try (var old = Files.walk(run)) {
@@ -95,13 +85,7 @@ class OperatorOnRealApiServerTest {
         chart = OperatorChart.render(RELEASE, OPERATOR_NS, Map.of("monitors.fleetLabels.release", MONITOR_RELEASE));
         chart.installIdentity(admin);
 
-        SplitInference si = fleet();
-        // the operator plans only from a profile made for the resource's model URI (calibrated once, cached)
-        admin.configMaps()
-                .inNamespace(NS)
-                .resource(Demo.profileConfigMap(
-                        NS, si, Demo.profile(ROOT, si.getSpec().getModel().getUri())))
-                .serverSideApply();
+        ExampleFleet.withProfile(admin, NS);
         leader = startOperator("slicer-operator-0");
     }
 
@@ -113,8 +97,7 @@ class OperatorOnRealApiServerTest {
     }
 
     private static SplitInference fleet() throws IOException {
-        return admin.getKubernetesSerialization()
-                .unmarshal(Files.readString(ROOT.resolve(Demo.EXAMPLE)), SplitInference.class);
+        return ExampleFleet.read(admin);
     }
 
     /** The operator as the chart's Deployment would run it in pod {@code pod}, with the chart's ServiceAccount. */

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.e2e.ServiceProcess;
-import dev.slicer.e2e.demo.Demo;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
 @Tag("operator-e2e")
 @Tag("controlplane")
 class OperatorWithoutLeaderElectionTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = ExampleFleet.ROOT;
     private static final String OPERATOR_NS = "slicer-solo";
     private static final String NS = "fleet-b";
     private static final Duration STEP = Duration.ofMinutes(2);
@@ -37,15 +35,7 @@ class OperatorWithoutLeaderElectionTest {
     void startsAndReconcilesWithTheNamespacedRbacAndNoLease() throws Exception {
         RealControlPlane cp = RealControlPlane.shared();
         KubernetesClient admin = cp.admin();
-        SplitInferenceCrd.install(admin);
-        for (String ns : List.of(OPERATOR_NS, NS)) {
-            admin.resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(ns)
-                            .endMetadata()
-                            .build())
-                    .serverSideApply();
-        }
+        ExampleFleet.prepare(admin, OPERATOR_NS, NS);
         OperatorChart chart = OperatorChart.render(
                 "solo", OPERATOR_NS, Map.of("leaderElection.enabled", "false", "watchNamespaces[0]", NS));
         assertThat(chart.ofKind("Role"))
@@ -60,13 +50,7 @@ class OperatorWithoutLeaderElectionTest {
         assertThat(chart.operatorEnv("solo-0")).containsEntry("QUARKUS_PROFILE", "prod");
         chart.installIdentity(admin);
 
-        SplitInference si = admin.getKubernetesSerialization()
-                .unmarshal(Files.readString(ROOT.resolve(Demo.EXAMPLE)), SplitInference.class);
-        admin.configMaps()
-                .inNamespace(NS)
-                .resource(Demo.profileConfigMap(
-                        NS, si, Demo.profile(ROOT, si.getSpec().getModel().getUri())))
-                .serverSideApply();
+        SplitInference si = ExampleFleet.withProfile(admin, NS);
         Path run =
                 Files.createDirectories(Path.of("target", "operator-e2e-solo").toAbsolutePath());
         Files.deleteIfExists(run.resolve("logs").resolve("solo-0.log"));

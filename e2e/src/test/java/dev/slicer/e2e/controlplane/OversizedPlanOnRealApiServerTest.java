@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.e2e.ServiceProcess;
-import dev.slicer.e2e.demo.Demo;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @Tag("operator-e2e")
 @Tag("controlplane")
 class OversizedPlanOnRealApiServerTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = ExampleFleet.ROOT;
     private static final String OPERATOR_NS = "slicer-big";
     private static final String NS = "fleet-c";
     private static final Duration STEP = Duration.ofMinutes(2);
@@ -36,25 +34,11 @@ class OversizedPlanOnRealApiServerTest {
     void anOversizedPlanIsRefusedAsAConditionAndAnEventAndNothingIsPublished() throws Exception {
         RealControlPlane cp = RealControlPlane.shared();
         KubernetesClient admin = cp.admin();
-        SplitInferenceCrd.install(admin);
-        for (String ns : List.of(OPERATOR_NS, NS)) {
-            admin.resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(ns)
-                            .endMetadata()
-                            .build())
-                    .serverSideApply();
-        }
+        ExampleFleet.prepare(admin, OPERATOR_NS, NS);
         OperatorChart chart = OperatorChart.render(
                 "big", OPERATOR_NS, Map.of("leaderElection.enabled", "false", "watchNamespaces[0]", NS));
         chart.installIdentity(admin);
-        SplitInference si = admin.getKubernetesSerialization()
-                .unmarshal(Files.readString(ROOT.resolve(Demo.EXAMPLE)), SplitInference.class);
-        admin.configMaps()
-                .inNamespace(NS)
-                .resource(Demo.profileConfigMap(
-                        NS, si, Demo.profile(ROOT, si.getSpec().getModel().getUri())))
-                .serverSideApply();
+        SplitInference si = ExampleFleet.withProfile(admin, NS);
         Path run = Files.createDirectories(Path.of("target", "operator-e2e-big").toAbsolutePath());
         Files.deleteIfExists(run.resolve("logs").resolve("big-0.log"));
         var fleets = admin.resources(SplitInference.class).inNamespace(NS);
