@@ -183,6 +183,11 @@ class SplitInferenceOperatorTest {
     void theDisruptionBudgetExistsWhileTheSpecAsksForIt() {
         create("theta", false);
         awaitChild(Deployment.class, "theta-backend");
+        // first status written before the spec is patched: the mock cannot apply the operator's JSON patch of a
+        // status the resource does not have yet, and a request it fails hangs until the client's timeout
+        await().atMost(TIMEOUT)
+                .until(() -> get("theta").getStatus() != null
+                        && get("theta").getStatus().getObservedGeneration() != null);
         assertThat(child(PodDisruptionBudget.class, "theta-backend")).isNull();
         patchSpec("theta", "{\"spec\":{\"backend\":{\"podDisruptionBudget\":{\"maxUnavailable\":2}}}}");
         PodDisruptionBudget pdb = awaitChild(PodDisruptionBudget.class, "theta-backend");

@@ -74,11 +74,7 @@ public class BackendDeploymentDependent extends FleetDependent<Deployment> {
                 .build();
         template = PodOptions.apply(template, b.getPod());
         return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(Names.backend(si))
-                .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(Names.labels(si, Names.COMPONENT_BACKEND))
-                .endMetadata()
+                .withMetadata(Names.metadata(si, Names.backend(si), Names.COMPONENT_BACKEND))
                 .withNewSpec()
                 .withReplicas(replicas)
                 .withNewSelector()

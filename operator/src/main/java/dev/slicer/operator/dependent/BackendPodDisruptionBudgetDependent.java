@@ -34,11 +34,7 @@ public class BackendPodDisruptionBudgetDependent extends FleetDependent<PodDisru
 
     public static PodDisruptionBudget desired(SplitInference si) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(Names.backend(si))
-                .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(Names.labels(si, Names.COMPONENT_BACKEND))
-                .endMetadata()
+                .withMetadata(Names.metadata(si, Names.backend(si), Names.COMPONENT_BACKEND))
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(
                         si.getSpec().getBackend().getPodDisruptionBudget().getMaxUnavailable()))

@@ -24,11 +24,7 @@ public class BackendServiceDependent extends FleetDependent<Service> {
 
     public static Service desired(SplitInference si) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(Names.backend(si))
-                .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(Names.labels(si, Names.COMPONENT_BACKEND))
-                .endMetadata()
+                .withMetadata(Names.metadata(si, Names.backend(si), Names.COMPONENT_BACKEND))
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(Names.selector(si, Names.COMPONENT_BACKEND))

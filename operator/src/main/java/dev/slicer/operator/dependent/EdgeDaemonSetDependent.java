@@ -105,11 +105,7 @@ public class EdgeDaemonSetDependent extends FleetDependent<DaemonSet> {
                 .withEnv(env(si, podLabels))
                 .build();
         return new DaemonSetBuilder()
-                .withNewMetadata()
-                .withName(Names.edge(si))
-                .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(Names.labels(si, Names.COMPONENT_EDGE))
-                .endMetadata()
+                .withMetadata(Names.metadata(si, Names.edge(si), Names.COMPONENT_EDGE))
                 .withNewSpec()
                 .withNewSelector()
                 .withMatchLabels(selector)

@@ -2,7 +2,6 @@ package dev.slicer.operator.dependent;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,13 +99,7 @@ public final class Monitors {
             String component,
             Map<String, Object> spec,
             MonitorLabels extra) {
-        Map<String, String> labels = new LinkedHashMap<>(extra.labels());
-        labels.putAll(Names.labels(si, component));
-        monitor.setMetadata(new ObjectMetaBuilder()
-                .withName(name)
-                .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(labels)
-                .build());
+        monitor.setMetadata(Names.metadata(si, name, component, extra.labels()));
         monitor.setSpec(spec);
         return monitor;
     }

@@ -1,6 +1,8 @@
 package dev.slicer.operator.dependent;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -61,6 +63,26 @@ public final class Names {
         labels.put("app.kubernetes.io/instance", si.getMetadata().getName());
         labels.put("app.kubernetes.io/component", component);
         return labels;
+    }
+
+    /**
+     * Metadata of a child object of the fleet: {@code name} in the fleet's namespace, with the managed labels of
+     * {@code component} (the informers select children by them) and {@code extraLabels} under them.
+     */
+    public static ObjectMeta metadata(
+            SplitInference si, String name, String component, Map<String, String> extraLabels) {
+        Map<String, String> all = new LinkedHashMap<>(extraLabels);
+        all.putAll(labels(si, component));
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(si.getMetadata().getNamespace())
+                .withLabels(all)
+                .build();
+    }
+
+    /** As {@link #metadata(SplitInference, String, String, Map)} without extra labels. */
+    public static ObjectMeta metadata(SplitInference si, String name, String component) {
+        return metadata(si, name, component, Map.of());
     }
 
     /** All labels of a managed object of one component. */

@@ -39,11 +39,7 @@ public class PlanConfigMapDependent extends FleetDependent<ConfigMap> {
 
     public static ConfigMap desired(SplitInference si, PublishedPlan plan) {
         return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(Names.plan(si))
-                .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(Names.labels(si, Names.COMPONENT_PLAN))
-                .endMetadata()
+                .withMetadata(Names.metadata(si, Names.plan(si), Names.COMPONENT_PLAN))
                 .withData(new TreeMap<>(plan.data()))
                 .build();
     }

@@ -99,11 +99,7 @@ public class ProfilingJobDependent extends FleetDependent<Job> {
                         new VolumeMountBuilder(work).withReadOnly(true).build())
                 .build();
         return new JobBuilder()
-                .withNewMetadata()
-                .withName(Names.profiler(si))
-                .withNamespace(si.getMetadata().getNamespace())
-                .withLabels(Names.labels(si, Names.COMPONENT_PROFILER))
-                .endMetadata()
+                .withMetadata(Names.metadata(si, Names.profiler(si), Names.COMPONENT_PROFILER))
                 .withNewSpec()
                 .withBackoffLimit(2)
                 .withActiveDeadlineSeconds(cfg.deadline().toSeconds())
