@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -158,7 +159,23 @@ class OperatorOnRealApiServerTest {
 
     /** Waits until {@code operator} has finished {@code n} more reconciles of the fleet than {@code since}. */
     private static void awaitReconciles(ServiceProcess operator, long since, int n) {
-        await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> reconciles(operator) >= since + n);
+        try {
+            await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> reconciles(operator) >= since + n);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    operator.name() + " finished " + reconciles(operator) + " reconciles, expected " + (since + n)
+                            + "; lease: " + lease() + "; events: " + events() + "; log:\n" + operator.tail(),
+                    e);
+        }
+    }
+
+    /** The leader-election Lease as the API server holds it, for failure messages. */
+    private static String lease() {
+        var l = admin.leases()
+                .inNamespace(OPERATOR_NS)
+                .withName("slicer-operator-lease")
+                .get();
+        return l == null ? "(none)" : String.valueOf(l.getSpec());
     }
 
     private static void assertControlledByFleet(HasMetadata child, String uid) {
