@@ -94,7 +94,7 @@ public final class Planner {
         assumptions.add("offloading rows meet D minus the back-end queueing delay; local-only rows meet D");
         assumptions.add(
                 measuredFidelity
-                        ? "fidelity is the measured output cosine (distortion table in the profile, "
+                        ? "fidelity is measured against the unsplit model (distortion table in the profile, "
                                 + profile.distortion().metric() + ")"
                         : FidelityPrior.description());
         assumptions.addAll(profile.assumptions());

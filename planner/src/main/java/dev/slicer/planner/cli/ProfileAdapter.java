@@ -242,8 +242,8 @@ final class ProfileAdapter {
     }
 
     /**
-     * Measures output fidelity for every setting of the grid at every candidate (the lowest output cosine over the
-     * samples); cells the codec cannot encode are excluded with the reason.
+     * Measures output fidelity for every setting of the grid at every candidate (the lowest score of the model's
+     * {@link OutputFidelity} rule over the samples); cells the codec cannot encode are excluded with the reason.
      */
     static SplitProfile calibrate(SplitProfile base, KnobGrid grid, int samples, PrintWriter err) {
         return calibrate(base, grid, samples, CalibrationInputs.INVENTED, err);
@@ -253,6 +253,7 @@ final class ProfileAdapter {
     static SplitProfile calibrate(
             SplitProfile base, KnobGrid grid, int samples, CalibrationInputs given, PrintWriter err) {
         SplittableModel m = given.load(base.model());
+        OutputFidelity rule = OutputFidelity.of(m);
         List<Map<String, HostTensor>> inputs = given.requests(m, samples, SEED, CALIBRATION_SENTENCES);
         List<Map<String, float[]>> reference = new ArrayList<>();
         try (ModelRunner full = new ModelRunner(m.model(), "full")) {
@@ -301,7 +302,7 @@ final class ProfileAdapter {
                             float[] rt = codec.roundTrip(t.floats(), rowsByCols(t), theta);
                             return HostTensor.ofFloats(t.shape(), rt);
                         });
-                        worst = Math.min(worst, OutputFidelity.cosine(reference.get(s), outputs));
+                        worst = Math.min(worst, rule.worst(reference.get(s), outputs));
                     }
                     here.put(theta.id(), worst);
                 }
@@ -335,8 +336,7 @@ final class ProfileAdapter {
                 "slicer plan calibrate: rANS changed the decoded values at %d (candidate, setting) pair(s); those were"
                         + " measured separately, the others share their non-rANS twin's value (bit-equal decode)%n",
                 entropyDiffers);
-        return base.withDistortion(
-                grid.thetas(), new DistortionTable("output-cosine-min", inputs.size(), table, excluded));
+        return base.withDistortion(grid.thetas(), new DistortionTable(rule.metric(), inputs.size(), table, excluded));
     }
 
     /**

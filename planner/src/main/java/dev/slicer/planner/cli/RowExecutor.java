@@ -79,11 +79,13 @@ final class RowExecutor implements AutoCloseable {
     private final FrameEncoder encoder = FrameEncoder.create();
     private final FrameDecoder decoder = FrameDecoder.create(DecodeLimits.defaults());
     private final CodecRoundTrip codec = new CodecRoundTrip();
+    private final OutputFidelity fidelity;
     private Double fullSeconds;
 
     RowExecutor(SplittableModel model, SplitProfile profile, int samples) {
         this.model = model;
         this.profile = profile;
+        this.fidelity = OutputFidelity.of(model);
         this.full = new ModelRunner(model.model(), "full");
         for (int s = 0; s < samples; s++) {
             Map<String, HostTensor> in = SampleInputs.generate(model.model(), model.referenceDims(), CHECK_SEED + s);
@@ -163,7 +165,7 @@ final class RowExecutor implements AutoCloseable {
                         inputs.get(s),
                         t -> HostTensor.ofFloats(
                                 t.shape(), codec.roundTrip(t.floats(), ProfileAdapter.rowsByCols(t), theta)));
-                fidelity += OutputFidelity.cosine(reference.get(s), out);
+                fidelity += this.fidelity.worst(reference.get(s), out);
             }
             return new Measured(
                     front,

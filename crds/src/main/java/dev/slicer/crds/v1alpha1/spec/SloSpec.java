@@ -29,8 +29,9 @@ public class SloSpec {
 
     @Default("0.98")
     @ValidationRule(value = "self >= 0.0 && self <= 1.0", message = "minFidelity must lie within [0, 1]")
-    @JsonPropertyDescription("Fidelity floor: the planner never picks codec settings whose measured output cosine"
-            + " (split model against the unsplit one, from the profile's distortion table) is below this. Where no"
+    @JsonPropertyDescription("Fidelity floor: the planner never picks codec settings whose measured fidelity (split"
+            + " model against the unsplit one, from the profile's distortion table: the lowest output cosine, or for a"
+            + " decoder the greedy next-token agreement, which guards the generated text) is below this. Where no"
             + " split meets it within the budgets, the row falls back to cloud-only or local-only and says why."
             + " Default 0.98: admits lossless and 6-8 bit TS/TAB-Q (0.99+ measured), excludes aggressive top-K on"
             + " dense transformer states (0.79-0.85). 0 disables the floor.")
