@@ -254,6 +254,7 @@ final class ProfileAdapter {
             SplitProfile base, KnobGrid grid, int samples, CalibrationInputs given, PrintWriter err) {
         SplittableModel m = given.load(base.model());
         OutputFidelity rule = OutputFidelity.of(m);
+        IfFraming framing = IfFraming.of(m);
         List<Map<String, HostTensor>> inputs = given.requests(m, samples, SEED, CALIBRATION_SENTENCES);
         List<Map<String, float[]>> reference = new ArrayList<>();
         try (ModelRunner full = new ModelRunner(m.model(), "full")) {
@@ -275,7 +276,7 @@ final class ProfileAdapter {
                 // samples are requests of their own lengths: a setting must encode every one of them
                 List<TensorShape> shapes = new ArrayList<>();
                 for (Map<String, HostTensor> in : inputs) {
-                    shapes.add(rowsByCols(runner.bigActivation(in)));
+                    shapes.addAll(framing.frames(rowsByCols(runner.bigActivation(in))));
                 }
                 Map<String, Double> here = new TreeMap<>();
                 Map<String, String> why = new TreeMap<>();
@@ -289,7 +290,7 @@ final class ProfileAdapter {
                         why.put(theta.id(), unfit);
                         continue;
                     }
-                    if (theta.entropy() && theta.hasRansTwin() && sameDecode(codec, big, theta)) {
+                    if (theta.entropy() && theta.hasRansTwin() && sameDecode(codec, framing, big, theta)) {
                         continue; // shares its twin's value, filled below
                     }
                     entropyDiffers += theta.entropy() && theta.hasRansTwin() ? 1 : 0;
@@ -298,10 +299,8 @@ final class ProfileAdapter {
                     // samples, 0.9799 on two held-out ones) would otherwise be planned below it
                     double worst = 1;
                     for (int s = 0; s < inputs.size(); s++) {
-                        Map<String, HostTensor> outputs = runner.run(inputs.get(s), t -> {
-                            float[] rt = codec.roundTrip(t.floats(), rowsByCols(t), theta);
-                            return HostTensor.ofFloats(t.shape(), rt);
-                        });
+                        Map<String, HostTensor> outputs =
+                                runner.run(inputs.get(s), t -> framing.roundTrip(codec, t, theta));
                         worst = Math.min(worst, rule.worst(reference.get(s), outputs));
                     }
                     here.put(theta.id(), worst);
@@ -357,10 +356,9 @@ final class ProfileAdapter {
     }
 
     /** Whether a rANS setting decodes this feature bit-equal to its non-rANS twin (then both share one value). */
-    private static boolean sameDecode(CodecRoundTrip codec, HostTensor big, Theta theta) {
-        TensorShape shape = rowsByCols(big);
+    private static boolean sameDecode(CodecRoundTrip codec, IfFraming framing, HostTensor big, Theta theta) {
         return Arrays.equals(
-                codec.roundTrip(big.floats(), shape, theta),
-                codec.roundTrip(big.floats(), shape, theta.withEntropy(false)));
+                framing.roundTrip(codec, big, theta).floats(),
+                framing.roundTrip(codec, big, theta.withEntropy(false)).floats());
     }
 }

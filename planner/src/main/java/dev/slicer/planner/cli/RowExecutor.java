@@ -80,12 +80,14 @@ final class RowExecutor implements AutoCloseable {
     private final FrameDecoder decoder = FrameDecoder.create(DecodeLimits.defaults());
     private final CodecRoundTrip codec = new CodecRoundTrip();
     private final OutputFidelity fidelity;
+    private final IfFraming framing;
     private Double fullSeconds;
 
     RowExecutor(SplittableModel model, SplitProfile profile, int samples) {
         this.model = model;
         this.profile = profile;
         this.fidelity = OutputFidelity.of(model);
+        this.framing = IfFraming.of(model);
         this.full = new ModelRunner(model.model(), "full");
         for (int s = 0; s < samples; s++) {
             Map<String, HostTensor> in = SampleInputs.generate(model.model(), model.referenceDims(), CHECK_SEED + s);
@@ -161,10 +163,7 @@ final class RowExecutor implements AutoCloseable {
             double back = median(() -> runner.runBack(shipped, in));
             double fidelity = 0;
             for (int s = 0; s < inputs.size(); s++) {
-                Map<String, HostTensor> out = runner.run(
-                        inputs.get(s),
-                        t -> HostTensor.ofFloats(
-                                t.shape(), codec.roundTrip(t.floats(), ProfileAdapter.rowsByCols(t), theta)));
+                Map<String, HostTensor> out = runner.run(inputs.get(s), t -> framing.roundTrip(codec, t, theta));
                 fidelity += this.fidelity.worst(reference.get(s), out);
             }
             return new Measured(
