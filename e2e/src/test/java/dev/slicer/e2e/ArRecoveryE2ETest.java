@@ -98,6 +98,15 @@ class ArRecoveryE2ETest {
     }
 
     @Test
+    void aLosslessSplitGenerationIsTheUnsplitModelsGreedyText() throws Exception {
+        // the demo's fidelity reference (GreedyReference) agrees with what a lossless split generates
+        try (GreedyReference reference = new GreedyReference(MODEL, 24)) {
+            assertThat(completion(24).at("/choices/0/text").asText())
+                    .isEqualTo(reference.text("The fleet splits every model"));
+        }
+    }
+
+    @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // bounds the blocking stream read if the edge ever hangs
     void aBackendKilledAndRestartedMidGenerationLeavesTheGreedyTextUnchanged() throws Exception {
         JsonNode reference = completion(TOKENS);

@@ -24,7 +24,12 @@ class ExamplesTest {
     void theThreeExamplesExist() {
         assertThat(examples())
                 .extracting(p -> p.getFileName().toString())
-                .contains("vision-single-shot.yaml", "llm-autoregressive.yaml", "fixed-compression.yaml");
+                .contains(
+                        "vision-single-shot.yaml",
+                        "llm-autoregressive.yaml",
+                        "fixed-compression.yaml",
+                        "minilm.yaml",
+                        "tiny-llama.yaml");
     }
 
     @ParameterizedTest

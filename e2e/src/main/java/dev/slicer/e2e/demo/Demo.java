@@ -55,6 +55,7 @@ public final class Demo implements AutoCloseable {
     /**
      * @param apiserver {@code auto} (the real control plane when it is built here, else the mock), {@code real}
      *     (built first if needed: many minutes the first time) or {@code mock}
+     * @param decoderEdges edges of the decoder fleet ({@code --ar}; 0: no decoder fleet)
      */
     public record Options(
             Path root,
@@ -64,7 +65,8 @@ public final class Demo implements AutoCloseable {
             boolean prometheus,
             boolean live,
             PrintStream console,
-            String apiserver) {}
+            String apiserver,
+            int decoderEdges) {}
 
     /** The run's figures: the summary line's fields. */
     public record Result(
@@ -79,7 +81,13 @@ public final class Demo implements AutoCloseable {
             double minFidelity,
             String apiserver,
             Path png,
-            Path html) {
+            Path html,
+            DecoderFleet.Result decoder) {
+        /** The summary line, then the decoder fleet's ({@code --ar}). */
+        public List<String> summaries() {
+            return decoder == null ? List.of(summary()) : List.of(summary(), decoder.summary());
+        }
+
         public String summary() {
             return String.format(
                     Locale.ROOT,
@@ -116,6 +124,7 @@ public final class Demo implements AutoCloseable {
     private int operatorRuns;
     private int operatorPort;
     private LocalKubelet kubelet;
+    private DecoderFleet decoder;
     private Traffic traffic;
     private UnsplitReference reference;
     private ScheduledExecutorService sampler;
@@ -207,7 +216,7 @@ public final class Demo implements AutoCloseable {
         if (options.prometheus()) {
             Optional<Path> bin = Prometheus.find(options.root());
             if (bin.isPresent()) {
-                prometheus = Prometheus.start(bin.get(), run, logs(), NAMESPACE, fleet);
+                prometheus = Prometheus.start(bin.get(), run, logs(), NAMESPACE);
                 say("prometheus " + prometheus.url() + " (scrape every " + Prometheus.SCRAPE_INTERVAL.toSeconds()
                         + "s)");
             } else {
@@ -235,6 +244,12 @@ public final class Demo implements AutoCloseable {
 
         say("waiting for the operator's back-end Deployment and edge DaemonSet, then for the processes ...");
         kubelet.awaitFleet(Duration.ofMinutes(4));
+        if (options.decoderEdges() > 0) {
+            say("calibrating the decoder's profile (cached) and applying " + DecoderFleet.EXAMPLE + " ...");
+            decoder = DecoderFleet.apply(
+                    kube, NAMESPACE, options.root(), run, logs(), options.decoderEdges(), () -> startNanos);
+            decoder.start(Duration.ofMinutes(4), http);
+        }
         sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-sampler");
             t.setDaemon(true);
@@ -259,6 +274,9 @@ public final class Demo implements AutoCloseable {
         table = new LiveTable(options.console(), options.live());
         startNanos = System.nanoTime();
         plans.rebase();
+        if (decoder != null) {
+            decoder.plans().rebase();
+        }
         event("traffic starts");
         // the sampler also drives the kubelet stand-in: plan changes reach the back-end within a second
         sampler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
@@ -354,8 +372,13 @@ public final class Demo implements AutoCloseable {
         List<String> edges = kubelet.edges().values().stream()
                 .map(p -> "127.0.0.1:" + p.httpPort())
                 .toList();
-        prometheus.targets(
-                List.of("127.0.0.1:" + kubelet.backend().httpPort()), edges, List.of("127.0.0.1:" + operatorPort));
+        List<Prometheus.FleetTargets> fleets = new ArrayList<>();
+        fleets.add(new Prometheus.FleetTargets(
+                fleet, List.of("127.0.0.1:" + kubelet.backend().httpPort()), edges));
+        if (decoder != null) {
+            fleets.add(decoder.targets());
+        }
+        prometheus.targets(fleets, List.of("127.0.0.1:" + operatorPort));
     }
 
     // ---- scenario steps ----
@@ -474,7 +497,7 @@ public final class Demo implements AutoCloseable {
         SplitInference si = api.client()
                 .resources(SplitInference.class)
                 .inNamespace(NAMESPACE)
-                .withName("minilm")
+                .withName(fleet)
                 .get();
         if (si == null || si.getStatus() == null || si.getStatus().getConditions() == null) {
             return Optional.empty();
@@ -502,15 +525,23 @@ public final class Demo implements AutoCloseable {
             return; // the tick took over
         }
         try {
-            kubelet.sync();
+            syncKubelets();
         } catch (Exception | Error e) {
             say("demo: kubelet: " + e);
         }
     }
 
+    /** One pass of every fleet's kubelet stand-in. */
+    private void syncKubelets() throws IOException {
+        kubelet.sync();
+        if (decoder != null) {
+            decoder.kubelet().sync();
+        }
+    }
+
     private void tick() {
         try {
-            kubelet.sync();
+            syncKubelets();
             double t = seconds();
             for (EdgeStats s : stats.values()) {
                 EdgeStats.Reply last = s.last();
@@ -524,7 +555,7 @@ public final class Demo implements AutoCloseable {
             }
             checkAdaptation();
             if (table != null) {
-                table.render(rows(), footer());
+                table.render(rows(), footer(), decoderLines());
             }
         } catch (Exception | Error e) {
             say("demo: sampler: " + e);
@@ -610,13 +641,25 @@ public final class Demo implements AutoCloseable {
         return rows;
     }
 
+    /** The decoder fleet's section of the table (none without {@code --ar}). */
+    List<String> decoderLines() {
+        return decoder == null
+                ? List.of()
+                : decoder.lines(port -> metric(port, "slicer_edge_link_goodput_bytes_per_second"));
+    }
+
+    public Optional<DecoderFleet> decoder() {
+        return Optional.ofNullable(decoder);
+    }
+
     String footer() {
         double queue = Double.NaN;
         double batch = Double.NaN;
         String source = "replies";
         if (prometheus != null && prometheus.alive()) {
-            OptionalDouble q = prometheus.scalar("slicer:backend_queue_delay_seconds:mean");
-            OptionalDouble b = prometheus.scalar("slicer:backend_batch_size:mean");
+            String of = "{slicer_dev_fleet=\"" + fleet + "\"}";
+            OptionalDouble q = prometheus.scalar("slicer:backend_queue_delay_seconds:mean" + of);
+            OptionalDouble b = prometheus.scalar("slicer:backend_batch_size:mean" + of);
             if (q.isPresent() && b.isPresent()) {
                 queue = q.getAsDouble();
                 batch = b.getAsDouble();
@@ -660,6 +703,7 @@ public final class Demo implements AutoCloseable {
     /** Stops the traffic (every request in flight ends and is counted), writes the PNG and HTML, returns figures. */
     public Result finish() throws Exception {
         traffic.close();
+        DecoderFleet.Result ar = decoder == null ? null : decoder.finish();
         sampler.shutdown();
         sampler.awaitTermination(30, TimeUnit.SECONDS);
         tick();
@@ -693,11 +737,12 @@ public final class Demo implements AutoCloseable {
                 minCos,
                 api.kind(),
                 options.out().resolve("demo-timeline.png"),
-                options.out().resolve("demo-report.html"));
-        List<String> finalTable = LiveTable.lines(rows(), footer());
+                options.out().resolve("demo-report.html"),
+                ar);
+        List<String> finalTable = LiveTable.lines(rows(), footer(), decoderLines());
         var charts = TimelineChart.charts(timeline);
         TimelineChart.write(r.png(), charts);
-        HtmlReport.write(r.html(), r.summary(), finalTable, charts, timeline, plans);
+        HtmlReport.write(r.html(), String.join("\n", r.summaries()), finalTable, charts, timeline, plans);
         options.console().println(String.join("\n", finalTable));
         for (EdgeStats s : stats.values()) {
             if (s.failed() > 0) {
@@ -705,6 +750,15 @@ public final class Demo implements AutoCloseable {
                 options.console()
                         .println("failed on " + s.device().name() + " by HTTP status: " + s.failures()
                                 + "; last error per status: " + s.lastErrors());
+            }
+        }
+        if (decoder != null) {
+            for (DecoderStats s : decoder.stats().values()) {
+                if (s.failed() > 0) {
+                    options.console()
+                            .println("failed on " + s.device().name() + " by HTTP status: " + s.failures()
+                                    + "; last error per status: " + s.lastErrors());
+                }
             }
         }
         options.console().println("timeline: " + r.png());
@@ -724,6 +778,9 @@ public final class Demo implements AutoCloseable {
         }
         if (sampler != null) {
             sampler.shutdownNow();
+        }
+        if (decoder != null) {
+            decoder.close();
         }
         if (kubelet != null) {
             kubelet.close();

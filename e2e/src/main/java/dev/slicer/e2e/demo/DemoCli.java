@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
             "Runs the SLICER fleet on loopback: a Kubernetes API, the operator, one back-end and N edges as processes,"
                     + " Prometheus, client traffic; degrades and restores one edge's link, then raises the load.",
             "Ends with: demo: edges=N requests=R failed=F replans=P adaptation_s=T if_compression=X fidelity=F"
-                    + " apiserver=real|mock"
+                    + " apiserver=real|mock",
+            "With --ar, then: demo-ar: edges=N completions=C failed=F offloaded=O tokens=T bits_per_token=B"
+                    + " same_text=S prefix_agreement=A replans=P"
         })
 public final class DemoCli implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "60s", description = "traffic time (default ${DEFAULT-VALUE})")
@@ -33,8 +35,14 @@ public final class DemoCli implements Callable<Integer> {
             description = "the model (default ${DEFAULT-VALUE}; the demo's fidelity reference is MiniLM's)")
     String model;
 
-    @Option(names = "--ar", description = "also run the autoregressive scenario (not available yet)")
+    @Option(
+            names = "--ar",
+            description = "also run the decoder fleet (examples/tiny-llama.yaml): OpenAI completions through" + " "
+                    + AR_EDGES + " more edges, each compared with the unsplit model's greedy text")
     boolean ar;
+
+    /** Edges of the decoder fleet with {@code --ar}: one per device class of the example. */
+    static final int AR_EDGES = 2;
 
     @Option(names = "--no-prometheus", description = "run without Prometheus")
     boolean noPrometheus;
@@ -58,11 +66,6 @@ public final class DemoCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (ar) {
-            System.err.println("slicer demo: --ar needs the autoregressive back-end (/v1/completions), which has not"
-                    + " landed yet");
-            return 2;
-        }
         if (!model.equals("builtin:minilm")) {
             System.err.println("slicer demo: only builtin:minilm is supported (the fidelity reference and the example"
                     + " resource are MiniLM's)");
@@ -94,7 +97,8 @@ public final class DemoCli implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        Demo demo = Demo.create(new Demo.Options(r, o, edges, model, !noPrometheus, live, System.out, apiserver));
+        Demo demo = Demo.create(
+                new Demo.Options(r, o, edges, model, !noPrometheus, live, System.out, apiserver, ar ? AR_EDGES : 0));
         running.set(demo);
         Demo.Result result;
         try {
@@ -105,7 +109,7 @@ public final class DemoCli implements Callable<Integer> {
                 demo.close();
             }
         }
-        System.out.println(result.summary());
+        result.summaries().forEach(System.out::println);
         return 0;
     }
 }

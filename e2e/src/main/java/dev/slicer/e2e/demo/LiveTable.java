@@ -51,8 +51,8 @@ public final class LiveTable {
         progress = line;
     }
 
-    public synchronized void render(List<EdgeRow> rows, String footer) {
-        List<String> lines = lines(rows, footer);
+    public synchronized void render(List<EdgeRow> rows, String footer, List<String> more) {
+        List<String> lines = lines(rows, footer, more);
         if (live) {
             StringBuilder b = new StringBuilder("\033[H\033[2J");
             lines.forEach(l -> b.append(l).append('\n'));
@@ -66,7 +66,8 @@ public final class LiveTable {
         }
     }
 
-    public static List<String> lines(List<EdgeRow> rows, String footer) {
+    /** The edge rows, the back-end line, then {@code more} (the decoder fleet's section with {@code --ar}). */
+    public static List<String> lines(List<EdgeRow> rows, String footer, List<String> more) {
         List<String> l = new ArrayList<>();
         String fmt = "%-16s %-7s %9s %9s %-26s %-28s %8s %7s %9s";
         l.add(String.format(
@@ -86,6 +87,7 @@ public final class LiveTable {
                     r.ok() + "/" + r.failed()));
         }
         l.add(footer);
+        l.addAll(more);
         return l;
     }
 

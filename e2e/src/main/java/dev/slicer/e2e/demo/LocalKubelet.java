@@ -67,7 +67,7 @@ public final class LocalKubelet implements AutoCloseable {
         this.namespace = namespace;
         this.fleet = fleet;
         this.root = root;
-        this.podsDir = runDir.resolve("pods");
+        this.podsDir = runDir.resolve("pods").resolve(fleet); // a kubelet per fleet, each with its own pods
         this.logDir = logDir;
         this.devices = List.copyOf(devices);
         this.onPlan = onPlan;

@@ -14,15 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus}) on a free loopback port, scraping the fleet from file-based
- * target lists with the labels the operator's monitors would attach ({@code namespace}, {@code slicer_dev_fleet} on
- * the back-end; edges without the fleet label, since the back-end re-exports their reports per device class), and
- * recording rules for what the operator queries. Its data directory lives under the run directory and is removed
+ * target lists with the labels the operator's monitors would attach ({@code namespace}, and {@code slicer_dev_fleet}
+ * on every back-end and edge target, so the fleets of one namespace stay apart), and recording rules for what the operator queries. Its data directory lives under the run directory and is removed
  * on close.
  */
 public final class Prometheus implements AutoCloseable {
@@ -52,19 +52,22 @@ public final class Prometheus implements AutoCloseable {
     }
 
     /** Writes the configuration and starts the server; targets are set later with {@link #targets}. */
-    public static Prometheus start(Path binary, Path runDir, Path logDir, String namespace, String fleet)
+    public static Prometheus start(Path binary, Path runDir, Path logDir, String namespace)
             throws IOException, InterruptedException {
         Path dir = Files.createDirectories(runDir.resolve("prometheus"));
         Prometheus p = new Prometheus(binary, dir, logDir);
-        Files.writeString(dir.resolve("prometheus.yml"), config(namespace, fleet));
+        Files.writeString(dir.resolve("prometheus.yml"), config(namespace));
         Files.writeString(dir.resolve("rules.yml"), rules());
-        p.targets(List.of(), List.of(), List.of());
+        p.targets(List.of(), List.of());
         p.startProcess();
         return p;
     }
 
-    /** Scrape jobs labelled as the operator's monitors label them (namespace, and the fleet on every target). */
-    static String config(String namespace, String fleet) {
+    /**
+     * Scrape jobs labelled as the operator's monitors label them: the namespace here, the fleet ({@code
+     * slicer_dev_fleet}) on each target group of the target files, so one Prometheus scrapes several fleets apart.
+     */
+    static String config(String namespace) {
         String every = SCRAPE_INTERVAL.toSeconds() + "s";
         return """
                 global:
@@ -77,18 +80,16 @@ public final class Prometheus implements AutoCloseable {
                     file_sd_configs: [{files: [targets-backend.json], refresh_interval: %1$s}]
                     relabel_configs:
                       - {target_label: namespace, replacement: %2$s}
-                      - {target_label: slicer_dev_fleet, replacement: %3$s}
                   - job_name: slicer-edge
                     metrics_path: /q/metrics
                     file_sd_configs: [{files: [targets-edge.json], refresh_interval: %1$s}]
                     relabel_configs:
                       - {target_label: namespace, replacement: %2$s}
-                      - {target_label: slicer_dev_fleet, replacement: %3$s}
                   - job_name: slicer-operator
                     metrics_path: /q/metrics
                     file_sd_configs: [{files: [targets-operator.json], refresh_interval: %1$s}]
                 """
-                .formatted(every, namespace, fleet);
+                .formatted(every, namespace);
     }
 
     /**
@@ -118,16 +119,30 @@ public final class Prometheus implements AutoCloseable {
                 .formatted(by, w);
     }
 
-    /** Replaces the scrape targets ({@code host:port} each); Prometheus re-reads the files within one interval. */
-    public void targets(List<String> backends, List<String> edges, List<String> operators) throws IOException {
-        write("targets-backend.json", backends);
-        write("targets-edge.json", edges);
-        write("targets-operator.json", operators);
+    /** One fleet's scrape targets ({@code host:port} each), labelled with its name. */
+    public record FleetTargets(String fleet, List<String> backends, List<String> edges) {}
+
+    /** A file-based discovery target group: the targets and the labels they all carry. */
+    record TargetGroup(List<String> targets, Map<String, String> labels) {}
+
+    /** Replaces the scrape targets; Prometheus re-reads the files within one interval. */
+    public void targets(List<FleetTargets> fleets, List<String> operators) throws IOException {
+        write("targets-backend.json", groups(fleets, FleetTargets::backends));
+        write("targets-edge.json", groups(fleets, FleetTargets::edges));
+        write("targets-operator.json", List.of(new TargetGroup(operators, Map.of())));
     }
 
-    private void write(String file, List<String> targets) throws IOException {
+    /** One target group per fleet, each carrying the fleet label. */
+    static List<TargetGroup> groups(
+            List<FleetTargets> fleets, java.util.function.Function<FleetTargets, List<String>> targets) {
+        return fleets.stream()
+                .map(f -> new TargetGroup(targets.apply(f), Map.of("slicer_dev_fleet", f.fleet())))
+                .toList();
+    }
+
+    private void write(String file, List<TargetGroup> groups) throws IOException {
         Path tmp = dir.resolve(file + ".tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(List.of(java.util.Map.of("targets", targets))));
+        Files.writeString(tmp, JSON.writeValueAsString(groups));
         Files.move(
                 tmp,
                 dir.resolve(file),

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The demo's scenario, shortened, on the whole local fleet (the real control plane, operator, back-end, two edges, Prometheus,
- * traffic): the plan converges, a degraded link moves its edge to a cheaper row and back, the operator restarts
+ * traffic, and the decoder fleet of {@code --ar} with one edge answering OpenAI completions): the plan converges, a degraded link moves its edge to a cheaper row and back, the operator restarts
  * without rewriting what is unchanged, a Prometheus outage keeps the plan and reports MetricsAvailable=False, and at
  * the end no request was lost and the report renders in headless Chromium. One fleet for all steps (ordered).
  */
@@ -43,7 +43,7 @@ class DemoE2ETest {
 
     @BeforeAll
     static void start() throws Exception {
-        demo = Demo.start(new Demo.Options(ROOT, OUT, 2, "builtin:minilm", true, false, System.out, "real"));
+        demo = Demo.start(new Demo.Options(ROOT, OUT, 2, "builtin:minilm", true, false, System.out, "real", 1));
     }
 
     @AfterAll
@@ -81,6 +81,18 @@ class DemoE2ETest {
         assertThat(demo.kubelet().replicas()[1])
                 .as("the back-end replica is ready")
                 .isEqualTo(1);
+        // the decoder fleet beside it, planned by the same operator, answers OpenAI completions
+        DecoderFleet decoder = demo.decoder().orElseThrow();
+        await().atMost(STEP).untilAsserted(() -> {
+            assertThat(decoder.plans().current())
+                    .as("a decoder plan reached its back-end")
+                    .isPresent();
+            for (DecoderStats s : decoder.stats().values()) {
+                assertThat(s.ok())
+                        .as(s.device().name() + " answered completions")
+                        .isPositive();
+            }
+        });
     }
 
     /**
@@ -114,16 +126,16 @@ class DemoE2ETest {
                     .contains(variables.get(v.path("name").asText())));
         }
         List<String> panels = new ArrayList<>();
+        String decoder = demo.decoder().orElseThrow().name();
         for (JsonNode panel : dashboard.path("panels")) {
             String title = panel.path("title").asText();
-            if (title.startsWith("AR ")) {
-                continue; // the demo runs no autoregressive traffic
-            }
+            // the AR panels show the decoder fleet, the others the MiniLM fleet
+            String shown = title.startsWith("AR ") ? decoder : fleet;
             for (JsonNode target : panel.path("targets")) {
                 String expr = target.path("expr")
                         .asText()
                         .replace("$namespace", Demo.NAMESPACE)
-                        .replace("$fleet", fleet)
+                        .replace("$fleet", shown)
                         // Grafana's $__rate_interval: at least four scrape intervals
                         .replace("$__rate_interval", "30s");
                 await().atMost(STEP).untilAsserted(() -> assertThat(prometheus.query(expr))
@@ -262,6 +274,20 @@ class DemoE2ETest {
                 .isGreaterThanOrEqualTo(0.98);
         assertThat(result.png()).isRegularFile();
         assertThat(result.html()).isRegularFile();
+
+        DecoderFleet.Result ar = result.decoder();
+        System.out.println(ar.summary());
+        assertThat(ar.completions()).isPositive();
+        assertThat(ar.failed())
+                .as(
+                        "completion failures by status: %s",
+                        demo.decoder().orElseThrow().stats().values().stream()
+                                .map(s -> s.device().name() + " " + s.failures() + " " + s.lastErrors())
+                                .toList())
+                .isZero();
+        assertThat(ar.sameText())
+                .as("every completion at temperature 0 is the unsplit model's greedy text (the plan's agreement floor)")
+                .isEqualTo(1.0);
     }
 
     @Test

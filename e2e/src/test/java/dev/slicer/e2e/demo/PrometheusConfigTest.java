@@ -18,7 +18,7 @@ class PrometheusConfigTest {
     void configAndRulesPassPromtool() throws Exception {
         Path dir =
                 Files.createDirectories(Path.of("target", "prometheus-config").toAbsolutePath());
-        Files.writeString(dir.resolve("prometheus.yml"), Prometheus.config("default", "minilm"));
+        Files.writeString(dir.resolve("prometheus.yml"), Prometheus.config("default"));
         Files.writeString(dir.resolve("rules.yml"), Prometheus.rules());
         for (String f : List.of("targets-backend.json", "targets-edge.json", "targets-operator.json")) {
             Files.writeString(dir.resolve(f), "[{\"targets\":[\"127.0.0.1:1\"]}]");
@@ -40,9 +40,19 @@ class PrometheusConfigTest {
                 "slicer_backend_compute_seconds_total")) {
             assertThat(rules).contains(series);
         }
-        assertThat(Prometheus.config("ns", "fleet"))
-                .contains("replacement: ns")
-                .contains("target_label: slicer_dev_fleet, replacement: fleet");
+        assertThat(Prometheus.config("ns")).contains("target_label: namespace, replacement: ns");
+    }
+
+    @Test
+    void everyFleetIsATargetGroupWithItsOwnLabel() throws Exception {
+        var groups = Prometheus.groups(
+                List.of(
+                        new Prometheus.FleetTargets("minilm", List.of("127.0.0.1:1"), List.of("127.0.0.1:2")),
+                        new Prometheus.FleetTargets("tiny-llama", List.of("127.0.0.1:3"), List.of())),
+                Prometheus.FleetTargets::edges);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(groups))
+                .isEqualTo("[{\"targets\":[\"127.0.0.1:2\"],\"labels\":{\"slicer_dev_fleet\":\"minilm\"}},"
+                        + "{\"targets\":[],\"labels\":{\"slicer_dev_fleet\":\"tiny-llama\"}}]");
     }
 
     static Path promtool() throws Exception {
