@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -93,7 +92,7 @@ public final class Completions implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            pause(THINK_MILLIS);
+            Traffic.parkQuietly(THINK_MILLIS);
         }
     }
 
@@ -127,14 +126,6 @@ public final class Completions implements AutoCloseable {
             i++;
         }
         return (double) i / expected.length();
-    }
-
-    private static void pause(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Stops sending and waits (bounded) for the completions in flight to end, so every one is counted. */

@@ -1,7 +1,6 @@
 package dev.slicer.e2e.demo;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
-import dev.slicer.crds.v1alpha1.spec.DeviceClassSpec;
 import dev.slicer.e2e.EdgeLink;
 import dev.slicer.e2e.GreedyReference;
 import dev.slicer.e2e.ServiceProcess;
@@ -94,16 +93,7 @@ public final class DecoderFleet implements AutoCloseable {
                 .inNamespace(namespace)
                 .resource(Demo.profileConfigMap(namespace, si, Demo.profile(root, uri)))
                 .create();
-        List<Device> devices = new ArrayList<>();
-        List<DeviceClassSpec> classes = si.getSpec().getEdges().getDeviceClasses();
-        for (int i = 0; i < edges; i++) {
-            DeviceClassSpec dc = classes.get(i % classes.size());
-            devices.add(new Device(
-                    "llm-" + i + "-" + dc.getName(),
-                    dc.getName(),
-                    dc.getMemoryBudget(),
-                    LINK_RATES[i % LINK_RATES.length]));
-        }
+        List<Device> devices = Device.of(si, "llm", edges, LINK_RATES);
         String name = si.getMetadata().getName();
         PlanHistory plans = new PlanHistory(origin);
         LocalKubelet kubelet = new LocalKubelet(kube, namespace, name, root, runDir, logDir, devices, plans::published);

@@ -2,7 +2,6 @@ package dev.slicer.e2e.demo;
 
 import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
-import dev.slicer.crds.v1alpha1.spec.DeviceClassSpec;
 import dev.slicer.e2e.Ports;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.UnsplitReference;
@@ -228,16 +227,7 @@ public final class Demo implements AutoCloseable {
         operatorPort = Ports.free();
         startOperator();
 
-        List<Device> devices = new ArrayList<>();
-        List<DeviceClassSpec> classes = si.getSpec().getEdges().getDeviceClasses();
-        for (int i = 0; i < options.edges(); i++) {
-            DeviceClassSpec dc = classes.get(i % classes.size());
-            devices.add(new Device(
-                    "edge-" + i + "-" + dc.getName(),
-                    dc.getName(),
-                    dc.getMemoryBudget(),
-                    LINK_RATES[i % LINK_RATES.length]));
-        }
+        List<Device> devices = Device.of(si, "edge", options.edges(), LINK_RATES);
         kubelet = new LocalKubelet(kube, NAMESPACE, fleet, options.root(), run, logs(), devices, plans::published);
         say("applying " + EXAMPLE + " ...");
         kube.resource(si).inNamespace(NAMESPACE).create();

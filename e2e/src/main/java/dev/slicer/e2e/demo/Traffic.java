@@ -106,7 +106,8 @@ public final class Traffic implements AutoCloseable {
                 r.fallback() != null);
     }
 
-    private static void parkQuietly(long millis) {
+    /** Sleeps, keeping an interrupt for the caller's loop to see. */
+    static void parkQuietly(long millis) {
         try {
             TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException e) {
