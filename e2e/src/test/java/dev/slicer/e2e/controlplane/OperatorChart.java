@@ -32,14 +32,24 @@ record OperatorChart(String release, String namespace, List<JsonNode> objects) {
     private static final Set<String> IDENTITY =
             Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
 
+    /**
+     * These tests run no Prometheus: the operator is pointed at a loopback port that refuses at once. The chart's
+     * default (a cluster Service name) resolves nowhere off-cluster, and every reconcile would wait on this machine's
+     * resolver for an answer that may be slow to come.
+     */
+    static final String NO_PROMETHEUS = "http://127.0.0.1:9";
+
     /** Renders the chart with {@code values} (--set style, e.g. {@code leaderElection.enabled=false}). */
     static OperatorChart render(String release, String namespace, Map<String, String> values) {
         String dir = System.getProperty("slicer.chart.dir");
         if (dir == null) {
             throw new IllegalStateException("system property slicer.chart.dir not set (run the tests with Maven)");
         }
-        TemplateCommand template =
-                new Helm(Path.of(dir)).template().withName(release).withNamespace(namespace);
+        TemplateCommand template = new Helm(Path.of(dir))
+                .template()
+                .withName(release)
+                .withNamespace(namespace)
+                .set("prometheus.url", NO_PROMETHEUS);
         for (Map.Entry<String, String> v : values.entrySet()) {
             template = template.set(v.getKey(), v.getValue());
         }
