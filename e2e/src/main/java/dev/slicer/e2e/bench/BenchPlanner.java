@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * device class, from a profile made once per work directory and model (profiling and calibrating takes a minute).
  */
 final class BenchPlanner {
-    @Option(names = "--model", defaultValue = "builtin:minilm", description = "model URI (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", description = "model URI (default builtin:minilm; with --ar builtin:tiny-llama)")
     String model;
 
     @Option(
@@ -28,8 +28,7 @@ final class BenchPlanner {
 
     @Option(
             names = "--memory",
-            defaultValue = "86Mi",
-            description = "planner edge memory budget (default ${DEFAULT-VALUE})")
+            description = "planner edge memory budget (default 86Mi; with --ar 200Ki, below the quantized decoder)")
     String memory;
 
     @Option(
@@ -38,6 +37,21 @@ final class BenchPlanner {
             description = "planner fidelity floor (default ${DEFAULT-VALUE})")
     double minFidelity;
 
+    /** Autoregressive planning inputs (eqs. 4-6): tokens generated, prompt length, per-step offload buffer. */
+    record Autoregressive(int tokens, int promptTokens, String arMemory) {}
+
+    /** Planned with eqs. 4-6 when set ({@code --ar}); single-shot otherwise. */
+    Autoregressive autoregressive;
+
+    /** The model: as given, else the benchmark's default for the workload. */
+    String model() {
+        return model != null ? model : autoregressive != null ? "builtin:tiny-llama" : "builtin:minilm";
+    }
+
+    String memory() {
+        return memory != null ? memory : autoregressive != null ? "200Ki" : "86Mi";
+    }
+
     /**
      * Plans {@code deviceClass} into {@code work/planner-plan.json}.
      *
@@ -45,6 +59,7 @@ final class BenchPlanner {
      */
     Plan plan(Path work, Path profile, String deviceClass, PrintStream log) throws Exception {
         Path out = work.resolve("planner-plan.json");
+        String model = model();
         Path cached = work.resolve("profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
         List<String> args = new ArrayList<>(
                 profile != null
@@ -57,13 +72,23 @@ final class BenchPlanner {
                 "--latency",
                 latency,
                 "--memory",
-                memory,
+                memory(),
                 "--min-fidelity",
                 Double.toString(minFidelity),
                 "--device-class",
                 deviceClass,
                 "--out",
                 out.toString()));
+        if (autoregressive != null) {
+            args.addAll(List.of(
+                    "--ar",
+                    "--tokens",
+                    Integer.toString(autoregressive.tokens()),
+                    "--prompt-tokens",
+                    Integer.toString(autoregressive.promptTokens()),
+                    "--ar-memory",
+                    autoregressive.arMemory()));
+        }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = PlanCli.run(
                 args.toArray(String[]::new),

@@ -93,9 +93,10 @@ public final class DataplaneBench implements Callable<Integer> {
             System.setProperty(
                     "slicer.model.cache", root.resolve("e2e/target/models").toString());
         }
-        SplittableModel m = SplittableModel.load(planner.model);
+        SplittableModel m = SplittableModel.load(planner.model());
         List<String> sentences = SampleSentences.load();
-        String modelName = planner.model.startsWith("builtin:") ? planner.model.substring(8) : "model";
+        String modelName =
+                planner.model().startsWith("builtin:") ? planner.model().substring(8) : "model";
 
         Plan planned = planner.plan(work, profile, DEVICE, System.out);
         double linkBits = Units.bitsPerSecond(linkRate);
@@ -120,8 +121,8 @@ public final class DataplaneBench implements Callable<Integer> {
         if (linkBits > 0) {
             edgeProps.put("slicer.edge.link-emulation", "true");
         }
-        try (Fleet fleet =
-                Fleet.start(root, planner.model, edges, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps)) {
+        try (Fleet fleet = Fleet.start(
+                root, planner.model(), edges, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps)) {
             System.out.printf(
                     Locale.ROOT,
                     "fleet: back-end pid %d, %d edges, link %s%n",
@@ -139,7 +140,7 @@ public final class DataplaneBench implements Callable<Integer> {
             awaitPlan(fleet, modelName, planned.sha256());
             Run plannedRun = run("planned", fleet, modelName, sentences);
 
-            UnsplitReference reference = new UnsplitReference(m, planner.model);
+            UnsplitReference reference = new UnsplitReference(m, planner.model());
             double cosSum = 0;
             double cosMin = 1;
             int n = 0;

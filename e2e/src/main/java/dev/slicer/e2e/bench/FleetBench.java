@@ -1,11 +1,15 @@
 package dev.slicer.e2e.bench;
 
+import dev.slicer.e2e.CompletionClient;
 import dev.slicer.e2e.Fleet;
+import dev.slicer.e2e.GreedyReference;
 import dev.slicer.e2e.OipClient;
 import dev.slicer.e2e.Plans;
 import dev.slicer.e2e.ProcessCpu;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.UnsplitReference;
+import dev.slicer.e2e.demo.Completions;
+import dev.slicer.model.split.SampleInputs;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
 import dev.slicer.planner.cli.Units;
@@ -17,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -74,6 +79,9 @@ public final class FleetBench implements Callable<Integer> {
     @Mixin
     BenchPlanner planner;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(
             names = "--link-rate",
             defaultValue = "250k",
@@ -81,8 +89,27 @@ public final class FleetBench implements Callable<Integer> {
                     + " plain loopback (default ${DEFAULT-VALUE})")
     String linkRate;
 
-    @Option(names = "--ar", description = "autoregressive workload (per-token server time)")
+    @Option(
+            names = "--ar",
+            description = "autoregressive workload: each request is one greedy OpenAI completion of --tokens tokens"
+                    + " through a decoder edge (default model builtin:tiny-llama); fidelity is the share of the"
+                    + " unsplit model's greedy text reproduced")
     boolean ar;
+
+    @Option(
+            names = "--tokens",
+            defaultValue = "24",
+            description = "--ar: tokens per completion (default ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(
+            names = "--ar-memory",
+            defaultValue = "64Ki",
+            description = "--ar: the planner's per-step offload buffer M_ar (default ${DEFAULT-VALUE})")
+    String arMemory;
+
+    /** The prompt length the planner assumes with --ar (the prompts sent are 24-28 bytes, one token each). */
+    static final int PROMPT_TOKENS = 16;
 
     @Option(names = "--root", description = "project root (default: found above the working directory)")
     Path root;
@@ -112,19 +139,21 @@ public final class FleetBench implements Callable<Integer> {
         System.exit(new CommandLine(new FleetBench()).execute(args));
     }
 
-    /** One answered or failed request. */
-    record Sample(boolean ok, double seconds, double uplinkBytes, float[] output, String text) {}
+    /**
+     * One answered or failed request: its input text, and the answer (single-shot: the output vector; --ar: the
+     * completion's text).
+     */
+    record Sample(boolean ok, double seconds, double uplinkBytes, float[] output, String text, String completion) {}
 
     @Override
     public Integer call() throws Exception {
-        if (ar) {
-            throw new CommandLine.ParameterException(
-                    new CommandLine(this),
-                    "--ar is not supported yet: the autoregressive serving path (issue #15) has not landed");
+        if (ar && tokens < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tokens must be positive");
         }
+        planner.autoregressive = ar ? new BenchPlanner.Autoregressive(tokens, PROMPT_TOKENS, arMemory) : null;
         if (edges.length == 0 || Arrays.stream(edges).anyMatch(e -> e < 1) || requestsPerEdge < 1 || hosts < 1) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--edges, --requests-per-edge and --hosts must be positive");
+                    spec.commandLine(), "--edges, --requests-per-edge and --hosts must be positive");
         }
         root = DataplaneBench.findRoot(root);
         work = (work == null ? root.resolve("e2e/target/fleet") : work).toAbsolutePath();
@@ -134,9 +163,17 @@ public final class FleetBench implements Callable<Integer> {
             System.setProperty(
                     "slicer.model.cache", root.resolve("e2e/target/models").toString());
         }
-        SplittableModel m = SplittableModel.load(planner.model);
-        List<String> sentences = SampleSentences.load();
-        String modelName = planner.model.startsWith("builtin:") ? planner.model.substring(8) : "model";
+        SplittableModel m = SplittableModel.load(planner.model());
+        if (ar != SampleInputs.hasKvCache(m.model())) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    ar
+                            ? planner.model() + " is not a decoder: --ar needs one (e.g. builtin:tiny-llama)"
+                            : planner.model() + " is a decoder: measure it with --ar");
+        }
+        List<String> sentences = ar ? Completions.PROMPTS : SampleSentences.load();
+        String modelName =
+                planner.model().startsWith("builtin:") ? planner.model().substring(8) : "model";
         long periodNanos = Units.seconds(edgePeriod) > 0 ? (long) (Units.seconds(edgePeriod) * 1e9) : 0;
 
         PlanRow row = plannerRow();
@@ -168,8 +205,10 @@ public final class FleetBench implements Callable<Integer> {
         List<FleetPoint> points = new ArrayList<>();
         int processes = Math.min(hosts, Arrays.stream(edges).max().orElseThrow());
         try (Fleet fleet = Fleet.start(
-                        root, planner.model, processes, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps);
-                UnsplitReference reference = new UnsplitReference(m, planner.model)) {
+                        root, planner.model(), processes, DEVICE, planFile, work.resolve("logs"), Map.of(), edgeProps);
+                Scorer reference = ar
+                        ? Scorer.greedy(new GreedyReference(planner.model(), tokens))
+                        : Scorer.output(new UnsplitReference(m, planner.model()))) {
             stdout.printf(
                     Locale.ROOT,
                     "fleet: back-end pid %d; %d edge processes host up to %d edges; edge period %s%n",
@@ -180,7 +219,11 @@ public final class FleetBench implements Callable<Integer> {
             for (Strategy s : Strategy.values()) {
                 Plan plan = plans.get(s);
                 DataplaneBench.write(planFile, plan);
-                DataplaneBench.awaitPlan(fleet, modelName, plan.sha256());
+                if (ar) {
+                    awaitDecoderPlan(fleet, modelName, plan.sha256());
+                } else {
+                    DataplaneBench.awaitPlan(fleet, modelName, plan.sha256());
+                }
                 warmUp(fleet, modelName, sentences);
                 for (int n : edges) {
                     List<Sample> samples = new ArrayList<>();
@@ -208,12 +251,20 @@ public final class FleetBench implements Callable<Integer> {
             }
         }
         FleetReport report = new FleetReport(points);
+        if (ar) {
+            stdout.printf(
+                    Locale.ROOT,
+                    "%nworkload: a request is one greedy completion of %d tokens (per-token figures: divide by %d);"
+                            + " fidelity is the share of the unsplit model's greedy text reproduced%n",
+                    tokens,
+                    tokens);
+        }
         Files.createDirectories(out);
         String stem = "fleet-" + modelName.replaceAll("[^A-Za-z0-9._-]", "_");
         Path csv = out.resolve(stem + ".csv");
         Files.writeString(csv, report.csv(), StandardCharsets.UTF_8);
         Path png = out.resolve(stem + ".png");
-        report.writePng(png, planner.model);
+        report.writePng(png, planner.model());
         stdout.println();
         stdout.print(report.markdown());
         stdout.println();
@@ -223,8 +274,7 @@ public final class FleetBench implements Callable<Integer> {
         return 0;
     }
 
-    private FleetPoint point(
-            Strategy s, int n, List<Sample> samples, double cpuMs, double wall, UnsplitReference reference) {
+    private FleetPoint point(Strategy s, int n, List<Sample> samples, double cpuMs, double wall, Scorer reference) {
         double[] lat =
                 samples.stream().filter(Sample::ok).mapToDouble(Sample::seconds).toArray();
         double bytes = samples.stream()
@@ -236,7 +286,7 @@ public final class FleetBench implements Callable<Integer> {
         int k = 0;
         for (Sample x : samples) {
             if (x.ok) {
-                double c = reference.cosine(x.text, x.output);
+                double c = reference.score(x);
                 cosSum += c;
                 cosMin = k == 0 ? c : Math.min(cosMin, c);
                 k++;
@@ -283,20 +333,7 @@ public final class FleetBench implements Callable<Integer> {
                         next = System.nanoTime() + periodNanos;
                         String text = sentences.get((first + k) % sentences.size());
                         long t0 = System.nanoTime();
-                        OipClient.Reply r = c.infer(modelName, List.of(text));
-                        double sec = (System.nanoTime() - t0) / 1e9;
-                        if (!r.ok()) {
-                            System.err.println(s.label + ": request failed: " + r.status() + " " + r.body());
-                        }
-                        got.add(new Sample(
-                                r.ok(),
-                                sec,
-                                r.body()
-                                        .path("parameters")
-                                        .path("slicer_if_bytes")
-                                        .asDouble(),
-                                r.ok() ? r.floats(0) : null,
-                                text));
+                        got.add(ar ? complete(host, modelName, text, t0, s) : infer(c, modelName, text, t0, s));
                     }
                     return got;
                 }));
@@ -311,12 +348,94 @@ public final class FleetBench implements Callable<Integer> {
         }
     }
 
-    private static void warmUp(Fleet fleet, String modelName, List<String> sentences) throws Exception {
+    private static Sample infer(OipClient c, String modelName, String text, long t0, Strategy s) throws Exception {
+        OipClient.Reply r = c.infer(modelName, List.of(text));
+        double sec = (System.nanoTime() - t0) / 1e9;
+        if (!r.ok()) {
+            System.err.println(s.label + ": request failed: " + r.status() + " " + r.body());
+        }
+        return new Sample(
+                r.ok(),
+                sec,
+                r.body().path("parameters").path("slicer_if_bytes").asDouble(),
+                r.ok() ? r.floats(0) : null,
+                text,
+                null);
+    }
+
+    private Sample complete(ServiceProcess host, String modelName, String prompt, long t0, Strategy s)
+            throws Exception {
+        CompletionClient.Completion c = new CompletionClient(host.httpPort()).complete(modelName, prompt, tokens);
+        double sec = (System.nanoTime() - t0) / 1e9;
+        if (!c.ok()) {
+            System.err.println(s.label + ": completion failed: " + c.status() + " " + c.body());
+        }
+        return new Sample(c.ok(), sec, c.ifBytes(), null, prompt, c.ok() ? c.text() : null);
+    }
+
+    private void warmUp(Fleet fleet, String modelName, List<String> sentences) throws Exception {
         for (ServiceProcess e : fleet.edges()) {
             OipClient c = new OipClient(e.httpPort());
             for (int i = 0; i < WARM_UP; i++) {
-                c.infer(modelName, List.of(sentences.get(i)));
+                String text = sentences.get(i % sentences.size());
+                if (ar) {
+                    new CompletionClient(e.httpPort()).complete(modelName, text, tokens);
+                } else {
+                    c.infer(modelName, List.of(text));
+                }
             }
+        }
+    }
+
+    /** Waits (bounded) until every decoder edge answers a completion from plan {@code hash}. */
+    private static void awaitDecoderPlan(Fleet fleet, String modelName, String hash) throws Exception {
+        for (ServiceProcess e : fleet.edges()) {
+            CompletionClient c = new CompletionClient(e.httpPort());
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!c.complete(modelName, "warm-up", 1).plan().equals(hash)) {
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException(e.name() + " did not apply plan " + hash + " within 60 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+    }
+
+    /** How an answer is scored against the unsplit model (the benchmark's fidelity column). */
+    interface Scorer extends AutoCloseable {
+        double score(Sample answered);
+
+        @Override
+        void close();
+
+        /** Single-shot: the output cosine. */
+        static Scorer output(UnsplitReference reference) {
+            return new Scorer() {
+                @Override
+                public double score(Sample x) {
+                    return reference.cosine(x.text(), x.output());
+                }
+
+                @Override
+                public void close() {
+                    reference.close();
+                }
+            };
+        }
+
+        /** --ar: the share of the unsplit model's greedy text reproduced before the first difference. */
+        static Scorer greedy(GreedyReference reference) {
+            return new Scorer() {
+                @Override
+                public double score(Sample x) {
+                    return Completions.prefixAgreement(reference.text(x.text()), x.completion());
+                }
+
+                @Override
+                public void close() {
+                    reference.close();
+                }
+            };
         }
     }
 

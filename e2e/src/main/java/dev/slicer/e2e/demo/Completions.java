@@ -1,17 +1,11 @@
 package dev.slicer.e2e.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slicer.e2e.CompletionClient;
 import dev.slicer.e2e.GreedyReference;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,21 +21,14 @@ public final class Completions implements AutoCloseable {
     /** The pause between a client's completions. */
     static final long THINK_MILLIS = 250;
 
-    /** How long one completion may take before the client counts it failed (status 0). */
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    static final List<String> PROMPTS = List.of(
+    public static final List<String> PROMPTS = List.of(
             "The fleet splits every model",
             "Edge devices send features",
             "A server keeps the cache",
             "Links change during the day");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String model;
     private final GreedyReference reference;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
@@ -60,29 +47,28 @@ public final class Completions implements AutoCloseable {
     }
 
     private void loop(int port, DecoderStats stats, int first) {
-        URI uri = URI.create("http://127.0.0.1:" + port + "/v1/completions");
+        CompletionClient client = new CompletionClient(port);
         int next = first;
         while (running.get()) {
             String prompt = PROMPTS.get(next++ % PROMPTS.size());
-            ObjectNode body = JSON.createObjectNode()
-                    .put("model", model)
-                    .put("prompt", prompt)
-                    .put("max_tokens", TOKENS)
-                    .put("temperature", 0);
             long t0 = System.nanoTime();
             try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(uri)
-                                .timeout(TIMEOUT)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                CompletionClient.Completion c = client.complete(model, prompt, TOKENS);
                 long t1 = System.nanoTime();
-                if (r.statusCode() == 200) {
-                    stats.answered(completion(JSON.readTree(r.body()), prompt, t1, (t1 - t0) / 1e9));
+                if (c.ok()) {
+                    String expected = reference.text(prompt);
+                    stats.answered(new DecoderStats.Completion(
+                            t1,
+                            (t1 - t0) / 1e9,
+                            c.mode(),
+                            c.split(),
+                            c.w(),
+                            c.tokens(),
+                            c.ifBytes(),
+                            c.text().equals(expected),
+                            prefixAgreement(expected, c.text())));
                 } else {
-                    stats.failed(r.statusCode(), r.body());
+                    stats.failed(c.status(), c.body().toString());
                 }
             } catch (IOException e) {
                 if (running.get()) {
@@ -96,27 +82,11 @@ public final class Completions implements AutoCloseable {
         }
     }
 
-    private DecoderStats.Completion completion(JsonNode reply, String prompt, long at, double seconds) {
-        JsonNode s = reply.path("slicer");
-        String text = reply.at("/choices/0/text").asText();
-        String expected = reference.text(prompt);
-        return new DecoderStats.Completion(
-                at,
-                seconds,
-                s.path("mode").asText("?"),
-                s.path("split").asInt(-1),
-                s.path("w").asInt(0),
-                reply.at("/usage/completion_tokens").asInt(0),
-                s.path("if_bytes").asLong(0),
-                text.equals(expected),
-                prefixAgreement(expected, text));
-    }
-
     /**
      * The share of the reference text a completion reproduces before its first difference: greedy decoding feeds
      * every token back, so after one differing token the texts are no longer comparable position by position.
      */
-    static double prefixAgreement(String expected, String text) {
+    public static double prefixAgreement(String expected, String text) {
         if (expected.isEmpty()) {
             return 1;
         }
@@ -133,7 +103,7 @@ public final class Completions implements AutoCloseable {
     public void close() throws InterruptedException {
         running.set(false);
         for (Thread t : threads) {
-            t.join(TIMEOUT.toMillis() + 5_000);
+            t.join(TimeUnit.SECONDS.toMillis(130)); // a request is bounded by the client's 120 s
         }
     }
 }

@@ -84,4 +84,56 @@ class FleetBenchTest {
         double r = Double.parseDouble(cpu) / slicer;
         assertEquals(r, Double.parseDouble(printed), 0.005 + 1e-3 * r, "ratio " + printed + " vs " + r);
     }
+
+    @Test
+    void tinyArRunServesCompletionsThroughEveryStrategyWithTheUnsplitGreedyText() throws Exception {
+        Path out = Path.of("target", "fleet-ar-test").toAbsolutePath();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code = new CommandLine(new FleetBench(new PrintStream(buf, true, StandardCharsets.UTF_8)))
+                .execute(
+                        "--ar",
+                        "--tokens",
+                        "8",
+                        "--root",
+                        ROOT.toString(),
+                        "--work",
+                        out.resolve("work").toString(),
+                        "--out",
+                        out.toString(),
+                        "--edges",
+                        "1",
+                        "--requests-per-edge",
+                        "2",
+                        "--hosts",
+                        "1");
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        List<String> lines = text.lines().toList();
+        Matcher last = LAST.matcher(lines.get(lines.size() - 1));
+        assertTrue(last.matches(), lines.get(lines.size() - 1));
+        // the toy decoder's plan keeps every greedy token (lossless rows at the agreement floor); cloud-only too
+        assertEquals(1.0, Double.parseDouble(last.group(6)), 1e-9, text);
+        List<String> csv = Files.readAllLines(out.resolve("fleet-tiny-llama.csv"));
+        assertEquals(5, csv.size(), text);
+        Map<String, String[]> rows = new HashMap<>();
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",");
+            assertEquals("0", f[3], "failed completions: " + row);
+            assertEquals(1.0, Double.parseDouble(f[13]), 1e-9, "lowest greedy agreement: " + row);
+            rows.put(f[0], f);
+        }
+        // cloud-only sends token ids, a split the layer's features: more bytes, less back-end work per token
+        assertTrue(Double.parseDouble(rows.get("cloud-only")[11]) < Double.parseDouble(rows.get("shallow")[11]), text);
+    }
+
+    @Test
+    void arNeedsADecoderAndASingleShotRunRefusesOne() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new FleetBench(new PrintStream(new ByteArrayOutputStream())));
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, cli.execute("--ar", "--model", "builtin:minilm", "--root", ROOT.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ar needs one"), err.toString());
+        assertEquals(2, cli.execute("--model", "builtin:tiny-llama", "--root", ROOT.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("measure it with --ar"), err.toString());
+    }
 }

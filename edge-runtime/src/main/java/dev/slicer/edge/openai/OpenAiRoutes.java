@@ -159,6 +159,7 @@ public class OpenAiRoutes {
             } else {
                 ObjectNode out = reply.complete(text.text(), finish, usage);
                 out.putObject("slicer")
+                        .put("plan", plan.hash())
                         .put("mode", g.mode())
                         .put("split", g.split())
                         .put("w", g.w())
