@@ -484,10 +484,15 @@ public final class Demo implements AutoCloseable {
 
     /** The resource's status condition of that type, if set. */
     public Optional<Condition> condition(String type) {
+        return condition(fleet, type);
+    }
+
+    /** The status condition of that type of the demo's SplitInference {@code name}, if set. */
+    public Optional<Condition> condition(String name, String type) {
         SplitInference si = api.client()
                 .resources(SplitInference.class)
                 .inNamespace(NAMESPACE)
-                .withName(fleet)
+                .withName(name)
                 .get();
         if (si == null || si.getStatus() == null || si.getStatus().getConditions() == null) {
             return Optional.empty();

@@ -26,26 +26,9 @@ class FleetBenchTest {
     @Test
     void tinyRunWritesTableCsvAndALastLineComputedFromTheMeasuredFigures() throws Exception {
         Path out = Path.of("target", "fleet-test").toAbsolutePath();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = new CommandLine(new FleetBench(new PrintStream(buf, true, StandardCharsets.UTF_8)))
-                .execute(
-                        "--root",
-                        ROOT.toString(),
-                        "--work",
-                        out.resolve("work").toString(),
-                        "--out",
-                        out.toString(),
-                        "--edges",
-                        "1,2",
-                        "--requests-per-edge",
-                        "2",
-                        "--hosts",
-                        "1");
-        String text = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
+        String text = run(out, "--edges", "1,2");
         List<String> lines = text.lines().toList();
-        Matcher last = LAST.matcher(lines.get(lines.size() - 1));
-        assertTrue(last.matches(), lines.get(lines.size() - 1));
+        Matcher last = lastLine(text);
         assertEquals("2", last.group(1));
 
         // every strategy at every edge count, in the table and the CSV
@@ -88,29 +71,8 @@ class FleetBenchTest {
     @Test
     void tinyArRunServesCompletionsThroughEveryStrategyWithTheUnsplitGreedyText() throws Exception {
         Path out = Path.of("target", "fleet-ar-test").toAbsolutePath();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = new CommandLine(new FleetBench(new PrintStream(buf, true, StandardCharsets.UTF_8)))
-                .execute(
-                        "--ar",
-                        "--tokens",
-                        "8",
-                        "--root",
-                        ROOT.toString(),
-                        "--work",
-                        out.resolve("work").toString(),
-                        "--out",
-                        out.toString(),
-                        "--edges",
-                        "1",
-                        "--requests-per-edge",
-                        "2",
-                        "--hosts",
-                        "1");
-        String text = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
-        List<String> lines = text.lines().toList();
-        Matcher last = LAST.matcher(lines.get(lines.size() - 1));
-        assertTrue(last.matches(), lines.get(lines.size() - 1));
+        String text = run(out, "--ar", "--tokens", "8", "--edges", "1");
+        Matcher last = lastLine(text);
         // the toy decoder's plan keeps every greedy token (lossless rows at the agreement floor); cloud-only too
         assertEquals(1.0, Double.parseDouble(last.group(6)), 1e-9, text);
         List<String> csv = Files.readAllLines(out.resolve("fleet-tiny-llama.csv"));
@@ -135,5 +97,35 @@ class FleetBenchTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ar needs one"), err.toString());
         assertEquals(2, cli.execute("--model", "builtin:tiny-llama", "--root", ROOT.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("measure it with --ar"), err.toString());
+    }
+
+    /** Runs the benchmark tiny (2 requests per edge, one edge process) into {@code out}; its stdout, exit 0 checked. */
+    private static String run(Path out, String... options) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--root",
+                ROOT.toString(),
+                "--work",
+                out.resolve("work").toString(),
+                "--out",
+                out.toString(),
+                "--requests-per-edge",
+                "2",
+                "--hosts",
+                "1"));
+        args.addAll(List.of(options));
+        int code = new CommandLine(new FleetBench(new PrintStream(buf, true, StandardCharsets.UTF_8)))
+                .execute(args.toArray(String[]::new));
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        return text;
+    }
+
+    /** The last line, matched against the format. */
+    private static Matcher lastLine(String text) {
+        List<String> lines = text.lines().toList();
+        Matcher last = LAST.matcher(lines.get(lines.size() - 1));
+        assertTrue(last.matches(), lines.get(lines.size() - 1));
+        return last;
     }
 }

@@ -231,9 +231,12 @@ class DemoE2ETest {
         assumeTrue(demo.prometheus().isPresent(), "Prometheus is not installed");
         KubernetesClient kube = demo.api().client();
         demo.stopPrometheus();
-        await().atMost(STEP).until(() -> demo.condition("MetricsAvailable")
-                .map(c -> c.getStatus().equals("False"))
-                .orElse(false));
+        // every fleet's: the plan-duration count is the operator's, over both fleets
+        for (String fleet : List.of(demo.fleet(), demo.decoder().orElseThrow().name())) {
+            await().atMost(STEP).until(() -> demo.condition(fleet, "MetricsAvailable")
+                    .map(c -> c.getStatus().equals("False"))
+                    .orElse(false));
+        }
         // from the moment the operator reports the outage (a reconcile that read metrics just before may still land)
         String hash = publishedHash(kube);
         double plannedDuringOutage = demo.operatorMetric("slicer_operator_plan_duration_seconds_count");
