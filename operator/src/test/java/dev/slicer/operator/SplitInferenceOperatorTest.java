@@ -290,6 +290,11 @@ class SplitInferenceOperatorTest {
         assertThat(pod.getContainers().get(0).getEnv())
                 .anySatisfy(e -> assertThat(e.getValue()).isEqualTo(ModelDigest.of(Fixtures.MODEL_URI)));
         assertThat(j.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertOwnedBy(o, get("zeta")));
+        // first status written while profiling (the mock answers no JSON patch of an absent status on the error path,
+        // which the refused profile below takes)
+        await().atMost(TIMEOUT)
+                .until(() -> get("zeta").getStatus() != null
+                        && get("zeta").getStatus().getObservedGeneration() != null);
 
         // a profile made for another model is refused: no plan, the Job stays, the status says why
         ConfigMap wrong = Fixtures.profileConfigMap("zeta");
