@@ -6,9 +6,17 @@ public final class NextToken {
 
     /** The index of the largest logit (the lowest index among ties). */
     public static int argmax(float[] logits) {
+        return argmax(logits, 0, logits.length);
+    }
+
+    /**
+     * The index, relative to {@code from}, of the largest of {@code logits[from, from + vocab)}: one row of a
+     * {@code [positions, vocab]} block, without copying it out.
+     */
+    public static int argmax(float[] logits, int from, int vocab) {
         int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
+        for (int i = 1; i < vocab; i++) {
+            if (logits[from + i] > logits[from + best]) {
                 best = i;
             }
         }

@@ -17,19 +17,14 @@ import java.util.List;
 enum IfFraming {
     WHOLE {
         @Override
-        List<TensorShape> frames(TensorShape rowsByCols) {
-            return List.of(rowsByCols);
+        int firstFrameRows(int rows) {
+            return rows;
         }
     },
     AUTOREGRESSIVE {
         @Override
-        List<TensorShape> frames(TensorShape rowsByCols) {
-            int rows = rowsByCols.rows();
-            int cols = rowsByCols.cols();
-            int handOff = handOffRows(rows);
-            return rows > handOff
-                    ? List.of(TensorShape.of(handOff, cols), TensorShape.of(1, cols))
-                    : List.of(TensorShape.of(handOff, cols));
+        int firstFrameRows(int rows) {
+            return handOffRows(rows);
         }
     };
 
@@ -46,22 +41,27 @@ enum IfFraming {
         return Math.max(1, (rows + 1) / 2);
     }
 
+    /** Rows of the first frame; every later row is a frame of its own. */
+    abstract int firstFrameRows(int rows);
+
     /** The distinct frame shapes an activation of {@code rowsByCols} is sent in (each must be encodable). */
-    abstract List<TensorShape> frames(TensorShape rowsByCols);
+    List<TensorShape> frames(TensorShape rowsByCols) {
+        int rows = rowsByCols.rows();
+        int first = firstFrameRows(rows);
+        TensorShape head = TensorShape.of(first, rowsByCols.cols());
+        return rows > first ? List.of(head, TensorShape.of(1, rowsByCols.cols())) : List.of(head);
+    }
 
     /** {@code t} after the codec round trip of each of its frames, in its own shape. */
     HostTensor roundTrip(CodecRoundTrip codec, HostTensor t, Theta theta) {
         TensorShape shape = ProfileAdapter.rowsByCols(t);
-        float[] values = t.floats();
-        if (this == WHOLE) {
-            return HostTensor.ofFloats(t.shape(), codec.roundTrip(values, shape, theta));
-        }
         int cols = shape.cols();
         int rows = shape.rows();
+        float[] values = t.floats();
         float[] out = new float[values.length];
-        int handOff = handOffRows(rows);
-        copyRoundTrip(codec, values, 0, handOff, cols, theta, out);
-        for (int r = handOff; r < rows; r++) {
+        int first = firstFrameRows(rows);
+        copyRoundTrip(codec, values, 0, first, cols, theta, out);
+        for (int r = first; r < rows; r++) {
             copyRoundTrip(codec, values, r, 1, cols, theta, out);
         }
         return HostTensor.ofFloats(t.shape(), out);

@@ -4,7 +4,6 @@ import dev.slicer.model.ar.NextToken;
 import dev.slicer.model.split.HostTensor;
 import dev.slicer.model.split.SampleInputs;
 import dev.slicer.model.split.SplittableModel;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,11 +39,7 @@ enum OutputFidelity {
             int rows = reference.length / vocab;
             int agree = 0;
             for (int r = 0; r < rows; r++) {
-                int from = r * vocab;
-                agree += NextToken.argmax(Arrays.copyOfRange(reference, from, from + vocab))
-                                == NextToken.argmax(Arrays.copyOfRange(g, from, from + vocab))
-                        ? 1
-                        : 0;
+                agree += NextToken.argmax(reference, r * vocab, vocab) == NextToken.argmax(g, r * vocab, vocab) ? 1 : 0;
             }
             return rows == 0 ? 1 : (double) agree / rows;
         }
