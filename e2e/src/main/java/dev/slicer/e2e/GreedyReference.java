@@ -55,6 +55,22 @@ public final class GreedyReference implements AutoCloseable {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The share of the reference text a completion reproduces before its first difference: greedy decoding feeds
+     * every token back, so after one differing token the texts are no longer comparable position by position.
+     */
+    public static double prefixAgreement(String expected, String text) {
+        if (expected.isEmpty()) {
+            return 1;
+        }
+        int n = Math.min(expected.length(), text.length());
+        int i = 0;
+        while (i < n && expected.charAt(i) == text.charAt(i)) {
+            i++;
+        }
+        return (double) i / expected.length();
+    }
+
     @Override
     public void close() {
         whole.close();

@@ -428,7 +428,7 @@ public final class FleetBench implements Callable<Integer> {
             return new Scorer() {
                 @Override
                 public double score(Sample x) {
-                    return Completions.prefixAgreement(reference.text(x.text()), x.completion());
+                    return GreedyReference.prefixAgreement(reference.text(x.text()), x.completion());
                 }
 
                 @Override

@@ -58,7 +58,6 @@ public final class Completions implements AutoCloseable {
                 if (c.ok()) {
                     String expected = reference.text(prompt);
                     stats.answered(new DecoderStats.Completion(
-                            t1,
                             (t1 - t0) / 1e9,
                             c.mode(),
                             c.split(),
@@ -66,7 +65,7 @@ public final class Completions implements AutoCloseable {
                             c.tokens(),
                             c.ifBytes(),
                             c.text().equals(expected),
-                            prefixAgreement(expected, c.text())));
+                            GreedyReference.prefixAgreement(expected, c.text())));
                 } else {
                     stats.failed(c.status(), c.body().toString());
                 }
@@ -80,22 +79,6 @@ public final class Completions implements AutoCloseable {
             }
             Traffic.parkQuietly(THINK_MILLIS);
         }
-    }
-
-    /**
-     * The share of the reference text a completion reproduces before its first difference: greedy decoding feeds
-     * every token back, so after one differing token the texts are no longer comparable position by position.
-     */
-    public static double prefixAgreement(String expected, String text) {
-        if (expected.isEmpty()) {
-            return 1;
-        }
-        int n = Math.min(expected.length(), text.length());
-        int i = 0;
-        while (i < n && expected.charAt(i) == text.charAt(i)) {
-            i++;
-        }
-        return (double) i / expected.length();
     }
 
     /** Stops sending and waits (bounded) for the completions in flight to end, so every one is counted. */

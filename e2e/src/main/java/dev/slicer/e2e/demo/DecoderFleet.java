@@ -198,9 +198,7 @@ public final class DecoderFleet implements AutoCloseable {
                 "decoder back-end: replicas %d wanted / %d running   plan %s, %d replans",
                 replicas[0],
                 replicas[1],
-                plans.current()
-                        .map(e -> e.hash().substring(0, Math.min(12, e.hash().length())))
-                        .orElse("none"),
+                plans.currentShortHash(),
                 plans.replans()));
         return l;
     }

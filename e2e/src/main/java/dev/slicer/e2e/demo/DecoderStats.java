@@ -15,7 +15,6 @@ public final class DecoderStats {
 
     /** One answered completion. */
     public record Completion(
-            long atNanos,
             double seconds,
             String mode,
             int split,

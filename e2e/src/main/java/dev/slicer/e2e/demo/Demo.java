@@ -676,9 +676,7 @@ public final class Demo implements AutoCloseable {
             batch = n == 0 ? Double.NaN : bs / n;
         }
         int[] replicas = kubelet.replicas();
-        String plan = plans.current()
-                .map(e -> e.hash().substring(0, Math.min(12, e.hash().length())))
-                .orElse("none");
+        String plan = plans.currentShortHash();
         return String.format(
                 Locale.ROOT,
                 "back-end: queue delay %s  batch %.1f  replicas %d wanted / %d running  (%s)   plan %s, %d replans   load %d"
@@ -740,25 +738,24 @@ public final class Demo implements AutoCloseable {
         HtmlReport.write(r.html(), String.join("\n", r.summaries()), finalTable, charts, timeline, plans);
         options.console().println(String.join("\n", finalTable));
         for (EdgeStats s : stats.values()) {
-            if (s.failed() > 0) {
-                // status 0: no HTTP answer; 429: back-end overloaded; 503: back-end unavailable (edge-runtime README)
-                options.console()
-                        .println("failed on " + s.device().name() + " by HTTP status: " + s.failures()
-                                + "; last error per status: " + s.lastErrors());
-            }
+            printFailures(s.device(), s.failures(), s.lastErrors());
         }
-        if (decoder != null) {
-            for (DecoderStats s : decoder.stats().values()) {
-                if (s.failed() > 0) {
-                    options.console()
-                            .println("failed on " + s.device().name() + " by HTTP status: " + s.failures()
-                                    + "; last error per status: " + s.lastErrors());
-                }
-            }
+        for (DecoderStats s :
+                decoder == null ? List.<DecoderStats>of() : decoder.stats().values()) {
+            printFailures(s.device(), s.failures(), s.lastErrors());
         }
         options.console().println("timeline: " + r.png());
         options.console().println("report:   " + r.html());
         return r;
+    }
+
+    /** A device's failures by HTTP status, if any (0: no HTTP answer; 429: back-end overloaded; 503: unavailable). */
+    private void printFailures(Device device, Map<Integer, Long> failures, Map<Integer, String> lastErrors) {
+        if (!failures.isEmpty()) {
+            options.console()
+                    .println("failed on " + device.name() + " by HTTP status: " + failures + "; last error per status: "
+                            + lastErrors);
+        }
     }
 
     private void say(String s) {

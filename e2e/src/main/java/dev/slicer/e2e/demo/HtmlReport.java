@@ -63,7 +63,7 @@ public final class HtmlReport {
                     Locale.ROOT,
                     "<tr><td>%.1f</td><td><code>%s</code></td><td>%s</td></tr>%n",
                     e.atSeconds(),
-                    esc(e.hash().substring(0, Math.min(12, e.hash().length()))),
+                    esc(PlanHistory.shortHash(e.hash())),
                     rows));
         }
         b.append("</table>\n<script>\nwindow.addEventListener('load', function () {\n")

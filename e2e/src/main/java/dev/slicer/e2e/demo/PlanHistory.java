@@ -47,6 +47,16 @@ public final class PlanHistory {
     }
 
     /** Plans published after the first. */
+    /** The first 12 characters of a plan hash, as tables and the report show it. */
+    public static String shortHash(String hash) {
+        return hash.substring(0, Math.min(12, hash.length()));
+    }
+
+    /** The current plan's short hash, {@code none} before the first. */
+    public String currentShortHash() {
+        return current().map(e -> shortHash(e.hash())).orElse("none");
+    }
+
     public synchronized int replans() {
         return Math.max(0, entries.size() - 1);
     }
