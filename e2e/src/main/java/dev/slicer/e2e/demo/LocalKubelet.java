@@ -196,6 +196,19 @@ public final class LocalKubelet implements AutoCloseable {
             return;
         }
         int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        try {
+            patchStatus(d, ready, desired);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // the operator changed the Deployment since it was read: a kubelet reports again on its next pass
+            return;
+        }
+        reportedReady = ready;
+    }
+
+    private void patchStatus(Deployment d, int ready, int desired) {
         kube.apps()
                 .deployments()
                 .inNamespace(namespace)
@@ -211,7 +224,6 @@ public final class LocalKubelet implements AutoCloseable {
                             .build());
                     return x;
                 });
-        reportedReady = ready;
     }
 
     private boolean ready(int port) {
