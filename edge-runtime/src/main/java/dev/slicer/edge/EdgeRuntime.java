@@ -6,6 +6,7 @@ import dev.slicer.edge.backend.PlanWatcher;
 import dev.slicer.edge.config.EdgeConfig;
 import dev.slicer.edge.infer.EdgeMetrics;
 import dev.slicer.edge.infer.EdgePipeline;
+import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.edge.link.GoodputMeter;
 import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.model.EdgeModel;
@@ -74,7 +75,9 @@ public class EdgeRuntime {
                 config.goodputAlphaDown(),
                 config.goodputMaxAge().toNanos(),
                 System::nanoTime);
-        EdgeMetrics metrics = new EdgeMetrics(registry, goodput::lastValue);
+        linkThrottle = config.linkEmulation() ? LinkThrottle.system(config.linkDownlinkFactor()) : null;
+        LinkCrossing link = new LinkCrossing(linkThrottle, goodput);
+        EdgeMetrics metrics = new EdgeMetrics(registry, link);
         channel = config.backendAddress().filter(a -> !a.isBlank()).map(a -> new BackendChannel(a, limits));
         channel.ifPresent(c -> {
             watcher = new PlanWatcher(
@@ -86,12 +89,11 @@ public class EdgeRuntime {
                     scheduler);
             watcher.start();
         });
-        linkThrottle = config.linkEmulation() ? LinkThrottle.system(config.linkDownlinkFactor()) : null;
         pipeline = new EdgePipeline(
                 model,
                 plans,
                 channel,
-                goodput,
+                link,
                 metrics,
                 new EdgePipeline.Settings(
                         edgeId,
@@ -100,12 +102,12 @@ public class EdgeRuntime {
                         config.maxAttempts(),
                         new Backoff(config.backoffInitial(), config.backoffMax()),
                         local,
-                        limits,
-                        linkThrottle));
+                        limits));
         generator = new dev.slicer.edge.ar.ArGenerator(
                 config.modelUri(),
                 model.splittable(),
                 channel,
+                link,
                 new dev.slicer.edge.ar.ArSessionClient.Settings(
                         config.requestTimeout(),
                         config.maxAttempts(),

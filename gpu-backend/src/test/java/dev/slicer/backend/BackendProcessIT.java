@@ -108,6 +108,7 @@ class BackendProcessIT {
                             .setEdgeId("edge-1")
                             .setDeviceClass("it-board")
                             .setLinkGoodputBytesPerSecond(1.25e6)
+                            .setLinkLatencySeconds(0.0125)
                             .setFrontSeconds(0.004)
                             .setEncodeSeconds(0.001)
                             .setTransferSeconds(0.010)
@@ -141,6 +142,7 @@ class BackendProcessIT {
                 .containsAll(mine);
         assertThat(scrape)
                 .contains("slicer_edge_stage_duration_seconds_count{device_class=\"it-board\",stage=\"front\"} 1");
+        assertThat(scrape).contains("slicer_edge_link_latency_seconds{device_class=\"it-board\"} 0.0125");
         assertThat(scrape).contains("execution_provider=\"CPU\"");
 
         Path promtool = promtool();

@@ -6,7 +6,9 @@ import dev.slicer.edge.ar.Generation;
 import dev.slicer.edge.ar.Sampler;
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
+import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.edge.plan.RowChoice;
+import dev.slicer.edge.plan.RowSelector;
 import dev.slicer.model.ar.Fidelity;
 import dev.slicer.model.ar.KvDecoder;
 import dev.slicer.model.split.SplitCandidate;
@@ -96,6 +98,7 @@ public final class ArCommand implements Callable<Integer> {
                         model,
                         m,
                         Optional.of(channel),
+                        LinkCrossing.unemulated(),
                         new ArSessionClient.Settings(
                                 Duration.ofSeconds(60),
                                 4,
@@ -210,7 +213,7 @@ public final class ArCommand implements Callable<Integer> {
                     int[] n = {0};
                     Generation g = gen.generate(
                             new ArGenerator.Request(prompt, tokens, Sampler.greedy(), true),
-                            mode.row(),
+                            RowSelector.Decision.of(mode.row()),
                             "",
                             t -> {
                                 stamps[++n[0]] = System.nanoTime();

@@ -288,6 +288,11 @@ class DemoE2ETest {
                                 .map(s -> s.device().name() + " " + s.failures() + " " + s.lastErrors())
                                 .toList())
                 .isZero();
+        assertThat(ar.offloaded())
+                .as(
+                        "the decoder edge measures its link on its own hand-offs and token steps and offloads as its plan"
+                                + " says (small steps once read the 800 kbit/s link as 8.5 kbit/s: no row fit, every answer 503)")
+                .isPositive();
         assertThat(ar.sameText())
                 .as("every completion at temperature 0 is the unsplit model's greedy text (the plan's agreement floor)")
                 .isEqualTo(1.0);

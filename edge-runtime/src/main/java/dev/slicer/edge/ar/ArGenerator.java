@@ -2,8 +2,10 @@ package dev.slicer.edge.ar;
 
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.infer.EdgeFailure;
+import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.edge.infer.Shipment;
 import dev.slicer.edge.plan.RowChoice;
+import dev.slicer.edge.plan.RowSelector;
 import dev.slicer.model.ar.KvCache;
 import dev.slicer.model.ar.KvDecoder;
 import dev.slicer.model.ar.NextToken;
@@ -50,6 +52,7 @@ public final class ArGenerator implements AutoCloseable {
     private final String modelUri;
     private final SplittableModel model;
     private final Optional<BackendChannel> backend;
+    private final LinkCrossing link;
     private final ArSessionClient sessions;
     private final boolean localFallback;
     private final String deviceClass;
@@ -62,6 +65,7 @@ public final class ArGenerator implements AutoCloseable {
             String modelUri,
             SplittableModel model,
             Optional<BackendChannel> backend,
+            LinkCrossing link,
             ArSessionClient.Settings settings,
             boolean localFallback,
             String edgeId,
@@ -70,7 +74,8 @@ public final class ArGenerator implements AutoCloseable {
         this.modelUri = modelUri;
         this.model = model;
         this.backend = backend;
-        this.sessions = backend.map(b -> new ArSessionClient(b, settings)).orElse(null);
+        this.link = link;
+        this.sessions = backend.map(b -> new ArSessionClient(b, link, settings)).orElse(null);
         this.localFallback = localFallback;
         this.edgeId = edgeId;
         this.deviceClass = deviceClass;
@@ -81,18 +86,29 @@ public final class ArGenerator implements AutoCloseable {
         return model;
     }
 
-    /** Runs one generation as {@code row} says; {@code cancelled} is polled between tokens. */
-    public Generation generate(Request req, RowChoice row, String planHash, TokenSink sink, BooleanSupplier cancelled) {
+    /** Whether a generation the back-end cannot serve continues on the whole model here. */
+    public boolean localFallback() {
+        return localFallback;
+    }
+
+    /**
+     * Runs one generation on the decided row ({@link RowSelector#decide}); {@code cancelled} is polled between tokens.
+     * An unavailable row falls back to the whole model here (or fails without a local fallback); a best-effort row
+     * runs and says so in the result.
+     */
+    public Generation generate(
+            Request req, RowSelector.Decision decision, String planHash, TokenSink sink, BooleanSupplier cancelled) {
         if (req.prompt().length == 0) {
             throw EdgeFailure.badInput("the prompt is empty");
         }
-        State st = new State(req, sink, cancelled);
-        String fallback = null;
+        State st = new State(req, sink, cancelled, decision.cause());
+        RowChoice row = decision.row();
         RowKind kind = row.kind();
+        String fallback = null;
         if (kind != RowKind.LOCAL_ONLY && sessions == null) {
             fallback = "no back-end address is configured";
         } else if (kind == RowKind.UNAVAILABLE) {
-            fallback = "the plan has no usable link at the measured goodput";
+            fallback = decision.cause();
         }
         if (fallback != null || kind == RowKind.LOCAL_ONLY) {
             return local(st, fallback, -1, 0);
@@ -110,7 +126,7 @@ public final class ArGenerator implements AutoCloseable {
             }
         }
         if (st.done()) {
-            return st.result("offload", row.split(), w, null);
+            return st.result("offload", row.split(), w, st.note);
         }
         try {
             return cloud ? cloud(st, planHash) : offload(st, row, w, planHash);
@@ -148,7 +164,7 @@ public final class ArGenerator implements AutoCloseable {
             }
             st.recoveries += s.recoveries();
         }
-        return st.result("offload", row.split(), w, null);
+        return st.result("offload", row.split(), w, st.note);
     }
 
     private Generation cloud(State st, String planHash) {
@@ -172,7 +188,7 @@ public final class ArGenerator implements AutoCloseable {
             }
             st.recoveries += s.recoveries();
         }
-        return st.result("cloud", -1, 1, null);
+        return st.result("cloud", -1, 1, st.note);
     }
 
     /** The whole model from the tokens so far (local-only rows and the fallback). */
@@ -207,10 +223,7 @@ public final class ArGenerator implements AutoCloseable {
     }
 
     private EdgeReport report() {
-        return EdgeReport.newBuilder()
-                .setEdgeId(edgeId)
-                .setDeviceClass(deviceClass)
-                .build();
+        return link.report(edgeId, deviceClass).build();
     }
 
     private synchronized KvDecoder whole() {
@@ -239,9 +252,11 @@ public final class ArGenerator implements AutoCloseable {
         String finish;
         int recoveries;
         long ifBytes;
+        final String note; // why the plan's row for the measured goodput was not followed, or null
 
-        State(Request req, TokenSink sink, BooleanSupplier cancelled) {
+        State(Request req, TokenSink sink, BooleanSupplier cancelled, String note) {
             this.req = req;
+            this.note = note;
             this.sink = sink;
             this.cancelled = cancelled;
             this.tokens = new long[req.maxTokens()];

@@ -1,10 +1,13 @@
 package dev.slicer.edge.ar;
 
+import com.google.protobuf.MessageLite;
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.backend.Failure;
+import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.protocol.WireTensors;
 import dev.slicer.protocol.v1.ArCloseRequest;
+import dev.slicer.protocol.v1.ArDecoderGrpc.ArDecoderBlockingStub;
 import dev.slicer.protocol.v1.ArOpenRequest;
 import dev.slicer.protocol.v1.ArStepRequest;
 import dev.slicer.protocol.v1.ArTokenReply;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,11 +51,29 @@ public final class ArSessionClient {
     }
 
     private final BackendChannel channel;
+    private final LinkCrossing link;
     private final Settings settings;
 
-    public ArSessionClient(BackendChannel channel, Settings settings) {
+    public ArSessionClient(BackendChannel channel, LinkCrossing link, Settings settings) {
         this.channel = channel;
+        this.link = link;
         this.settings = settings;
+    }
+
+    /**
+     * One call across the access link, measured like a single-shot request: every hand-off and token step is a
+     * goodput sample, so a decoding edge follows its link as a single-shot one does.
+     */
+    private ArTokenReply across(MessageLite request, Function<ArDecoderBlockingStub, ArTokenReply> call) {
+        long t0 = System.nanoTime();
+        int sent = request.getSerializedSize();
+        link.up(sent);
+        ArTokenReply r =
+                call.apply(channel.ar().withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS));
+        int received = r.getSerializedSize();
+        long down = link.down(received);
+        link.record(sent, received, (System.nanoTime() - t0) / 1e9, r.getTimings(), down);
+        return r;
     }
 
     /** Opens a session with the hand-off and returns it with the first logits. */
@@ -108,17 +130,18 @@ public final class ArSessionClient {
         }
 
         private ArTokenReply stepCall(Tensor tensor) {
-            ArTokenReply r = stub().step(ArStepRequest.newBuilder()
+            ArStepRequest req = ArStepRequest.newBuilder()
                     .setSessionId(id)
                     .setPosition(length)
                     .addTensors(tensor)
-                    .build());
+                    .build();
+            ArTokenReply r = across(req, stub -> stub.step(req));
             length = r.getLength();
             return r;
         }
 
         private float[] reopen(boolean replay) {
-            ArTokenReply r = stub().open(open);
+            ArTokenReply r = across(open, stub -> stub.open(open));
             id = r.getSessionId();
             length = r.getLength();
             float[] logits = logits(r);
@@ -177,10 +200,6 @@ public final class ArSessionClient {
             return f;
         }
 
-        private dev.slicer.protocol.v1.ArDecoderGrpc.ArDecoderBlockingStub stub() {
-            return channel.ar().withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        }
-
         /** Ends the session on the back-end (frees its KV cache); best effort, bounded by the timeout. */
         @Override
         public void close() {
@@ -188,7 +207,9 @@ public final class ArSessionClient {
                 return;
             }
             try {
-                stub().close(ArCloseRequest.newBuilder().setSessionId(id).build());
+                channel.ar()
+                        .withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)
+                        .close(ArCloseRequest.newBuilder().setSessionId(id).build());
             } catch (StatusRuntimeException e) {
                 // the back-end is gone: its TTL frees the cache
             }

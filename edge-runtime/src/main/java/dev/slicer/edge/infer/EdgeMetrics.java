@@ -29,7 +29,8 @@ public final class EdgeMetrics {
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final AtomicInteger splitLayer = new AtomicInteger(-1);
 
-    public EdgeMetrics(MeterRegistry registry, DoubleSupplier goodput) {
+    public EdgeMetrics(MeterRegistry registry, LinkCrossing link) {
+        DoubleSupplier goodput = link.goodput()::lastValue;
         ifBytes = Counter.builder("slicer_edge_if_bytes")
                 .description("Intermediate-feature bytes sent to the back-end (after the codec)")
                 .baseUnit("bytes")
@@ -39,7 +40,12 @@ public final class EdgeMetrics {
                 .baseUnit("bytes")
                 .register(registry);
         Gauge.builder("slicer_edge_link_goodput_bytes_per_second", goodput, DoubleSupplier::getAsDouble)
-                .description("Measured link goodput (EWMA over real transfers)")
+                .description("Measured link goodput (EWMA over real transfers, the link's fixed latency taken out)")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("slicer_edge_link_latency_seconds", link, LinkCrossing::latencySeconds)
+                .description("The link's fixed time per call (round trip and framing), fitted over recent calls")
+                .baseUnit("seconds")
                 .strongReference(true)
                 .register(registry);
         Gauge.builder("slicer_edge_split_layer", splitLayer, AtomicInteger::get)

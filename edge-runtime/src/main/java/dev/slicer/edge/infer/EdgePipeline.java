@@ -7,7 +7,6 @@ import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.backend.Failure;
 import dev.slicer.edge.infer.EdgeMetrics.Stage;
 import dev.slicer.edge.link.GoodputMeter;
-import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.model.EdgeModel;
 import dev.slicer.edge.plan.ActivePlan;
 import dev.slicer.edge.plan.PlanHolder;
@@ -20,7 +19,6 @@ import dev.slicer.planner.split.RowKind;
 import dev.slicer.protocol.WireFormatException;
 import dev.slicer.protocol.WireLimits;
 import dev.slicer.protocol.WireTensors;
-import dev.slicer.protocol.v1.EdgeReport;
 import dev.slicer.protocol.v1.InferReply;
 import dev.slicer.protocol.v1.InferRequest;
 import dev.slicer.protocol.v1.Split;
@@ -48,24 +46,12 @@ public final class EdgePipeline {
             int maxAttempts,
             Backoff backoff,
             boolean localFallback,
-            WireLimits limits,
-            LinkThrottle link) {
-        /** Without an emulated link (production). */
-        public Settings(
-                String edgeId,
-                String deviceClass,
-                Duration timeout,
-                int maxAttempts,
-                Backoff backoff,
-                boolean localFallback,
-                WireLimits limits) {
-            this(edgeId, deviceClass, timeout, maxAttempts, backoff, localFallback, limits, null);
-        }
-    }
+            WireLimits limits) {}
 
     private final EdgeModel model;
     private final PlanHolder plans;
     private final Optional<BackendChannel> backend;
+    private final LinkCrossing link;
     private final GoodputMeter goodput;
     private final EdgeMetrics metrics;
     private final Settings settings;
@@ -77,13 +63,14 @@ public final class EdgePipeline {
             EdgeModel model,
             PlanHolder plans,
             Optional<BackendChannel> backend,
-            GoodputMeter goodput,
+            LinkCrossing link,
             EdgeMetrics metrics,
             Settings settings) {
         this.model = model;
         this.plans = plans;
         this.backend = backend;
-        this.goodput = goodput;
+        this.link = link;
+        this.goodput = link.goodput();
         this.metrics = metrics;
         this.settings = settings;
         this.decoders = ThreadLocal.withInitial(
@@ -96,29 +83,16 @@ public final class EdgePipeline {
 
     public InferResult infer(String requestId, Map<String, HostTensor> inputs) {
         ActivePlan plan = plans.current();
-        RowChoice selected = RowSelector.select(plan, settings.deviceClass(), goodput.bytesPerSecond());
-        if (selected.kind() == RowKind.LOCAL_ONLY) {
-            return local(inputs, selected, plan, null);
+        RowSelector.Decision decision =
+                RowSelector.decide(plan, settings.deviceClass(), goodput.bytesPerSecond(), settings.localFallback());
+        RowChoice row = decision.row();
+        if (row.kind() == RowKind.LOCAL_ONLY) {
+            return local(inputs, row, plan, null);
         }
-        String bestEffort = null;
-        if (selected.kind() == RowKind.UNAVAILABLE) {
-            String cause = String.format(
-                    java.util.Locale.ROOT,
-                    "the plan has no usable link at the measured goodput of %.0f bytes/s",
-                    goodput.lastValue());
-            Optional<RowChoice> cheapest = settings.localFallback()
-                    ? Optional.empty()
-                    : RowSelector.cheapestOffload(plan, settings.deviceClass());
-            if (cheapest.isEmpty()) {
-                return fallback(inputs, selected, plan, cause, false, 0);
-            }
-            // without a local fallback, answering late beats failing: the cheapest offloading row also keeps
-            // measuring the link, so the edge sees its recovery (an edge that stops sending never would)
-            bestEffort = cause + "; sent best-effort on the cheapest offloading row ("
-                    + cheapest.get().splitName() + "), the latency budget may be missed";
-            selected = cheapest.get();
+        if (row.kind() == RowKind.UNAVAILABLE) {
+            return fallback(inputs, row, plan, decision.cause(), false, 0);
         }
-        RowChoice row = selected;
+        String bestEffort = decision.cause();
         if (backend.isEmpty()) {
             return fallback(inputs, row, plan, "no back-end address is configured", false, 0);
         }
@@ -171,10 +145,7 @@ public final class EdgePipeline {
                         // no split has no candidate name: the whole model runs on the back-end
                         .setName(row.kind() == RowKind.SPLIT ? row.splitName() : ""))
                 .addAllTensors(ship.tensors)
-                .setReport(EdgeReport.newBuilder()
-                        .setEdgeId(settings.edgeId())
-                        .setDeviceClass(settings.deviceClass())
-                        .setLinkGoodputBytesPerSecond(goodput.lastValue())
+                .setReport(link.report(settings.edgeId(), settings.deviceClass())
                         .setFrontSeconds(frontNanos / 1e9)
                         .setEncodeSeconds(encodeNanos / 1e9)
                         .setTransferSeconds(lastTransferSeconds)
@@ -214,12 +185,12 @@ public final class EdgePipeline {
             InferReply reply;
             long downlinkNanos;
             try {
-                emulateUplink(size);
+                link.up(size);
                 reply = backend.get()
                         .blocking()
                         .withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)
                         .infer(req);
-                downlinkNanos = emulateDownlink(reply.getSerializedSize());
+                downlinkNanos = link.down(reply.getSerializedSize());
             } catch (StatusRuntimeException e) {
                 last = Failure.of(e);
                 if (Context.current().isCancelled()) {
@@ -235,8 +206,7 @@ public final class EdgePipeline {
             double wall = (System.nanoTime() - t0) / 1e9;
             var tm = reply.getTimings();
             double backendSeconds = tm.getQueueSeconds() + tm.getDecodeSeconds() + tm.getComputeSeconds();
-            double transfer = Math.max(wall - backendSeconds, 1e-6);
-            recordGoodput(size, reply.getSerializedSize(), transfer, downlinkNanos);
+            double transfer = link.record(size, reply.getSerializedSize(), wall, tm, downlinkNanos);
             lastTransferSeconds = transfer;
             lastBackendSeconds = backendSeconds;
             metrics.stage(Stage.TRANSFER, (long) (transfer * 1e9));
@@ -265,46 +235,6 @@ public final class EdgePipeline {
                 "back-end " + backend.get().address() + " failed: " + last.describe(),
                 last.overloaded(),
                 settings.maxAttempts());
-    }
-
-    /**
-     * The plan's rows are by uplink rate. On an emulated link the downlink's share of the transfer is known, so the
-     * sample is the request's bytes over the uplink's time alone (a large reply on a faster downlink would otherwise
-     * read as a fast uplink); on a real network one unary call cannot separate the directions, and both count (exact
-     * for a symmetric link).
-     */
-    private void recordGoodput(long sent, long received, double transferSeconds, long downlinkNanos) {
-        if (settings.link() == null) {
-            goodput.record(sent + received, transferSeconds);
-        } else {
-            goodput.record(sent, Math.max(transferSeconds - downlinkNanos / 1e9, 1e-6));
-        }
-    }
-
-    /** Crosses the emulated uplink, when there is one (inside the timed transfer, so the goodput meter sees it). */
-    private void emulateUplink(long bytes) {
-        if (settings.link() == null) {
-            return;
-        }
-        try {
-            settings.link().send(bytes);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EdgeFailure(499, "interrupted while crossing the emulated link");
-        }
-    }
-
-    /** Crosses the emulated downlink, when there is one; the nanoseconds it took. */
-    private long emulateDownlink(long bytes) {
-        if (settings.link() == null) {
-            return 0;
-        }
-        try {
-            return settings.link().receive(bytes);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EdgeFailure(499, "interrupted while crossing the emulated link");
-        }
     }
 
     private HostTensor decode(Tensor t) {

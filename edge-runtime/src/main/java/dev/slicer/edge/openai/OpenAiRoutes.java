@@ -12,7 +12,6 @@ import dev.slicer.edge.ar.Sampler;
 import dev.slicer.edge.config.EdgeConfig;
 import dev.slicer.edge.infer.EdgeFailure;
 import dev.slicer.edge.plan.ActivePlan;
-import dev.slicer.edge.plan.RowChoice;
 import dev.slicer.edge.plan.RowSelector;
 import dev.slicer.model.split.SampleInputs;
 import io.vertx.core.http.HttpServerResponse;
@@ -115,8 +114,11 @@ public class OpenAiRoutes {
             Reply reply = new Reply(json, chat, "cmpl-" + UUID.randomUUID(), name, System.currentTimeMillis() / 1000);
             TextStream text = new TextStream(tok, req.stop());
             ActivePlan plan = runtime.plans().current();
-            RowChoice row = RowSelector.select(
-                    plan, config.deviceClass(), runtime.goodput().bytesPerSecond());
+            RowSelector.Decision row = RowSelector.decide(
+                    plan,
+                    config.deviceClass(),
+                    runtime.goodput().bytesPerSecond(),
+                    runtime.generator().localFallback());
             ArGenerator.Request gen = new ArGenerator.Request(
                     prompt, req.maxTokens(), new Sampler(req.temperature(), req.topP(), req.seed()), false);
             if (req.stream()) {

@@ -5,6 +5,7 @@ import dev.slicer.planner.plan.DeviceClassTable;
 import dev.slicer.planner.plan.PlanRow;
 import dev.slicer.planner.split.RowKind;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Picks the plan row for this edge's device class and the link goodput it measures. */
@@ -38,6 +39,43 @@ public final class RowSelector {
             }
         }
         return RowChoice.of(best);
+    }
+
+    /**
+     * The row one request runs on.
+     *
+     * @param row the row to follow; {@link RowKind#UNAVAILABLE} when the request must fall back (locally, or fail)
+     * @param cause why the plan's row for the measured goodput is not followed, or null when it is
+     */
+    public record Decision(RowChoice row, String cause) {
+        /** A row followed as it is (a fixed row: benchmarks and tests). */
+        public static Decision of(RowChoice row) {
+            return new Decision(row, null);
+        }
+    }
+
+    /**
+     * The row for one request, single-shot or AR alike. When no row fits the measured goodput, an edge that can run
+     * the whole model falls back to it; one that cannot sends best-effort on the cheapest offloading row, since
+     * answering late beats failing, and that row keeps measuring the link, so the edge sees its recovery (an edge
+     * that stops sending never would).
+     */
+    public static Decision decide(
+            ActivePlan active, String deviceClass, double goodputBytesPerSecond, boolean localFallback) {
+        RowChoice selected = select(active, deviceClass, goodputBytesPerSecond);
+        if (selected.kind() != RowKind.UNAVAILABLE) {
+            return Decision.of(selected);
+        }
+        String cause = String.format(
+                Locale.ROOT,
+                "the plan has no usable link at the measured goodput of %.0f bytes/s",
+                goodputBytesPerSecond);
+        Optional<RowChoice> cheapest = localFallback ? Optional.empty() : cheapestOffload(active, deviceClass);
+        return cheapest.map(c -> new Decision(
+                        c,
+                        cause + "; sent best-effort on the cheapest offloading row (" + c.splitName()
+                                + "), the latency budget may be missed"))
+                .orElse(new Decision(selected, cause));
     }
 
     /**

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
+import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.edge.plan.RowChoice;
+import dev.slicer.edge.plan.RowSelector;
 import dev.slicer.edge.testing.ArTestBackend;
 import dev.slicer.model.ar.Fidelity;
 import dev.slicer.model.ar.KvDecoder;
@@ -39,6 +41,7 @@ class ArGeneratorTest {
                 ArTokenizers.TINY_LLAMA,
                 model,
                 Optional.of(channel),
+                LinkCrossing.unemulated(),
                 new ArSessionClient.Settings(
                         Duration.ofSeconds(20),
                         6,
@@ -70,7 +73,11 @@ class ArGeneratorTest {
 
     static Generation run(RowChoice row, int tokens, ArGenerator.TokenSink sink) {
         return generator.generate(
-                new ArGenerator.Request(PROMPT, tokens, Sampler.greedy(), true), row, "", sink, () -> false);
+                new ArGenerator.Request(PROMPT, tokens, Sampler.greedy(), true),
+                RowSelector.Decision.of(row),
+                "",
+                sink,
+                () -> false);
     }
 
     /** The unsplit model's next-token logits along a token path (teacher forcing): one row per generated token. */
@@ -181,7 +188,7 @@ class ArGeneratorTest {
         int closes = backend.closes.get();
         Generation g = generator.generate(
                 new ArGenerator.Request(PROMPT, 50, Sampler.greedy(), false),
-                row(2, 1, Theta.lossless()),
+                RowSelector.Decision.of(row(2, 1, Theta.lossless())),
                 "",
                 t -> seen.incrementAndGet() > 0,
                 () -> seen.get() >= 5);

@@ -49,7 +49,7 @@ class MetricsContractTest {
                 }
             }
         }
-        assertThat(contract).hasSize(5);
+        assertThat(contract).hasSize(6);
 
         Map<String, String> exported = new HashMap<>();
         Matcher m = TYPE.matcher(scrape);

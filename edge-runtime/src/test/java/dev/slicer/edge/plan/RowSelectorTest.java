@@ -54,6 +54,28 @@ class RowSelectorTest {
     }
 
     @Test
+    void noUsableRowFallsBackLocallyOrElseGoesBestEffortOnTheCheapestOffload() {
+        Plan p = Plans.plan(m, DC, new Row(0, -2, null), new Row(64e3, -1, null), new Row(1e6, 2, Theta.lossless()));
+        ActivePlan a = new ActivePlan(Optional.of(p), "file");
+        RowSelector.Decision withLocal = RowSelector.decide(a, DC, 10, true);
+        assertThat(withLocal.row().kind()).isEqualTo(RowKind.UNAVAILABLE);
+        assertThat(withLocal.cause()).isEqualTo("the plan has no usable link at the measured goodput of 10 bytes/s");
+        RowSelector.Decision withoutLocal = RowSelector.decide(a, DC, 10, false);
+        assertThat(withoutLocal.row().kind()).isEqualTo(RowKind.CLOUD_ONLY);
+        assertThat(withoutLocal.cause())
+                .startsWith("the plan has no usable link")
+                .endsWith("sent best-effort on the cheapest offloading row (cloud), the latency budget may be missed");
+        RowSelector.Decision usable = RowSelector.decide(a, DC, 1e6, false);
+        assertThat(usable.row().split()).isEqualTo(2);
+        assertThat(usable.cause()).as("a usable row is followed as it is").isNull();
+        Plan noOffload = Plans.plan(m, DC, new Row(0, -2, null), new Row(1e6, local, null));
+        RowSelector.Decision stuck = RowSelector.decide(new ActivePlan(Optional.of(noOffload), "file"), DC, 10, false);
+        assertThat(stuck.row().kind())
+                .as("nothing offloads: the request must fail with the cause")
+                .isEqualTo(RowKind.UNAVAILABLE);
+    }
+
+    @Test
     void noPlanOrUnknownDeviceClassIsCloudOnly() {
         assertThat(RowSelector.select(ActivePlan.DEFAULT, DC, 1e6)).isEqualTo(RowChoice.CLOUD_ONLY);
         assertThat(RowSelector.select(active, "other-class", 1e6).kind()).isEqualTo(RowKind.CLOUD_ONLY);

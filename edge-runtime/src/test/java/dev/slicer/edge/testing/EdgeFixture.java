@@ -4,6 +4,7 @@ import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.infer.EdgeMetrics;
 import dev.slicer.edge.infer.EdgePipeline;
+import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.edge.link.GoodputMeter;
 import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.model.EdgeModel;
@@ -56,12 +57,13 @@ public final class EdgeFixture {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         WireLimits limits = WireLimits.forElements(1 << 22);
         BackendChannel channel = new BackendChannel(address, limits);
+        LinkCrossing crossing = new LinkCrossing(link, goodput);
         EdgePipeline p = new EdgePipeline(
                 m,
                 plans,
                 Optional.of(channel),
-                goodput,
-                new EdgeMetrics(registry, goodput::lastValue),
+                crossing,
+                new EdgeMetrics(registry, crossing),
                 new EdgePipeline.Settings(
                         "edge-1",
                         DEVICE,
@@ -69,8 +71,7 @@ public final class EdgeFixture {
                         attempts,
                         new Backoff(Duration.ofMillis(1), Duration.ofMillis(20)),
                         localFallback,
-                        limits,
-                        link));
+                        limits));
         return new Edge(p, plans, goodput, registry, channel);
     }
 

@@ -107,7 +107,7 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
         }
         double decodeSeconds = (System.nanoTime() - t0) / 1e9;
         ServerCallStreamObserver<ArTokenReply> call = (ServerCallStreamObserver<ArTokenReply>) responses;
-        ArWork w = new ArWork(session, input, open, bits, decodeSeconds, new Reply(session.id, call));
+        ArWork w = new ArWork(session, input, open, bits, decodeSeconds, new Reply(session.id, call, decodeSeconds));
         call.setOnCancelHandler(() -> {
             if (engine.cancel(w)) {
                 metrics.rejected(Reason.CANCELLED);
@@ -140,7 +140,8 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
     }
 
     /** Sends one Open's or Step's result (once; a cancelled call drops it). */
-    private record Reply(String sessionId, ServerCallStreamObserver<ArTokenReply> call) implements ArWork.Completion {
+    private record Reply(String sessionId, ServerCallStreamObserver<ArTokenReply> call, double decodeSeconds)
+            implements ArWork.Completion {
         @Override
         public void done(float[] logits, int length, double queueSeconds, double computeSeconds, int batchSize) {
             try {
@@ -150,6 +151,7 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
                         .setLogits(WireTensors.encode(WireTensors.FLOAT, new long[] {logits.length}, logits))
                         .setTimings(BackendTimings.newBuilder()
                                 .setQueueSeconds(queueSeconds)
+                                .setDecodeSeconds(decodeSeconds)
                                 .setComputeSeconds(computeSeconds)
                                 .setBatchSize(batchSize))
                         .build());

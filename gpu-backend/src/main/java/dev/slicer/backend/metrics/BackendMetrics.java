@@ -33,6 +33,7 @@ public class BackendMetrics {
     /** The edge metrics this service re-exports from the edge reports. */
     public static final java.util.List<String> REEXPORTED = java.util.List.of(
             "slicer_edge_link_goodput_bytes_per_second",
+            "slicer_edge_link_latency_seconds",
             "slicer_edge_stage_duration_seconds",
             "slicer_edge_if_raw_bytes_total",
             "slicer_edge_if_bytes_total");
@@ -168,6 +169,11 @@ public class BackendMetrics {
         if (Double.isFinite(r.getLinkGoodputBytesPerSecond()) && r.getLinkGoodputBytesPerSecond() > 0) {
             m.goodput.set(Double.doubleToRawLongBits(r.getLinkGoodputBytesPerSecond()));
         }
+        if (Double.isFinite(r.getLinkLatencySeconds())
+                && r.getLinkLatencySeconds() >= 0
+                && r.getLinkLatencySeconds() < 3600) {
+            m.latency.set(Double.doubleToRawLongBits(r.getLinkLatencySeconds()));
+        }
         double[] stages = {r.getFrontSeconds(), r.getEncodeSeconds(), r.getTransferSeconds(), r.getBackendSeconds()};
         for (int i = 0; i < stages.length; i++) {
             if (Double.isFinite(stages[i]) && stages[i] > 0 && stages[i] < 3600) {
@@ -196,6 +202,12 @@ public class BackendMetrics {
                 .description("Link goodput the edges of this device class measured (last report)")
                 .tag("device_class", dc)
                 .register(registry);
+        AtomicLong latency = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+        Gauge.builder("slicer.edge.link.latency", latency, g -> Double.longBitsToDouble(g.get()))
+                .description("The link's fixed time per call the edges of this device class measured (last report)")
+                .baseUnit("seconds")
+                .tag("device_class", dc)
+                .register(registry);
         Timer[] stages = new Timer[STAGES.length];
         for (int i = 0; i < STAGES.length; i++) {
             stages[i] = Timer.builder("slicer.edge.stage.duration")
@@ -214,8 +226,9 @@ public class BackendMetrics {
                 .description("Intermediate-feature bytes sent after the codec, as the edges reported them")
                 .tag("device_class", dc)
                 .register(registry);
-        return new EdgeMeters(goodput, stages, raw, sent);
+        return new EdgeMeters(goodput, latency, stages, raw, sent);
     }
 
-    private record EdgeMeters(AtomicLong goodput, Timer[] stages, Counter rawBytes, Counter sentBytes) {}
+    private record EdgeMeters(
+            AtomicLong goodput, AtomicLong latency, Timer[] stages, Counter rawBytes, Counter sentBytes) {}
 }
