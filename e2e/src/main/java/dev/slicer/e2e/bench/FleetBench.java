@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,9 @@ import picocli.CommandLine.Option;
  * {@code slicer bench fleet}: the same client workload through four strategies (cloud-only, fixed shallow split,
  * deepest split uncompressed, SLICER) at growing edge counts, with the back-end's own process CPU time. Logical
  * edges are client streams spread over a few edge-runtime processes (never the back-end's), each paced by a
- * per-edge throttle, so 32 edges fit on 2 cores without 32 JVMs.
+ * per-edge throttle, so 32 edges fit on 2 cores without 32 JVMs. Every strategy is warmed up before any point is
+ * measured, and the strategies take turns at each edge count in a rotated order: run one after another, the last
+ * one measured on a warmer back-end (two identical strategies differed by 1.2x that way).
  */
 @Command(
         name = "fleet",
@@ -122,10 +125,11 @@ public final class FleetBench implements Callable<Integer> {
 
     static final String DEVICE = "bench";
 
-    /** Requests per edge process before each strategy's first point (JIT, ONNX sessions, plan applied). */
+    /** Requests per edge process after a plan change, before a point is measured (ONNX sessions, plan applied). */
     static final int WARM_UP = 5;
 
     private final PrintStream stdout;
+    private Path planFile;
 
     public FleetBench() {
         this(System.out);
@@ -199,7 +203,7 @@ public final class FleetBench implements Callable<Integer> {
                 row.splitName(),
                 row.theta() == null ? "-" : row.theta().id());
 
-        Path planFile = work.resolve("plan.json");
+        planFile = work.resolve("plan.json");
         DataplaneBench.write(planFile, plans.get(Strategy.CLOUD));
         Map<String, String> edgeProps = Map.of("slicer.edge.model-name", modelName);
         List<FleetPoint> points = new ArrayList<>();
@@ -216,16 +220,21 @@ public final class FleetBench implements Callable<Integer> {
                     processes,
                     Arrays.stream(edges).max().orElseThrow(),
                     edgePeriod);
+            // every strategy once, untimed, before any point is measured: the back-end's JIT and ONNX sessions are
+            // then as warm for the first strategy as for the last
             for (Strategy s : Strategy.values()) {
-                Plan plan = plans.get(s);
-                DataplaneBench.write(planFile, plan);
-                if (ar) {
-                    awaitDecoderPlan(fleet, modelName, plan.sha256());
-                } else {
-                    DataplaneBench.awaitPlan(fleet, modelName, plan.sha256());
-                }
+                apply(fleet, modelName, plans.get(s));
                 warmUp(fleet, modelName, sentences);
-                for (int n : edges) {
+            }
+            // the strategies take turns at each fleet size, in an order rotated from size to size, so no strategy
+            // is always measured first (or last) on a back-end whose state drifts over the run
+            Strategy[] all = Strategy.values();
+            for (int i = 0; i < edges.length; i++) {
+                int n = edges[i];
+                for (int j = 0; j < all.length; j++) {
+                    Strategy s = all[(i + j) % all.length];
+                    apply(fleet, modelName, plans.get(s));
+                    warmUp(fleet, modelName, sentences);
                     List<Sample> samples = new ArrayList<>();
                     double cpu0 = ProcessCpu.millis(fleet.backend().pid());
                     long t0 = System.nanoTime();
@@ -250,6 +259,7 @@ public final class FleetBench implements Callable<Integer> {
                 }
             }
         }
+        points.sort(Comparator.comparing(FleetPoint::strategy).thenComparingInt(FleetPoint::edges));
         FleetReport report = new FleetReport(points);
         if (ar) {
             stdout.printf(
@@ -371,6 +381,16 @@ public final class FleetBench implements Callable<Integer> {
             System.err.println(s.label + ": completion failed: " + c.status() + " " + c.body());
         }
         return new Sample(c.ok(), sec, c.ifBytes(), null, prompt, c.ok() ? c.text() : null);
+    }
+
+    /** Puts {@code plan} in force on every edge (the plan file they poll), waiting until each answers from it. */
+    private void apply(Fleet fleet, String modelName, Plan plan) throws Exception {
+        DataplaneBench.write(planFile, plan);
+        if (ar) {
+            awaitDecoderPlan(fleet, modelName, plan.sha256());
+        } else {
+            DataplaneBench.awaitPlan(fleet, modelName, plan.sha256());
+        }
     }
 
     private void warmUp(Fleet fleet, String modelName, List<String> sentences) throws Exception {

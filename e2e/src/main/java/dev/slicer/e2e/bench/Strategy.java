@@ -1,6 +1,6 @@
 package dev.slicer.e2e.bench;
 
-/** The four ways the fleet benchmark serves the same workload, in the order they run and print. */
+/** The four ways the fleet benchmark serves the same workload, in the order they print. */
 enum Strategy {
     /** Edges send the raw input; the back-end runs the whole model. */
     CLOUD("cloud-only"),
