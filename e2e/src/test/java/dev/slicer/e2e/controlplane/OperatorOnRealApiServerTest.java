@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -457,7 +459,7 @@ class OperatorOnRealApiServerTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void everyRequestWasAllowedByTheChartsRbac() throws IOException {
         for (ServiceProcess p : operators) {
             assertThat(Files.readString(p.log())).as(p.name() + " log").doesNotContainIgnoringCase("forbidden");
@@ -469,7 +471,7 @@ class OperatorOnRealApiServerTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void deletingTheFleetGarbageCollectsItsChildren() {
         // dropping the budget from the spec deletes it (its precondition no longer holds)
         patchFleet("{\"spec\":{\"backend\":{\"podDisruptionBudget\":null}}}");
@@ -480,5 +482,60 @@ class OperatorOnRealApiServerTest {
                 assertThat(child.get()).isNull();
             }
         });
+    }
+
+    @Test
+    @Order(8)
+    void aReplicaWhoseElectorDiedFailsItsLivenessProbe() throws Exception {
+        // a Lease without spec.leaseDurationSeconds (a bare `kubectl create`, another tool) makes Fabric8's elector
+        // throw a NullPointerException, which ends its acquire loop for good: without the probe, a replica that
+        // looks healthy and never leads
+        String lease = "slicer-operator-lease-unreadable";
+        var leases = admin.resources(Lease.class).inNamespace(OPERATOR_NS);
+        leases.resource(new LeaseBuilder()
+                        .withNewMetadata()
+                        .withName(lease)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withHolderIdentity("a-replica-long-gone")
+                        .endSpec()
+                        .build())
+                .create();
+        ServiceProcess stuck = chart.startOperator(
+                cp,
+                ROOT,
+                run,
+                "slicer-operator-stuck",
+                STEP,
+                Map.of(
+                        "SLICER_OPERATOR_LEADER_ELECTION_LEASE_NAME", lease,
+                        "SLICER_OPERATOR_LEADER_ELECTION_LEASE_DURATION", "4s",
+                        "SLICER_OPERATOR_LEADER_ELECTION_RENEW_DEADLINE", "3s",
+                        "SLICER_OPERATOR_LEADER_ELECTION_RETRY_PERIOD", "1s"));
+        operators.add(stuck);
+        try {
+            await().atMost(STEP).untilAsserted(() -> {
+                HttpResponse<String> live = liveness(stuck);
+                assertThat(live.statusCode()).as(live.body()).isEqualTo(503);
+                assertThat(live.body()).contains("leader-election").contains("has not changed from resourceVersion");
+            });
+            assertThat(reconciles(stuck)).as("it never led").isZero();
+            HttpResponse<String> leading = liveness(leader);
+            assertThat(leading.statusCode())
+                    .as("the leader's Lease moves: %s", leading.body())
+                    .isEqualTo(200);
+        } finally {
+            stuck.close();
+            leases.withName(lease).delete();
+        }
+    }
+
+    private static HttpResponse<String> liveness(ServiceProcess operator) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + "/q/health/live"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }
