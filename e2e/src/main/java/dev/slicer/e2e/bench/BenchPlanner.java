@@ -3,6 +3,7 @@ package dev.slicer.e2e.bench;
 import dev.slicer.planner.cli.PlanCli;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
+import dev.slicer.planner.search.Objective;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,13 @@ final class BenchPlanner {
             defaultValue = "0.98",
             description = "planner fidelity floor (default ${DEFAULT-VALUE})")
     double minFidelity;
+
+    @Option(
+            names = "--objective",
+            defaultValue = "FIDELITY",
+            description = "planner knob objective: FIDELITY (compress only as much as the link needs) or BYTES (the"
+                    + " fewest bytes that meet the floor) (default ${DEFAULT-VALUE})")
+    Objective objective;
 
     /** Autoregressive planning inputs (eqs. 4-6): tokens generated, prompt length, per-step offload buffer. */
     record Autoregressive(int tokens, int promptTokens, String arMemory) {}
@@ -75,6 +83,8 @@ final class BenchPlanner {
                 memory(),
                 "--min-fidelity",
                 Double.toString(minFidelity),
+                "--objective",
+                objective.name(),
                 "--device-class",
                 deviceClass,
                 "--out",

@@ -125,8 +125,11 @@ public final class FleetBench implements Callable<Integer> {
 
     static final String DEVICE = "bench";
 
-    /** Requests per edge process after a plan change, before a point is measured (ONNX sessions, plan applied). */
-    static final int WARM_UP = 5;
+    /** Untimed requests per logical edge before a point is measured, at the point's concurrency. */
+    static final int WARM_UP = 2;
+
+    /** Requests per edge process and strategy in the untimed pass over every strategy before the first point. */
+    static final int WARM_UP_PASS = 25;
 
     private final PrintStream stdout;
     private Path planFile;
@@ -224,7 +227,7 @@ public final class FleetBench implements Callable<Integer> {
             // then as warm for the first strategy as for the last
             for (Strategy s : Strategy.values()) {
                 apply(fleet, modelName, plans.get(s));
-                warmUp(fleet, modelName, sentences);
+                warmUp(fleet, modelName, sentences, WARM_UP_PASS);
             }
             // the strategies take turns at each fleet size, in an order rotated from size to size, so no strategy
             // is always measured first (or last) on a back-end whose state drifts over the run
@@ -234,24 +237,29 @@ public final class FleetBench implements Callable<Integer> {
                 for (int j = 0; j < all.length; j++) {
                     Strategy s = all[(i + j) % all.length];
                     apply(fleet, modelName, plans.get(s));
-                    warmUp(fleet, modelName, sentences);
+                    // untimed, at this point's concurrency: the first point at a new edge count otherwise pays for
+                    // the back-end's first batches of that size (measured: 1.5x the CPU of an identical strategy)
+                    drive(fleet, modelName, sentences, n, WARM_UP, periodNanos, s);
                     List<Sample> samples = new ArrayList<>();
-                    double cpu0 = ProcessCpu.millis(fleet.backend().pid());
+                    ProcessCpu.Snapshot cpu0 =
+                            ProcessCpu.snapshot(fleet.backend().pid());
                     long t0 = System.nanoTime();
-                    samples.addAll(drive(fleet, modelName, sentences, n, periodNanos, s));
+                    samples.addAll(drive(fleet, modelName, sentences, n, requestsPerEdge, periodNanos, s));
                     double wall = (System.nanoTime() - t0) / 1e9;
-                    double cpu = ProcessCpu.millis(fleet.backend().pid()) - cpu0;
-                    FleetPoint p = point(s, n, samples, cpu, wall, reference);
+                    ProcessCpu.Delta cpu =
+                            ProcessCpu.snapshot(fleet.backend().pid()).since(cpu0);
+                    FleetPoint p = point(s, n, samples, cpu.servingMillis(), wall, reference);
                     points.add(p);
                     stdout.printf(
                             Locale.ROOT,
-                            "  %-12s edges=%-3d requests=%-4d failed=%d back-end %.2f ms CPU/req, %.1f req/s,"
-                                    + " p50 %.1f ms, %.0f B/req, fidelity %.4f%n",
+                            "  %-12s edges=%-3d requests=%-4d failed=%d back-end %.2f ms CPU/req (%.2f with its JIT"
+                                    + " compiler), %.1f req/s, p50 %.1f ms, %.0f B/req, fidelity %.4f%n",
                             s.label,
                             n,
                             p.requests(),
                             p.failed(),
                             p.cpuMsPerRequest(),
+                            cpu.totalMillis() / Math.max(1, p.requests()),
                             p.throughput(),
                             1e3 * p.p50Seconds(),
                             p.uplinkBytesPerRequest(),
@@ -322,8 +330,9 @@ public final class FleetBench implements Callable<Integer> {
      * {@code j} goes through edge process {@code j mod processes} and sends sentences {@code j*r .. j*r+r-1}, the
      * same for every strategy.
      */
+    /** {@code n} logical edges sending {@code perEdge} requests each, concurrently; every answer or failure. */
     private List<Sample> drive(
-            Fleet fleet, String modelName, List<String> sentences, int n, long periodNanos, Strategy s)
+            Fleet fleet, String modelName, List<String> sentences, int n, int perEdge, long periodNanos, Strategy s)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
@@ -331,11 +340,11 @@ public final class FleetBench implements Callable<Integer> {
             for (int j = 0; j < n; j++) {
                 ServiceProcess host = fleet.edges().get(j % fleet.edges().size());
                 OipClient c = new OipClient(host.httpPort());
-                int first = j * requestsPerEdge;
+                int first = j * perEdge;
                 parts.add(pool.submit(() -> {
                     List<Sample> got = new ArrayList<>();
                     long next = System.nanoTime();
-                    for (int k = 0; k < requestsPerEdge; k++) {
+                    for (int k = 0; k < perEdge; k++) {
                         long wait = next - System.nanoTime();
                         if (wait > 0) {
                             TimeUnit.NANOSECONDS.sleep(wait); // the edge's throttle, not a test wait
@@ -393,16 +402,15 @@ public final class FleetBench implements Callable<Integer> {
         }
     }
 
-    private void warmUp(Fleet fleet, String modelName, List<String> sentences) throws Exception {
+    private void warmUp(Fleet fleet, String modelName, List<String> sentences, int perProcess) throws Exception {
+        if (!ar) {
+            DataplaneBench.warmUp(fleet, modelName, sentences, perProcess);
+            return;
+        }
         for (ServiceProcess e : fleet.edges()) {
-            OipClient c = new OipClient(e.httpPort());
-            for (int i = 0; i < WARM_UP; i++) {
-                String text = sentences.get(i % sentences.size());
-                if (ar) {
-                    new CompletionClient(e.httpPort()).complete(modelName, text, tokens);
-                } else {
-                    c.infer(modelName, List.of(text));
-                }
+            CompletionClient c = new CompletionClient(e.httpPort());
+            for (int i = 0; i < perProcess; i++) {
+                c.complete(modelName, sentences.get(i % sentences.size()), tokens);
             }
         }
     }

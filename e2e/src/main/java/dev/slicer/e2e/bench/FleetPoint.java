@@ -3,7 +3,8 @@ package dev.slicer.e2e.bench;
 /**
  * One measured point of the fleet benchmark: a strategy at an edge count.
  *
- * @param backendCpuMs the back-end process's own CPU time (user + system) over the point's requests
+ * @param backendCpuMs the back-end process's own CPU time (user + system) over the point's requests, without its JIT
+ *     compiler threads (a one-time cost a long-running back-end no longer pays; see ProcessCpu)
  * @param wallSeconds wall time from the first request sent to the last answered
  * @param uplinkBytes sum over answered requests of the bytes the edge sent (IF frame or raw inputs)
  * @param fidelityMean mean output cosine against the unsplit model over answered requests
