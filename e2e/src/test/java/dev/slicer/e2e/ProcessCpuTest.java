@@ -2,42 +2,63 @@ package dev.slicer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.slicer.e2e.ProcessCpu.ThreadCpu;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProcessCpuTest {
+    static ThreadCpu serving(double ms) {
+        return new ThreadCpu(ms, false);
+    }
+
+    static ThreadCpu compiler(double ms) {
+        return new ThreadCpu(ms, true);
+    }
+
     @Test
-    void servingCpuLeavesOutTheCompilerThreadsThatRanAndCountsAnExitedOneAsServing() {
-        var before = new ProcessCpu.Snapshot(100, Map.of(1L, 10.0, 2L, 5.0));
-        var after = new ProcessCpu.Snapshot(200, Map.of(1L, 30.0, 3L, 4.0));
+    void servingCpuLeavesOutTheCompilerThreadsThatRan() {
+        var before = new ProcessCpu.Snapshot(100, Map.of(1L, serving(50), 2L, compiler(10), 3L, compiler(5)));
+        // thread 3 (a compiler) exited; thread 4 is new
+        var after = new ProcessCpu.Snapshot(200, Map.of(1L, serving(120), 2L, compiler(30), 4L, serving(4)));
         ProcessCpu.Delta d = after.since(before);
-        assertThat(d.totalMillis()).isEqualTo(100);
-        assertThat(d.servingMillis()).as("100 - (30 - 10) - 4; thread 2 exited").isEqualTo(76);
+        assertThat(d.totalMillis())
+                .as("the ticks see the exited thread too: above the live threads' 94")
+                .isEqualTo(100);
+        assertThat(d.servingMillis()).as("100 - (30 - 10)").isEqualTo(80);
     }
 
     @Test
-    void anIntervalTooShortToSeparateTheCountsIsAllServing() {
-        var before = new ProcessCpu.Snapshot(100, Map.of(1L, 10.0));
-        var after = new ProcessCpu.Snapshot(110, Map.of(1L, 20.0));
-        assertThat(after.since(before).servingMillis()).isEqualTo(10);
+    void aWindowShorterThanATickIsMeasuredByTheThreadsNanoseconds() {
+        var before = new ProcessCpu.Snapshot(100, Map.of(1L, serving(50.0), 2L, compiler(10)));
+        var after = new ProcessCpu.Snapshot(100, Map.of(1L, serving(53.5), 2L, compiler(10.5)));
+        ProcessCpu.Delta d = after.since(before);
+        assertThat(d.totalMillis()).isEqualTo(4.0);
+        assertThat(d.servingMillis()).isEqualTo(3.5);
     }
 
     @Test
-    void thisJvmsCompilerThreadsAreFoundByName() {
+    void whenTheCompilerTookAllTheTicksEverythingCountsAsServing() {
+        var before = new ProcessCpu.Snapshot(100, Map.of(2L, compiler(10)));
+        var after = new ProcessCpu.Snapshot(110, Map.of(2L, compiler(30)));
+        assertThat(after.since(before).servingMillis()).isEqualTo(20);
+    }
+
+    @Test
+    void thisJvmsThreadsAreReadAndItsCompilerThreadsFoundByName() {
         long pid = ProcessHandle.current().pid();
         ProcessCpu.Snapshot s = ProcessCpu.snapshot(pid);
-        assertThat(s.totalMillis()).isPositive();
-        assertThat(s.compilerMillis())
+        assertThat(s.tickMillis()).isPositive();
+        assertThat(s.threads()).as("this thread and others").hasSizeGreaterThan(2);
+        assertThat(s.threads().values())
                 .as("a JIT-compiling JVM has C1/C2 compiler threads")
-                .isNotEmpty()
-                .allSatisfy((tid, ms) -> {
-                    assertThat(Files.isDirectory(Path.of("/proc", Long.toString(pid), "task", tid.toString())))
-                            .isTrue();
-                    assertThat(ms).isBetween(0.0, s.totalMillis());
-                });
+                .anyMatch(ThreadCpu::compiler);
+        long spin = System.nanoTime() + 30_000_000L;
+        double x = 0;
+        while (System.nanoTime() < spin) {
+            x += Math.sqrt(x + 1);
+        }
         ProcessCpu.Delta d = ProcessCpu.snapshot(pid).since(s);
+        assertThat(d.totalMillis()).as("30 ms of spinning (x=%s)", x).isGreaterThan(20);
         assertThat(d.servingMillis()).isBetween(0.0, d.totalMillis());
     }
 }

@@ -44,8 +44,9 @@ import picocli.CommandLine.Option;
  * deepest split uncompressed, SLICER) at growing edge counts, with the back-end's own process CPU time. Logical
  * edges are client streams spread over a few edge-runtime processes (never the back-end's), each paced by a
  * per-edge throttle, so 32 edges fit on 2 cores without 32 JVMs. Every strategy is warmed up before any point is
- * measured, and the strategies take turns at each edge count in a rotated order: run one after another, the last
- * one measured on a warmer back-end (two identical strategies differed by 1.2x that way).
+ * measured, and at each edge count the strategies take turns for half the requests in a rotated order and for the
+ * other half in its mirror: run one after another, the last one measured on a warmer back-end (two identical
+ * strategies differed by 1.2x that way, and by 1.5x at 8 decoder edges with a single rotated turn).
  */
 @Command(
         name = "fleet",
@@ -229,26 +230,44 @@ public final class FleetBench implements Callable<Integer> {
                 apply(fleet, modelName, plans.get(s));
                 warmUp(fleet, modelName, sentences, WARM_UP_PASS);
             }
-            // the strategies take turns at each fleet size, in an order rotated from size to size, so no strategy
-            // is always measured first (or last) on a back-end whose state drifts over the run
+            // at each fleet size the strategies take turns twice, in an order rotated from size to size and then in
+            // its mirror (A B C D, D C B A), each time for half the requests: the back-end's state drifts over a run
+            // (at 8 decoder edges the strategy measured first cost 1.5x its identical twin measured last), and the
+            // mirrored halves give every strategy one early and one late turn
             Strategy[] all = Strategy.values();
+            int half = requestsPerEdge / 2;
             for (int i = 0; i < edges.length; i++) {
                 int n = edges[i];
+                Map<Strategy, Turns> turns = new EnumMap<>(Strategy.class);
+                List<Strategy> order = new ArrayList<>();
                 for (int j = 0; j < all.length; j++) {
-                    Strategy s = all[(i + j) % all.length];
-                    apply(fleet, modelName, plans.get(s));
-                    // untimed, at this point's concurrency: the first point at a new edge count otherwise pays for
-                    // the back-end's first batches of that size (measured: 1.5x the CPU of an identical strategy)
-                    drive(fleet, modelName, sentences, n, WARM_UP, periodNanos, s);
-                    List<Sample> samples = new ArrayList<>();
-                    ProcessCpu.Snapshot cpu0 =
-                            ProcessCpu.snapshot(fleet.backend().pid());
-                    long t0 = System.nanoTime();
-                    samples.addAll(drive(fleet, modelName, sentences, n, requestsPerEdge, periodNanos, s));
-                    double wall = (System.nanoTime() - t0) / 1e9;
-                    ProcessCpu.Delta cpu =
-                            ProcessCpu.snapshot(fleet.backend().pid()).since(cpu0);
-                    FleetPoint p = point(s, n, samples, cpu.servingMillis(), wall, reference);
+                    order.add(all[(i + j) % all.length]);
+                }
+                List<Strategy> mirror = new ArrayList<>(order);
+                java.util.Collections.reverse(mirror);
+                for (int pass = 0; pass < 2; pass++) {
+                    int from = pass == 0 ? 0 : half;
+                    int to = pass == 0 ? half : requestsPerEdge;
+                    if (from == to) {
+                        continue;
+                    }
+                    for (Strategy s : pass == 0 ? order : mirror) {
+                        apply(fleet, modelName, plans.get(s));
+                        // untimed, at this point's concurrency: the back-end's first batches of a size cost more
+                        drive(fleet, modelName, sentences, n, 0, WARM_UP, periodNanos, s);
+                        ProcessCpu.Snapshot cpu0 =
+                                ProcessCpu.snapshot(fleet.backend().pid());
+                        long t0 = System.nanoTime();
+                        List<Sample> got = drive(fleet, modelName, sentences, n, from, to, periodNanos, s);
+                        double wall = (System.nanoTime() - t0) / 1e9;
+                        ProcessCpu.Delta cpu =
+                                ProcessCpu.snapshot(fleet.backend().pid()).since(cpu0);
+                        turns.computeIfAbsent(s, k -> new Turns()).add(got, cpu, wall);
+                    }
+                }
+                for (Strategy s : order) {
+                    Turns t = turns.get(s);
+                    FleetPoint p = point(s, n, t.samples, t.servingMs, t.wall, reference);
                     points.add(p);
                     stdout.printf(
                             Locale.ROOT,
@@ -259,7 +278,7 @@ public final class FleetBench implements Callable<Integer> {
                             p.requests(),
                             p.failed(),
                             p.cpuMsPerRequest(),
-                            cpu.totalMillis() / Math.max(1, p.requests()),
+                            t.totalMs / Math.max(1, p.requests()),
                             p.throughput(),
                             1e3 * p.p50Seconds(),
                             p.uplinkBytesPerRequest(),
@@ -330,9 +349,34 @@ public final class FleetBench implements Callable<Integer> {
      * {@code j} goes through edge process {@code j mod processes} and sends sentences {@code j*r .. j*r+r-1}, the
      * same for every strategy.
      */
-    /** {@code n} logical edges sending {@code perEdge} requests each, concurrently; every answer or failure. */
+    /** One strategy's turns at one fleet size, summed. */
+    private static final class Turns {
+        final List<Sample> samples = new ArrayList<>();
+        double servingMs;
+        double totalMs;
+        double wall;
+
+        void add(List<Sample> got, ProcessCpu.Delta cpu, double seconds) {
+            samples.addAll(got);
+            servingMs += cpu.servingMillis();
+            totalMs += cpu.totalMillis();
+            wall += seconds;
+        }
+    }
+
+    /**
+     * {@code n} logical edges sending their requests {@code from} (inclusive) to {@code to} concurrently (edge j's
+     * k-th request is sentence {@code j * requestsPerEdge + k}, the same for every strategy); every answer or failure.
+     */
     private List<Sample> drive(
-            Fleet fleet, String modelName, List<String> sentences, int n, int perEdge, long periodNanos, Strategy s)
+            Fleet fleet,
+            String modelName,
+            List<String> sentences,
+            int n,
+            int from,
+            int to,
+            long periodNanos,
+            Strategy s)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
@@ -340,11 +384,11 @@ public final class FleetBench implements Callable<Integer> {
             for (int j = 0; j < n; j++) {
                 ServiceProcess host = fleet.edges().get(j % fleet.edges().size());
                 OipClient c = new OipClient(host.httpPort());
-                int first = j * perEdge;
+                int first = j * requestsPerEdge;
                 parts.add(pool.submit(() -> {
                     List<Sample> got = new ArrayList<>();
                     long next = System.nanoTime();
-                    for (int k = 0; k < perEdge; k++) {
+                    for (int k = from; k < to; k++) {
                         long wait = next - System.nanoTime();
                         if (wait > 0) {
                             TimeUnit.NANOSECONDS.sleep(wait); // the edge's throttle, not a test wait
