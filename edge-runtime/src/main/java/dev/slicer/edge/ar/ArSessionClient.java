@@ -60,6 +60,10 @@ public final class ArSessionClient {
         this.settings = settings;
     }
 
+    private ArDecoderBlockingStub stub() {
+        return channel.ar().withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /**
      * One call across the access link, measured like a single-shot request: every hand-off and token step is a
      * goodput sample, so a decoding edge follows its link as a single-shot one does.
@@ -68,8 +72,7 @@ public final class ArSessionClient {
         long t0 = System.nanoTime();
         int sent = request.getSerializedSize();
         link.up(sent);
-        ArTokenReply r =
-                call.apply(channel.ar().withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS));
+        ArTokenReply r = call.apply(stub());
         int received = r.getSerializedSize();
         long down = link.down(received);
         link.record(sent, received, (System.nanoTime() - t0) / 1e9, r.getTimings(), down);
@@ -207,9 +210,7 @@ public final class ArSessionClient {
                 return;
             }
             try {
-                channel.ar()
-                        .withDeadlineAfter(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)
-                        .close(ArCloseRequest.newBuilder().setSessionId(id).build());
+                stub().close(ArCloseRequest.newBuilder().setSessionId(id).build());
             } catch (StatusRuntimeException e) {
                 // the back-end is gone: its TTL frees the cache
             }

@@ -14,8 +14,8 @@ import java.util.Arrays;
  *
  * <p>What the window cannot tell is not guessed: with fewer than two size classes, or sizes within 2x of each other
  * (single-shot frames of one row), the latency is 0 and samples count whole, as before. When larger calls were not
- * slower (the slope is not positive), every call was latency-bound and the floor is the fastest call. Allocation-free
- * per sample.
+ * slower (the slope is not positive), every call was latency-bound and the floor is the fastest call. Fitted once
+ * per call added (readers - the goodput sample, the edge report, the gauge - take the stored value); allocation-free.
  */
 public final class LatencyFloor {
     /** Calls the fit looks back over. */
@@ -29,6 +29,7 @@ public final class LatencyFloor {
     private final long[] classBytes = new long[CLASSES];
     private int count;
     private int next;
+    private double floor; // the fit over the window as it is, refreshed by every call added
 
     /** Records one call: bytes that crossed and its transfer seconds; calls without information are ignored. */
     public synchronized void add(long callBytes, double callSeconds) {
@@ -39,10 +40,15 @@ public final class LatencyFloor {
         seconds[next] = callSeconds;
         next = (next + 1) % WINDOW;
         count = Math.min(count + 1, WINDOW);
+        floor = fit();
     }
 
     /** The fixed seconds per call, in [0, fastest call]; 0 when the window cannot tell. */
     public synchronized double seconds() {
+        return floor;
+    }
+
+    private double fit() {
         Arrays.fill(classMin, Double.POSITIVE_INFINITY);
         for (int i = 0; i < count; i++) {
             int c = 63 - Long.numberOfLeadingZeros(bytes[i]);

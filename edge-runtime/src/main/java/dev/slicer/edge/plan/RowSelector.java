@@ -82,7 +82,7 @@ public final class RowSelector {
      * The lowest-rate row that offloads (split or cloud-only) of the class's table: what an edge sends on while it
      * does not know its link, or best-effort when no row fits the link it measured.
      */
-    public static Optional<RowChoice> cheapestOffload(ActivePlan active, String deviceClass) {
+    private static Optional<RowChoice> cheapestOffload(ActivePlan active, String deviceClass) {
         return active.plan().flatMap(p -> p.table(deviceClass)).flatMap(t -> cheapestOffload(t.rows()));
     }
 
