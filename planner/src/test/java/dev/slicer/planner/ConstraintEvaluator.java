@@ -105,8 +105,8 @@ public final class ConstraintEvaluator {
         return size.maxFrameBytes(TensorShape.of((int) rows, c.hiddenSize()), t) + side;
     }
 
-    double zeta(long elements, Theta t) {
-        return p.encodeTime().encodeSeconds(elements, t) * dc.computeScale();
+    double zeta(SplitCandidate c, long elements, Theta t) {
+        return p.encodeTime().encodeSeconds(c.index(), elements, t) * dc.computeScale();
     }
 
     /** Latency of a single-shot split, or NaN when a hard constraint other than latency fails. */
@@ -116,7 +116,7 @@ public final class ConstraintEvaluator {
         if (c.memoryBytes() + c.codedBytes() + frame > b.memoryBytes() || fidelity(l, t) < b.minFidelity() || n == 0) {
             return Double.NaN;
         }
-        return c.frontSeconds() * dc.computeScale() + frame * 8.0 * n / rate + zeta(c.codedElements(), t);
+        return c.frontSeconds() * dc.computeScale() + frame * 8.0 * n / rate + zeta(c, c.codedElements(), t);
     }
 
     /**
@@ -142,13 +142,13 @@ public final class ConstraintEvaluator {
         }
         long rows = ar.promptTokens() + w - 1L;
         double front = c.compressedFrontSeconds() * dc.computeScale();
-        double handOff = front + frame * 8.0 * n / rate + zeta(rows * c.hiddenSize(), t);
+        double handOff = front + frame * 8.0 * n / rate + zeta(c, rows * c.hiddenSize(), t);
         if (w == ar.tokens()) {
             return handOff;
         }
         long token = size.maxFrameBytes(TensorShape.of(1, c.hiddenSize()), t)
                 + (c.sideBytes() + c.sampleRows() - 1) / c.sampleRows();
-        return Math.max(handOff, front + token * 8.0 * n / rate + zeta(c.hiddenSize(), t));
+        return Math.max(handOff, front + token * 8.0 * n / rate + zeta(c, c.hiddenSize(), t));
     }
 
     double step() {

@@ -192,7 +192,7 @@ final class CheckCommand implements Callable<Integer> {
         var c = p.candidates().get(r.split());
         // the frame whose encode the row measures first: the single-shot feature or the AR hand-off
         long elements = ar == null ? c.codedElements() : (long) (ar.promptTokens() + r.w() - 1) * c.hiddenSize();
-        return p.encodeTime().encodeSeconds(elements, r.theta());
+        return p.encodeTime().encodeSeconds(r.split(), elements, r.theta());
     }
 
     private static double rel(double predicted, double measured) {

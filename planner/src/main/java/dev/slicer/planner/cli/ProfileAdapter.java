@@ -46,10 +46,12 @@ final class ProfileAdapter {
      * tests send, so the floor is measured on text the fleet's own checks never calibrated on.
      */
     static final int CALIBRATION_SENTENCES = 64;
-    /** Element-count range of the synthetic tensor the codec's time model is calibrated on. */
-    private static final int MIN_CALIBRATION_ELEMENTS = 4096;
 
-    private static final int MAX_CALIBRATION_ELEMENTS = 1 << 16;
+    /**
+     * Inputs whose features a value-dependent setting is timed on, per candidate (the mean is kept): one ECSQ budget
+     * took 60-190 us on the same candidate's features of different sentences.
+     */
+    static final int TIMING_SAMPLES = 4;
 
     static final String NO_SPEED_UP = "the int8 edge network (AR local steps) is taken to be no faster than the float"
             + " network (its latency is not measured)";
@@ -150,8 +152,9 @@ final class ProfileAdapter {
     }
 
     /**
-     * zeta measured warm in this process ({@link WarmEncodeTimer}) on the real intermediate feature of a candidate
-     * with the largest coded tensor, for every setting of the standard grid.
+     * zeta measured warm in this process ({@link WarmEncodeTimer}): every setting of the standard grid on the real
+     * intermediate feature of a candidate with the largest coded tensor, then the settings whose encode work depends
+     * on the values on each candidate's own feature.
      */
     static LinearCodecTimeModel warmEncodeTime(
             SplittableModel m, ModelProfile mp, Map<String, HostTensor> inputs, PrintWriter err) {
@@ -165,33 +168,62 @@ final class ProfileAdapter {
                 .filter(c -> c.bigTensorBytesPerSample() == most)
                 .toList();
         CandidateProfile largest = largestOnes.get(largestOnes.size() / 2);
-        HostTensor big;
-        try (SplitRunner runner = new SplitRunner(m.split(m.candidate(largest.index())))) {
-            big = runner.bigActivation(inputs);
+        // every feature before any timing: model runs between timings slowed the encodes after them
+        List<Map<String, HostTensor>> samples = new ArrayList<>(List.of(inputs));
+        for (int s = 1; s < TIMING_SAMPLES; s++) {
+            samples.add(SampleInputs.generate(m.model(), m.referenceDims(), SEED + s));
         }
-        TensorShape shape = rowsByCols(big);
-        int rows = shape.dim(0);
-        int cols = shape.dim(1);
-        float[] values = big.floats();
-        if (rows < 2) {
-            // a single row (a pooled vector): time it as two rows of half its width
-            cols = Math.max(1, cols / 2);
-            rows = values.length / cols;
-            values = Arrays.copyOf(values, rows * cols);
-        }
+        List<List<TimedFeature>> features = mp.candidates().stream()
+                .map(c -> samples.stream().map(in -> TimedFeature.of(m, c, in)).toList())
+                .toList();
+        TimedFeature big = features.get(mp.candidates().indexOf(largest)).get(0);
         err.printf(
                 Locale.ROOT,
                 "slicer plan: timing the encoder warm on the IF of %s (%dx%d), every setting ...%n",
                 largest.name(),
-                rows,
-                cols);
-        return WarmEncodeTimer.measure(
+                big.rows(),
+                big.cols());
+        List<Theta> grid = KnobGrid.standard().thetas();
+        LinearCodecTimeModel shared = WarmEncodeTimer.measure(
                 "warm encodes in the planning process on " + System.getProperty("os.arch") + ", IF of "
                         + largest.name(),
-                values,
-                rows,
-                cols,
-                KnobGrid.standard().thetas());
+                big.values(),
+                big.rows(),
+                big.cols(),
+                grid);
+        err.println("slicer plan: timing the value-dependent settings (ECSQ byte budgets) on each candidate's IF ...");
+        Map<String, LinearCodecTimeModel.Coefficients> entries = new TreeMap<>(shared.entries());
+        for (int i = 0; i < features.size(); i++) {
+            List<TimedFeature> f = features.get(i);
+            entries.putAll(WarmEncodeTimer.measureAt(
+                    i,
+                    f.stream().map(TimedFeature::values).toList(),
+                    f.get(0).rows(),
+                    f.get(0).cols(),
+                    grid));
+        }
+        return new LinearCodecTimeModel(shared.device(), entries);
+    }
+
+    /** A candidate's coded feature as the encode timer takes it: at least two rows. */
+    private record TimedFeature(float[] values, int rows, int cols) {
+        static TimedFeature of(SplittableModel m, CandidateProfile c, Map<String, HostTensor> inputs) {
+            HostTensor big;
+            try (SplitRunner runner = new SplitRunner(m.split(m.candidate(c.index())))) {
+                big = runner.bigActivation(inputs);
+            }
+            TensorShape shape = rowsByCols(big);
+            int rows = shape.dim(0);
+            int cols = shape.dim(1);
+            float[] values = big.floats();
+            if (rows < 2) {
+                // a single row (a pooled vector): time it as two rows of half its width
+                cols = Math.max(1, cols / 2);
+                rows = values.length / cols;
+                values = Arrays.copyOf(values, rows * cols);
+            }
+            return new TimedFeature(values, rows, cols);
+        }
     }
 
     /**

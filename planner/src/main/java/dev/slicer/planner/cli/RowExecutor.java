@@ -42,7 +42,7 @@ final class RowExecutor implements AutoCloseable {
      * for AR).
      *
      * @param frontSeconds the front up to the split (the whole model for local-only)
-     * @param encodeSeconds encoding the frame
+     * @param encodeSeconds encoding the frame (mean over the held-out inputs)
      * @param bytes coded frame plus side tensors (raw input for cloud-only, 0 for local-only)
      * @param tokenEncodeSeconds AR: encoding one token's frame after the hand-off (0 otherwise)
      * @param tokenBytes AR: one token's frame after the hand-off (0 when there is none)
@@ -145,6 +145,19 @@ final class RowExecutor implements AutoCloseable {
                 shape = TensorShape.of(rows, shape.dim(1));
             }
             Coded handOff = encodeTimed(values, shape, cs, scale);
+            // the encode time, like the fidelity, is the mean over the held-out inputs: how long an ECSQ budget's
+            // step search takes depends on the values
+            double handOffEncode = handOff.encodeSeconds();
+            for (int s = 1; s < inputs.size(); s++) {
+                HostTensor other = runner.runFront(inputs.get(s)).get(bigName);
+                float[] v = other.floats();
+                if (ar != null) {
+                    TensorShape own = ProfileAdapter.rowsByCols(other);
+                    v = tile(v, own.dim(0), own.dim(1), shape.dim(0));
+                }
+                handOffEncode += encodeTimed(v, shape, cs, scale).encodeSeconds();
+            }
+            handOffEncode /= inputs.size();
             Coded token = new Coded(0, 0, 0);
             double step = 0;
             if (ar != null && row.w() < ar.tokens()) {
@@ -168,7 +181,7 @@ final class RowExecutor implements AutoCloseable {
             }
             return new Measured(
                     front,
-                    handOff.encodeSeconds(),
+                    handOffEncode,
                     handOff.bytes() + side,
                     token.encodeSeconds(),
                     token.bytes() == 0 ? 0 : token.bytes() + tokenSide,

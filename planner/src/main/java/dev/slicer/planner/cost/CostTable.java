@@ -55,7 +55,7 @@ public final class CostTable {
                     usable = false; // calibration could not encode this cell: never planned
                 }
                 zeta[cell] = usable
-                        ? checkedSeconds(time.encodeSeconds(c.codedElements(), theta), theta, c)
+                        ? checkedSeconds(time.encodeSeconds(c.index(), c.codedElements(), theta), theta, c)
                         : Double.POSITIVE_INFINITY;
                 fidelity[cell] = usable ? fidelityOf(profile, theta, c.index()) : UNUSABLE;
             }
@@ -82,7 +82,7 @@ public final class CostTable {
                     tokenBytes[cell] = checkedBytes(size.maxFrameBytes(one, theta), usable, theta, c)
                             + ceilDiv(c.sideBytes(), Math.max(1, c.sampleRows()));
                     tokenZeta[cell] = usable
-                            ? checkedSeconds(time.encodeSeconds(hidden, theta), theta, c)
+                            ? checkedSeconds(time.encodeSeconds(c.index(), hidden, theta), theta, c)
                             : Double.POSITIVE_INFINITY;
                     int base = cell * steps;
                     long maxBytes = 0;
@@ -96,7 +96,7 @@ public final class CostTable {
                         long side = ceilDiv(c.sideBytes() * rows, Math.max(1, c.sampleRows()));
                         long bytes = checkedBytes(size.maxFrameBytes(shape, theta), usable, theta, c) + side;
                         double z = usable
-                                ? checkedSeconds(time.encodeSeconds(rows * hidden, theta), theta, c)
+                                ? checkedSeconds(time.encodeSeconds(c.index(), rows * hidden, theta), theta, c)
                                 : Double.POSITIVE_INFINITY;
                         maxBytes = Math.max(maxBytes, bytes);
                         maxZeta = Math.max(maxZeta, z);

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * A stored, serialisable zeta(theta): {@code seconds = fixedSeconds + secondsPerElement * elements}, per knob
  * setting. Keys are {@link Theta#id()}; a key of the form {@code MODE} or {@code MODE/rans} (e.g. {@code TOPK/rans})
- * serves every setting of that mode without its own entry. The CLI measures it warm ({@link WarmEncodeTimer}).
+ * serves every setting of that mode without its own entry; a key {@code ID@CANDIDATE} (e.g. {@code ecsq/b1.5/pred@1})
+ * is a setting timed on that candidate's own feature, which takes precedence there. The CLI measures it warm ({@link WarmEncodeTimer}).
  *
  * @param device where it was calibrated (free text, informational)
  * @param entries key -> coefficients
@@ -45,7 +46,18 @@ public record LinearCodecTimeModel(String device, Map<String, Coefficients> entr
         return theta.mode().name() + (theta.entropy() ? "/rans" : "");
     }
 
-    /** The coefficients that apply to a setting; a typed error when there are none. */
+    /** The key of a setting timed on one candidate's own feature. */
+    public static String candidateKey(int candidate, Theta theta) {
+        return theta.id() + "@" + candidate;
+    }
+
+    /** The coefficients that apply to a setting at a candidate: its own timing there, else the shared one. */
+    public Coefficients coefficients(int candidate, Theta theta) {
+        Coefficients c = entries.get(candidateKey(candidate, theta));
+        return c != null ? c : coefficients(theta);
+    }
+
+    /** The coefficients shared by every candidate; a typed error when there are none. */
     public Coefficients coefficients(Theta theta) {
         Coefficients c = entries.get(theta.id());
         if (c == null) {
@@ -59,7 +71,7 @@ public record LinearCodecTimeModel(String device, Map<String, Coefficients> entr
     }
 
     @Override
-    public double encodeSeconds(long elements, Theta theta) {
-        return coefficients(theta).seconds(elements);
+    public double encodeSeconds(int candidate, long elements, Theta theta) {
+        return coefficients(candidate, theta).seconds(elements);
     }
 }

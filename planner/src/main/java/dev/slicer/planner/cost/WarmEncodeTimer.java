@@ -1,5 +1,6 @@
 package dev.slicer.planner.cost;
 
+import dev.slicer.codec.CodecMode;
 import dev.slicer.codec.CodecSettings;
 import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.SizeBound;
@@ -22,10 +23,20 @@ import java.util.TreeMap;
 public final class WarmEncodeTimer {
     /** Timed encodes per setting and size (the median is kept). */
     static final int TIMED = 9;
+    /** Timing sweeps over all the settings; each setting's time is the median of its sweeps. */
+    static final int SWEEPS = 3;
     /** Untimed passes over every setting before timing: enough for C2 to compile the hot loops. */
     static final int WARM_UP_PASSES = 100;
     /** Untimed encodes of a setting right before timing it (caches and branch history of that setting). */
-    static final int BURST_WARM_UP = 100;
+    static final int BURST_WARM_UP = 50;
+    /**
+     * Before its first timing each setting is encoded this often, or for {@link #JIT_WARM_UP_NANOS}, whichever ends
+     * first: a cheap setting (a 1 Ki-element lossless frame, 0.7 us warm) ran 25x slower after the warm-up passes
+     * alone, as an edge encodes it only before its first few thousand requests.
+     */
+    static final int JIT_WARM_UP_ENCODES = 20_000;
+
+    static final long JIT_WARM_UP_NANOS = 20_000_000;
 
     private WarmEncodeTimer() {}
 
@@ -77,21 +88,9 @@ public final class WarmEncodeTimer {
             }
         }
         Map<String, LinearCodecTimeModel.Coefficients> timed = new TreeMap<>();
-        double nFull = (double) rows * cols;
-        double nHalf = (double) (rows / 2) * cols;
-        for (Theta t : atFull) {
-            CodecSettings cs = t.toCodecSettings();
-            // an edge encodes one setting over and over: time each in a burst after a few untimed encodes of it
-            double f = burst(encoder, values, full, cs, frame);
-            double h = CodecSizeBound.INSTANCE.encodable(half, t) ? burst(encoder, values, half, cs, frame) : f;
-            double slope = (f - h) / (nFull - nHalf);
-            double fixed = f - slope * nFull;
-            if (slope <= 0 || fixed < 0) {
-                // noise inverted the two points (or no half): charge everything per element at the full size
-                slope = f / nFull;
-                fixed = 0;
-            }
-            timed.put(key(t), new LinearCodecTimeModel.Coefficients(fixed, slope));
+        List<LinearCodecTimeModel.Coefficients> lines = lines(encoder, values, full, half, atFull, frame);
+        for (int i = 0; i < atFull.size(); i++) {
+            timed.put(key(atFull.get(i)), lines.get(i));
         }
         // a setting outside the grid (or not encodable here) uses its mode's most expensive measured line
         Map<String, LinearCodecTimeModel.Coefficients> entries = new TreeMap<>();
@@ -110,9 +109,124 @@ public final class WarmEncodeTimer {
         return new LinearCodecTimeModel(device, entries);
     }
 
+    /**
+     * Lines of one candidate's own features, the mean over sample inputs, for the settings whose encode time depends
+     * on the values and not only on the size ({@link #dataDependent}), keyed {@link LinearCodecTimeModel#candidateKey}.
+     * An ECSQ byte budget searches the step, and how many probes it takes depends on the feature: on MiniLM one budget
+     * took 60-190 us on one candidate's features of different sentences. Compute every feature before timing any:
+     * model runs between timings slowed the encodes that followed them by up to 1.5x.
+     *
+     * @param candidate the candidate's index in the profile
+     * @param samples its features, each {@code rows x cols}, row-major
+     */
+    public static Map<String, LinearCodecTimeModel.Coefficients> measureAt(
+            int candidate, List<float[]> samples, int rows, int cols, Collection<Theta> settings) {
+        InvalidPlanInputException.require(!samples.isEmpty(), "no feature to time at candidate " + candidate);
+        for (float[] values : samples) {
+            InvalidPlanInputException.require(
+                    rows >= 2 && cols >= 1 && (long) rows * cols == values.length,
+                    "encode timing needs [rows >= 2, cols] tensors matching the values, got " + rows + "x" + cols
+                            + " for " + values.length + " values");
+        }
+        FrameEncoder encoder = FrameEncoder.create();
+        TensorShape full = TensorShape.of(rows, cols);
+        TensorShape half = TensorShape.of(rows / 2, cols);
+        List<Theta> timed = settings.stream()
+                .filter(WarmEncodeTimer::dataDependent)
+                .filter(t -> CodecSizeBound.INSTANCE.encodable(full, t))
+                .toList();
+        Map<String, LinearCodecTimeModel.Coefficients> out = new TreeMap<>();
+        if (timed.isEmpty()) {
+            return out;
+        }
+        byte[] frame = new byte
+                [Math.toIntExact(timed.stream()
+                        .mapToLong(t -> SizeBound.maxFrameBytes(full, t.toCodecSettings()))
+                        .max()
+                        .orElseThrow())];
+        double[] fixed = new double[timed.size()];
+        double[] perElement = new double[timed.size()];
+        for (float[] values : samples) {
+            List<LinearCodecTimeModel.Coefficients> lines = lines(encoder, values, full, half, timed, frame);
+            for (int i = 0; i < timed.size(); i++) {
+                fixed[i] += lines.get(i).fixedSeconds() / samples.size();
+                perElement[i] += lines.get(i).secondsPerElement() / samples.size();
+            }
+        }
+        for (int i = 0; i < timed.size(); i++) {
+            out.put(
+                    LinearCodecTimeModel.candidateKey(candidate, timed.get(i)),
+                    new LinearCodecTimeModel.Coefficients(fixed[i], perElement[i]));
+        }
+        return out;
+    }
+
+    /** Settings whose encode work depends on the values: an ECSQ byte budget searches its step. */
+    static boolean dataDependent(Theta t) {
+        return t.mode() == CodecMode.ECSQ;
+    }
+
+    /**
+     * One line per setting, {@code fixed + perElement * n}, through its times at the full tensor and its first half
+     * (rows). Each time is the median of {@link #SWEEPS} burst medians taken in sweeps over all the settings, so a
+     * burst of interference (the JIT or another process on a sibling core: 1.5x for a millisecond or two on this
+     * 2-core machine) skews one sweep of a setting rather than its figure.
+     */
+    private static List<LinearCodecTimeModel.Coefficients> lines(
+            FrameEncoder encoder,
+            float[] values,
+            TensorShape full,
+            TensorShape half,
+            List<Theta> thetas,
+            byte[] frame) {
+        for (Theta t : thetas) {
+            CodecSettings cs = t.toCodecSettings();
+            compile(encoder, values, full, cs, frame);
+            if (CodecSizeBound.INSTANCE.encodable(half, t)) {
+                compile(encoder, values, half, cs, frame);
+            }
+        }
+        double[][] f = new double[thetas.size()][SWEEPS];
+        double[][] h = new double[thetas.size()][SWEEPS];
+        for (int sweep = 0; sweep < SWEEPS; sweep++) {
+            for (int i = 0; i < thetas.size(); i++) {
+                Theta t = thetas.get(i);
+                CodecSettings cs = t.toCodecSettings();
+                // an edge encodes one setting over and over: time each in a burst after a few untimed encodes of it
+                f[i][sweep] = burst(encoder, values, full, cs, frame);
+                h[i][sweep] = CodecSizeBound.INSTANCE.encodable(half, t)
+                        ? burst(encoder, values, half, cs, frame)
+                        : f[i][sweep];
+            }
+        }
+        List<LinearCodecTimeModel.Coefficients> out = new java.util.ArrayList<>();
+        double nFull = full.elementCount();
+        double nHalf = half.elementCount();
+        for (int i = 0; i < thetas.size(); i++) {
+            double atFull = median(f[i]);
+            double atHalf = median(h[i]);
+            double slope = (atFull - atHalf) / (nFull - nHalf);
+            double fixed = atFull - slope * nFull;
+            if (slope <= 0 || fixed < 0) {
+                // noise inverted the two points (or no half): charge everything per element at the full size
+                slope = atFull / nFull;
+                fixed = 0;
+            }
+            out.add(new LinearCodecTimeModel.Coefficients(fixed, slope));
+        }
+        return out;
+    }
+
     /** Theta ids do not mark rANS on lossless frames; the timing keys must. */
     private static String key(Theta t) {
         return t.id() + (t.entropy() ? "#rans" : "");
+    }
+
+    private static void compile(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] f) {
+        long end = System.nanoTime() + JIT_WARM_UP_NANOS;
+        for (int i = 0; i < JIT_WARM_UP_ENCODES && System.nanoTime() < end; i++) {
+            encoder.encode(values, 0, shape, s, f, 0);
+        }
     }
 
     private static double burst(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] f) {

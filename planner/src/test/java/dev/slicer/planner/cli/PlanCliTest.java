@@ -142,6 +142,12 @@ class PlanCliTest {
                         .as(t.id() + " at " + c)
                         .isTrue();
                 cells += measured ? 1 : 0;
+                // a budget's encode time depends on the feature: every usable cell has its own, timed there
+                if (measured) {
+                    assertThat(p.encodeTime().entries())
+                            .as(t.id() + " at " + c)
+                            .containsKey(dev.slicer.planner.cost.LinearCodecTimeModel.candidateKey(c, t));
+                }
             }
         }
         assertThat(cells).isPositive();

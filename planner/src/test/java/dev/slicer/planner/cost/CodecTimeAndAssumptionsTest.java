@@ -1,7 +1,10 @@
 package dev.slicer.planner.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slicer.codec.CodecMode;
+import dev.slicer.planner.InvalidPlanInputException;
 import dev.slicer.planner.Planner;
 import dev.slicer.planner.link.LinkSpec;
 import dev.slicer.planner.model.SplitProfile;
@@ -13,6 +16,8 @@ import dev.slicer.planner.search.KnobGrid;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.Budgets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The warm encode-time model's shape, and profile assumptions reaching the plan. */
@@ -31,7 +36,7 @@ class CodecTimeAndAssumptionsTest {
         for (Theta t : grid) {
             assertThat(m.entries()).containsKey(t.id());
             for (long n : new long[] {0, 6_144, 1 << 20}) {
-                assertThat(m.encodeSeconds(n, t)).isFinite().isNotNegative();
+                assertThat(m.encodeSeconds(0, n, t)).isFinite().isNotNegative();
             }
         }
         for (String mode : List.of("LOSSLESS", "LOSSLESS/rans", "TOPK", "TOPK/rans", "TS_TABQ", "TS_TABQ/rans")) {
@@ -39,6 +44,64 @@ class CodecTimeAndAssumptionsTest {
         }
         Theta offGrid = Theta.topK(0.3, 3, 5, 0.05, 6, 0.01, true);
         assertThat(m.coefficients(offGrid)).isEqualTo(m.entries().get("TOPK/rans"));
+    }
+
+    @Test
+    void aCandidatesOwnTimingCoversItsValueDependentSettingsAndTakesPrecedenceThereOnly() {
+        List<Theta> grid = KnobGrid.standard().thetas();
+        float[] shared = gaussian(16 * 384, 7, 1);
+        float[] spiky = gaussian(16 * 384, 8, 1);
+        for (int i = 0; i < spiky.length; i += 97) {
+            spiky[i] *= 40; // a feature of another shape of distribution: the budget search probes differently
+        }
+        LinearCodecTimeModel base = WarmEncodeTimer.measure("test", shared, 16, 384, grid);
+        Map<String, LinearCodecTimeModel.Coefficients> own =
+                WarmEncodeTimer.measureAt(3, List.of(spiky, shared), 16, 384, grid);
+        List<Theta> ecsq = grid.stream().filter(t -> t.mode() == CodecMode.ECSQ).toList();
+        assertThat(ecsq).isNotEmpty();
+        assertThat(own.keySet())
+                .containsExactlyInAnyOrderElementsOf(ecsq.stream()
+                        .map(t -> LinearCodecTimeModel.candidateKey(3, t))
+                        .toList());
+        Map<String, LinearCodecTimeModel.Coefficients> entries = new TreeMap<>(base.entries());
+        entries.putAll(own);
+        LinearCodecTimeModel m = new LinearCodecTimeModel("test", entries);
+        for (Theta t : ecsq) {
+            assertThat(m.coefficients(3, t)).isEqualTo(own.get(LinearCodecTimeModel.candidateKey(3, t)));
+            assertThat(m.coefficients(2, t)).isEqualTo(base.coefficients(t));
+        }
+        Theta topK = grid.stream()
+                .filter(t -> t.mode() == CodecMode.TOPK)
+                .findFirst()
+                .orElseThrow();
+        assertThat(m.coefficients(3, topK)).isEqualTo(base.coefficients(topK));
+        // the per-candidate keys are plain entries: they survive the profile's JSON
+        assertThat(PlanJson.read(PlanJson.write(m, false), LinearCodecTimeModel.class))
+                .isEqualTo(m);
+    }
+
+    @Test
+    void aCandidateTimingRefusesFeaturesThatAreNotItsShapeOrNone() {
+        assertThatThrownBy(() -> WarmEncodeTimer.measureAt(
+                        0,
+                        List.of(new float[8], new float[10]),
+                        2,
+                        4,
+                        KnobGrid.standard().thetas()))
+                .isInstanceOf(InvalidPlanInputException.class)
+                .hasMessageContaining("2x4");
+        assertThatThrownBy(() -> WarmEncodeTimer.measureAt(
+                        0, List.of(), 2, 4, KnobGrid.standard().thetas()))
+                .isInstanceOf(InvalidPlanInputException.class);
+    }
+
+    private static float[] gaussian(int n, long seed, double scale) {
+        float[] v = new float[n];
+        java.util.Random r = new java.util.Random(seed);
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * scale);
+        }
+        return v;
     }
 
     @Test
