@@ -37,6 +37,9 @@ public interface BackendConfig {
 
     Limits limits();
 
+    /** The edges' gRPC connections. */
+    Connections connections();
+
     /** Autoregressive sessions (the ArDecoder service). */
     Ar ar();
 
@@ -74,6 +77,21 @@ public interface BackendConfig {
         /** Requests admitted but not yet computed, over all splits. */
         @WithDefault("64")
         int capacity();
+    }
+
+    interface Connections {
+        /**
+         * A connection older than this (grpc-java adds +-10% jitter) is told to go away and the edge reconnects. gRPC
+         * balances connections, not calls, and an edge holds one: behind a Kubernetes Service this is what spreads the
+         * edges that connected before a scale-out over the replicas added since. An AR session whose edge reconnects
+         * to another replica is re-established there from the prefix the edge kept. {@code 0s} keeps connections.
+         */
+        @WithDefault("2m")
+        Duration maxAge();
+
+        /** Calls in flight on a connection told to go away get this long to finish before it closes. */
+        @WithDefault("30s")
+        Duration maxAgeGrace();
     }
 
     interface Limits {
