@@ -134,7 +134,9 @@ public final class DecoderFleet implements AutoCloseable {
     public Prometheus.FleetTargets targets() {
         return new Prometheus.FleetTargets(
                 name,
-                List.of("127.0.0.1:" + kubelet.backend().httpPort()),
+                kubelet.backends().stream()
+                        .map(b -> "127.0.0.1:" + b.httpPort())
+                        .toList(),
                 kubelet.edges().values().stream()
                         .map(p -> "127.0.0.1:" + p.httpPort())
                         .toList());

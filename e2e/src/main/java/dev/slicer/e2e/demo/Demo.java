@@ -123,6 +123,10 @@ public final class Demo implements AutoCloseable {
     private int operatorRuns;
     private int operatorPort;
     private LocalKubelet kubelet;
+    /** The back-end processes in Prometheus's targets, once written. */
+    private volatile List<ServiceProcess> scraped = List.of();
+
+    private volatile boolean targetsWritten;
     private DecoderFleet decoder;
     private Traffic traffic;
     private UnsplitReference reference;
@@ -355,7 +359,13 @@ public final class Demo implements AutoCloseable {
         operator.awaitReady(Duration.ofMinutes(2));
     }
 
-    private void targets() throws IOException {
+    private synchronized void targets() throws IOException {
+        List<ServiceProcess> backends = new ArrayList<>(kubelet.backends());
+        if (decoder != null) {
+            backends.addAll(decoder.kubelet().backends());
+        }
+        scraped = backends;
+        targetsWritten = true;
         if (prometheus == null) {
             return;
         }
@@ -364,7 +374,11 @@ public final class Demo implements AutoCloseable {
                 .toList();
         List<Prometheus.FleetTargets> fleets = new ArrayList<>();
         fleets.add(new Prometheus.FleetTargets(
-                fleet, List.of("127.0.0.1:" + kubelet.backend().httpPort()), edges));
+                fleet,
+                kubelet.backends().stream()
+                        .map(b -> "127.0.0.1:" + b.httpPort())
+                        .toList(),
+                edges));
         if (decoder != null) {
             fleets.add(decoder.targets());
         }
@@ -482,6 +496,22 @@ public final class Demo implements AutoCloseable {
         return List.copyOf(adaptations);
     }
 
+    /**
+     * Pins the back-end's replicas ({@code spec.backend.replicas}, what {@code kubectl scale} sets through the scale
+     * subresource); {@code null} returns them to load-based scaling.
+     */
+    public void pinReplicas(Integer replicas) {
+        api.client()
+                .resources(SplitInference.class)
+                .inNamespace(NAMESPACE)
+                .withName(fleet)
+                .edit(si -> {
+                    si.getSpec().getBackend().setReplicas(replicas);
+                    return si;
+                });
+        event(replicas == null ? "back-end replicas from load" : "back-end pinned to " + replicas + " replicas");
+    }
+
     /** The resource's status condition of that type, if set. */
     public Optional<Condition> condition(String type) {
         return condition(fleet, type);
@@ -529,8 +559,13 @@ public final class Demo implements AutoCloseable {
     /** One pass of every fleet's kubelet stand-in. */
     private void syncKubelets() throws IOException {
         kubelet.sync();
+        List<ServiceProcess> backends = new ArrayList<>(kubelet.backends());
         if (decoder != null) {
             decoder.kubelet().sync();
+            backends.addAll(decoder.kubelet().backends());
+        }
+        if (targetsWritten && !backends.equals(scraped)) {
+            targets(); // Prometheus follows the replicas, as a ServiceMonitor's endpoints do
         }
     }
 

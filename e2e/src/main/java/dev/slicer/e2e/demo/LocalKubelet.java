@@ -2,6 +2,7 @@ package dev.slicer.e2e.demo;
 
 import dev.slicer.e2e.Ports;
 import dev.slicer.e2e.ServiceProcess;
+import dev.slicer.e2e.ServiceProxy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -27,11 +28,13 @@ import java.util.function.BiConsumer;
 
 /**
  * Stands in for the kubelet, kube-proxy and cluster DNS on one machine. It reads the objects the operator writes
- * and runs them as processes: the back-end Deployment's container with exactly its environment (mount paths moved
- * under a pod directory, ports moved to free loopback ones, the plan ConfigMap laid out as the kubelet mounts it and
- * updated in place when the operator changes it), and one edge per emulated device from the edge DaemonSet's
- * container env (the device's class and memory budget as a per-class DaemonSet would set them, the node name for
- * the edge id, the back-end Service name resolved to loopback). The Deployment's status reports the ready replicas.
+ * and runs them as processes: one process per replica of the back-end Deployment, each its container with exactly
+ * its environment (mount paths moved under its pod directory, ports moved to free loopback ones, the plan ConfigMap
+ * laid out as the kubelet mounts it and updated in place when the operator changes it), started and stopped as the
+ * Deployment's replicas change; the back-end Service's gRPC port as a {@link ServiceProxy} over the ready replicas;
+ * and one edge per emulated device from the edge DaemonSet's container env (the device's class and memory budget as
+ * a per-class DaemonSet would set them, the node name for the edge id, the back-end Service name resolved to the
+ * proxy). The Deployment's status reports the running and ready replicas.
  */
 public final class LocalKubelet implements AutoCloseable {
     private final KubernetesClient kube;
@@ -45,11 +48,21 @@ public final class LocalKubelet implements AutoCloseable {
     private final int grpcPort = Ports.free();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private ServiceProcess backend;
-    private ConfigMapVolume planVolume;
+    /** The back-end's pods, by ordinal; the newest are stopped first on a scale-down. */
+    private final List<Replica> replicas = new ArrayList<>();
+    /** Replicas stopped on a scale-down, draining. */
+    private final List<ServiceProcess> terminating = new ArrayList<>();
+
+    private ServiceProxy service;
+    private ConfigMap plan;
     private String planResourceVersion;
     private final Map<String, ServiceProcess> edges = new LinkedHashMap<>();
     private int reportedReady = -1;
+    private int reportedRunning = -1;
+    private int replicaStarts;
+
+    /** One back-end pod: its process, its gRPC port and its plan volume (null when it mounts none). */
+    private record Replica(ServiceProcess process, int grpcPort, ConfigMapVolume planVolume) {}
 
     /**
      * @param onPlan called with (hash, plan.json) whenever the plan ConfigMap's content reaches the back-end's volume
@@ -73,39 +86,80 @@ public final class LocalKubelet implements AutoCloseable {
         this.onPlan = onPlan;
     }
 
-    /** One pass: start what exists and is not running, sync the plan volume, report readiness. */
+    /** One pass: run the replicas the Deployment asks for, sync the plan volumes, route the Service, report. */
     public synchronized void sync() throws IOException {
         Deployment d = kube.apps()
                 .deployments()
                 .inNamespace(namespace)
                 .withName(fleet + "-backend")
                 .get();
-        ConfigMap plan = kube.configMaps()
+        ConfigMap current = kube.configMaps()
                 .inNamespace(namespace)
                 .withName(fleet + "-plan")
                 .get();
-        if (d != null && backend == null) {
-            startBackend(d, plan);
-        } else if (plan != null && planVolume != null) {
-            syncPlan(plan);
+        if (current != null) {
+            plan = current;
+        }
+        if (d != null) {
+            scale(d);
+        }
+        syncPlan();
+        List<Integer> ready = new ArrayList<>();
+        for (Replica r : replicas) {
+            if (r.process().alive() && ready(r.process().httpPort())) {
+                ready.add(r.grpcPort());
+            }
+        }
+        if (service != null) {
+            service.endpoints(ready); // a Service routes to ready endpoints only
         }
         DaemonSet ds = kube.apps()
                 .daemonSets()
                 .inNamespace(namespace)
                 .withName(fleet + "-edge")
                 .get();
-        if (ds != null && backend != null && edges.isEmpty()) {
+        if (ds != null && !replicas.isEmpty() && edges.isEmpty()) {
             startEdges(ds);
         }
         if (d != null) {
-            reportStatus(d);
+            reportStatus(d, ready.size());
         }
     }
 
-    private void startBackend(Deployment d, ConfigMap plan) throws IOException {
+    /** Starts or stops back-end processes until as many run as the Deployment's spec asks (1 when unset). */
+    private void scale(Deployment d) throws IOException {
+        int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        if (service == null) {
+            service = ServiceProxy.start(grpcPort);
+        }
+        while (replicas.size() < desired) {
+            replicas.add(startReplica(d));
+        }
+        while (replicas.size() > desired) {
+            Replica last = replicas.remove(replicas.size() - 1);
+            terminating.add(last.process());
+            // SIGTERM, as for a pod: readiness goes off and calls in flight finish (the back-end's drain) while the
+            // Service routes new connections to the others; the pass does not wait for it
+            Thread stop = new Thread(
+                    () -> {
+                        try {
+                            last.process().close();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "stop-" + last.process().name());
+            stop.setDaemon(true);
+            stop.start();
+        }
+    }
+
+    private Replica startReplica(Deployment d) throws IOException {
         PodSpec pod = d.getSpec().getTemplate().getSpec();
         Container c = pod.getContainers().get(0);
-        Path podDir = podsDir.resolve(fleet + "-backend-0");
+        String podName = fleet + "-backend-" + replicaStarts++;
+        Path podDir = podsDir.resolve(podName);
+        ConfigMapVolume planVolume = null;
         for (VolumeMount m : c.getVolumeMounts()) {
             Volume v = pod.getVolumes().stream()
                     .filter(x -> x.getName().equals(m.getName()))
@@ -114,8 +168,8 @@ public final class LocalKubelet implements AutoCloseable {
             Path dir = under(podDir, m.getMountPath());
             if (v.getConfigMap() != null && v.getConfigMap().getName().equals(fleet + "-plan")) {
                 planVolume = new ConfigMapVolume(dir);
-                if (plan != null) {
-                    syncPlan(plan);
+                if (plan != null && plan.getData() != null) {
+                    planVolume.write(plan.getData());
                 }
             } else {
                 Files.createDirectories(dir); // emptyDir and the like
@@ -130,19 +184,29 @@ public final class LocalKubelet implements AutoCloseable {
             env.put(e.getName(), remount(podDir, c, e.getValue()));
         }
         int http = Ports.free();
+        int grpc = Ports.free();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(http));
         env.put("QUARKUS_GRPC_SERVER_HOST", "127.0.0.1");
-        env.put("QUARKUS_GRPC_SERVER_PORT", Integer.toString(grpcPort));
-        backend = ServiceProcess.start(root, "gpu-backend", fleet + "-backend-0", http, Map.of(), env, logDir);
+        env.put("QUARKUS_GRPC_SERVER_PORT", Integer.toString(grpc));
+        return new Replica(
+                ServiceProcess.start(root, "gpu-backend", podName, http, Map.of(), env, logDir), grpc, planVolume);
     }
 
-    private void syncPlan(ConfigMap plan) throws IOException {
-        String rv = plan.getMetadata().getResourceVersion();
-        if (Objects.equals(rv, planResourceVersion) || plan.getData() == null) {
+    /** Lays the plan ConfigMap's content into every replica's volume once per change of the ConfigMap. */
+    private void syncPlan() throws IOException {
+        if (plan == null || plan.getData() == null || replicas.isEmpty()) {
             return;
         }
-        planVolume.write(plan.getData());
+        String rv = plan.getMetadata().getResourceVersion();
+        if (Objects.equals(rv, planResourceVersion)) {
+            return;
+        }
+        for (Replica r : replicas) {
+            if (r.planVolume() != null) {
+                r.planVolume().write(plan.getData());
+            }
+        }
         planResourceVersion = rv;
         onPlan.accept(
                 plan.getData().getOrDefault("plan.hash", ""), plan.getData().getOrDefault("plan.json", ""));
@@ -190,14 +254,14 @@ public final class LocalKubelet implements AutoCloseable {
         return e.getValue().startsWith(service) ? "127.0.0.1:" + grpcPort : e.getValue();
     }
 
-    private void reportStatus(Deployment d) {
-        int ready = backend != null && backend.alive() && ready(backend.httpPort()) ? 1 : 0;
-        if (ready == reportedReady) {
+    private void reportStatus(Deployment d, int ready) {
+        int running = replicas.size();
+        if (ready == reportedReady && running == reportedRunning) {
             return;
         }
         int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         try {
-            patchStatus(d, ready, desired);
+            patchStatus(d, running, ready, desired);
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -206,9 +270,10 @@ public final class LocalKubelet implements AutoCloseable {
             return;
         }
         reportedReady = ready;
+        reportedRunning = running;
     }
 
-    private void patchStatus(Deployment d, int ready, int desired) {
+    private void patchStatus(Deployment d, int running, int ready, int desired) {
         kube.apps()
                 .deployments()
                 .inNamespace(namespace)
@@ -216,8 +281,8 @@ public final class LocalKubelet implements AutoCloseable {
                 .editStatus(x -> {
                     x.setStatus(new DeploymentStatusBuilder()
                             .withObservedGeneration(x.getMetadata().getGeneration())
-                            .withReplicas(backend == null ? 0 : 1)
-                            .withUpdatedReplicas(backend == null ? 0 : 1)
+                            .withReplicas(running)
+                            .withUpdatedReplicas(running)
                             .withReadyReplicas(ready)
                             .withAvailableReplicas(ready)
                             .withUnavailableReplicas(Math.max(0, desired - ready))
@@ -236,7 +301,7 @@ public final class LocalKubelet implements AutoCloseable {
         while (true) {
             sync();
             synchronized (this) {
-                if (backend != null && edges.size() == devices.size()) {
+                if (!replicas.isEmpty() && edges.size() == devices.size()) {
                     break;
                 }
             }
@@ -248,21 +313,25 @@ public final class LocalKubelet implements AutoCloseable {
         }
         Duration left = Duration.ofNanos(
                 Math.max(end - System.nanoTime(), Duration.ofSeconds(30).toNanos()));
-        backend.awaitReady(left);
+        for (ServiceProcess b : backends()) {
+            b.awaitReady(left);
+        }
         for (ServiceProcess e : edges.values()) {
             e.awaitReady(left);
         }
         sync();
     }
 
-    public synchronized ServiceProcess backend() {
-        return backend;
+    /** The back-end processes running now, by ordinal. */
+    public synchronized List<ServiceProcess> backends() {
+        return replicas.stream().map(Replica::process).toList();
     }
 
     public synchronized Map<String, ServiceProcess> edges() {
         return Map.copyOf(edges);
     }
 
+    /** The back-end Service's gRPC port (the kube-proxy stand-in's). */
     public int grpcPort() {
         return grpcPort;
     }
@@ -296,11 +365,13 @@ public final class LocalKubelet implements AutoCloseable {
     @Override
     public synchronized void close() throws InterruptedException {
         List<ServiceProcess> all = new ArrayList<>(edges.values());
-        if (backend != null) {
-            all.add(backend);
-        }
+        replicas.forEach(r -> all.add(r.process()));
+        all.addAll(terminating);
         for (ServiceProcess p : all) {
             p.close();
+        }
+        if (service != null) {
+            service.close();
         }
         try {
             ConfigMapVolume.deleteTree(podsDir);

@@ -258,6 +258,23 @@ class DemoE2ETest {
 
     @Test
     @Order(6)
+    void aScaledBackEndRunsEveryReplicaBehindTheServiceWithoutLosingARequest() throws Exception {
+        long failedBefore = failed();
+        demo.pinReplicas(2);
+        // the operator scales the Deployment; the kubelet stand-in starts the second pod, routes the Service to it
+        // once ready and reports both in the Deployment's status
+        await().atMost(STEP)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(demo.kubelet().replicas()).containsExactly(2, 2));
+        assertThat(demo.kubelet().backends()).hasSize(2).allMatch(dev.slicer.e2e.ServiceProcess::alive);
+        long answered = answered();
+        await().atMost(STEP).until(() -> answered() > answered + 10);
+        demo.pinReplicas(null);
+        assertThat(failed()).as("failures by status: %s", failures()).isEqualTo(failedBefore);
+    }
+
+    @Test
+    @Order(7)
     void noRequestIsLostAndBytesAndFidelityMeetThePlan() throws Exception {
         demo.setLoad(3);
         long answered = answered();
@@ -299,7 +316,7 @@ class DemoE2ETest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theReportRendersItsChartsInHeadlessChromium() throws Exception {
         assumeTrue(result != null, "the scenario did not finish");
         Optional<Path> chromium = Chromium.find(ROOT);

@@ -86,7 +86,7 @@ public interface BackendConfig {
          * edges that connected before a scale-out over the replicas added since. An AR session whose edge reconnects
          * to another replica is re-established there from the prefix the edge kept. {@code 0s} keeps connections.
          */
-        @WithDefault("2m")
+        @WithDefault("1m")
         Duration maxAge();
 
         /** Calls in flight on a connection told to go away get this long to finish before it closes. */
