@@ -36,7 +36,11 @@ public final class Fidelity {
         return worst == null ? new Score("", "none", 1) : worst;
     }
 
-    static boolean isClassScores(String name, HostTensor t) {
+    /**
+     * Whether an output holds class scores: rank >= 2, a last dimension >= 2, and named logits or softmax, or its first
+     * row non-negative and summing to 1 (probabilities).
+     */
+    public static boolean isClassScores(String name, HostTensor t) {
         long[] s = t.shape();
         if (s.length < 2 || s[s.length - 1] < 2) {
             return false;
@@ -54,7 +58,7 @@ public final class Fidelity {
     }
 
     /** Fraction of rows (all but the last dimension) whose argmax agrees. */
-    static double top1Agreement(HostTensor a, HostTensor b) {
+    public static double top1Agreement(HostTensor a, HostTensor b) {
         long[] s = a.shape();
         int cols = (int) s[s.length - 1];
         int rows = Math.toIntExact(a.elementCount() / cols);

@@ -288,7 +288,7 @@ final class ProfileAdapter {
         OutputFidelity rule = OutputFidelity.of(m);
         IfFraming framing = IfFraming.of(m);
         List<Map<String, HostTensor>> inputs = given.requests(m, samples, SEED, CALIBRATION_SENTENCES);
-        List<Map<String, float[]>> reference = new ArrayList<>();
+        List<Map<String, HostTensor>> reference = new ArrayList<>();
         try (ModelRunner full = new ModelRunner(m.model(), "full")) {
             for (Map<String, HostTensor> in : inputs) {
                 reference.add(OutputFidelity.replyOutputs(full.run(in)));
@@ -367,7 +367,8 @@ final class ProfileAdapter {
                 "slicer plan calibrate: rANS changed the decoded values at %d (candidate, setting) pair(s); those were"
                         + " measured separately, the others share their non-rANS twin's value (bit-equal decode)%n",
                 entropyDiffers);
-        return base.withDistortion(grid.thetas(), new DistortionTable(rule.metric(), inputs.size(), table, excluded));
+        return base.withDistortion(
+                grid.thetas(), new DistortionTable(rule.metric(reference.get(0)), inputs.size(), table, excluded));
     }
 
     /**

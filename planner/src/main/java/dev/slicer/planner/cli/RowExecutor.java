@@ -11,6 +11,7 @@ import dev.slicer.model.split.ModelRunner;
 import dev.slicer.model.split.SampleInputs;
 import dev.slicer.model.split.SplitRunner;
 import dev.slicer.model.split.SplittableModel;
+import dev.slicer.planner.cost.WarmEncodeTimer;
 import dev.slicer.planner.link.RateChoice;
 import dev.slicer.planner.model.SplitProfile;
 import dev.slicer.planner.plan.PlanRow;
@@ -74,7 +75,7 @@ final class RowExecutor implements AutoCloseable {
     private final SplittableModel model;
     private final SplitProfile profile;
     private final List<Map<String, HostTensor>> inputs = new ArrayList<>();
-    private final List<Map<String, float[]>> reference = new ArrayList<>();
+    private final List<Map<String, HostTensor>> reference = new ArrayList<>();
     private final ModelRunner full;
     private final FrameEncoder encoder = FrameEncoder.create();
     private final FrameDecoder decoder = FrameDecoder.create(DecodeLimits.defaults());
@@ -201,7 +202,8 @@ final class RowExecutor implements AutoCloseable {
         for (int i = 0; i < CODEC_WARM_UP; i++) {
             len[0] = encoder.encode(v, 0, sh, cs, frame, 0);
         }
-        double encode = medianOf(() -> len[0] = encoder.encode(v, 0, sh, cs, frame, 0)) * scale;
+        // measured as the time model is (short encodes repeated back to back), so they differ only by what they time
+        double encode = WarmEncodeTimer.burst(encoder, v, sh, cs, frame) * scale;
         float[] decoded = new float[v.length];
         for (int i = 0; i < CODEC_WARM_UP; i++) {
             decoder.decode(frame, 0, len[0], decoded, 0);

@@ -23,12 +23,17 @@ import java.util.TreeMap;
 public final class WarmEncodeTimer {
     /** Timed encodes per setting and size (the median is kept). */
     static final int TIMED = 9;
+    /** A timing shorter than this repeats the encode back to back (see {@link #burst}). */
+    static final double MIN_TIMING_NANOS = 20_000;
+
+    static final int MAX_REPS = 1_000;
+
     /** Timing sweeps over all the settings; each setting's time is the median of its sweeps. */
     static final int SWEEPS = 3;
     /** Untimed passes over every setting before timing: enough for C2 to compile the hot loops. */
     static final int WARM_UP_PASSES = 100;
     /** Untimed encodes of a setting right before timing it (caches and branch history of that setting). */
-    static final int BURST_WARM_UP = 50;
+    static final int BURST_WARM_UP = 20;
     /**
      * Before its first timing each setting is encoded this often, or for {@link #JIT_WARM_UP_NANOS}, whichever ends
      * first: a cheap setting (a 1 Ki-element lossless frame, 0.7 us warm) ran 25x slower after the warm-up passes
@@ -36,7 +41,7 @@ public final class WarmEncodeTimer {
      */
     static final int JIT_WARM_UP_ENCODES = 20_000;
 
-    static final long JIT_WARM_UP_NANOS = 20_000_000;
+    static final long JIT_WARM_UP_NANOS = 10_000_000;
 
     private WarmEncodeTimer() {}
 
@@ -88,7 +93,7 @@ public final class WarmEncodeTimer {
             }
         }
         Map<String, LinearCodecTimeModel.Coefficients> timed = new TreeMap<>();
-        List<LinearCodecTimeModel.Coefficients> lines = lines(encoder, values, full, half, atFull, frame);
+        List<LinearCodecTimeModel.Coefficients> lines = lines(encoder, values, full, half, atFull, frame, true);
         for (int i = 0; i < atFull.size(); i++) {
             timed.put(key(atFull.get(i)), lines.get(i));
         }
@@ -146,8 +151,10 @@ public final class WarmEncodeTimer {
                         .orElseThrow())];
         double[] fixed = new double[timed.size()];
         double[] perElement = new double[timed.size()];
+        boolean compile = true; // the JIT's work is per setting, not per sample
         for (float[] values : samples) {
-            List<LinearCodecTimeModel.Coefficients> lines = lines(encoder, values, full, half, timed, frame);
+            List<LinearCodecTimeModel.Coefficients> lines = lines(encoder, values, full, half, timed, frame, compile);
+            compile = false;
             for (int i = 0; i < timed.size(); i++) {
                 fixed[i] += lines.get(i).fixedSeconds() / samples.size();
                 perElement[i] += lines.get(i).secondsPerElement() / samples.size();
@@ -178,8 +185,9 @@ public final class WarmEncodeTimer {
             TensorShape full,
             TensorShape half,
             List<Theta> thetas,
-            byte[] frame) {
-        for (Theta t : thetas) {
+            byte[] frame,
+            boolean compile) {
+        for (Theta t : compile ? thetas : List.<Theta>of()) {
             CodecSettings cs = t.toCodecSettings();
             compile(encoder, values, full, cs, frame);
             if (CodecSizeBound.INSTANCE.encodable(half, t)) {
@@ -229,21 +237,28 @@ public final class WarmEncodeTimer {
         }
     }
 
-    private static double burst(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] f) {
+    /**
+     * One warm encode's time the way every caller measures it (this timer and {@code plan check}): {@link
+     * #BURST_WARM_UP} untimed encodes, then the median of {@link #TIMED} timings, each of as many back-to-back encodes
+     * as fill {@link #MIN_TIMING_NANOS} (divided by their number), since a frame that encodes in under a microsecond
+     * is at the resolution of two clock reads.
+     */
+    public static double burst(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] f) {
+        long warm = System.nanoTime();
         for (int i = 0; i < BURST_WARM_UP; i++) {
             encoder.encode(values, 0, shape, s, f, 0);
         }
+        double each = Math.max(1, System.nanoTime() - warm) / (double) BURST_WARM_UP;
+        int reps = (int) Math.min(MAX_REPS, Math.max(1, Math.ceil(MIN_TIMING_NANOS / each)));
         double[] t = new double[TIMED];
         for (int i = 0; i < TIMED; i++) {
-            t[i] = time(encoder, values, shape, s, f);
+            long start = System.nanoTime();
+            for (int r = 0; r < reps; r++) {
+                encoder.encode(values, 0, shape, s, f, 0);
+            }
+            t[i] = (System.nanoTime() - start) * 1e-9 / reps;
         }
         return median(t);
-    }
-
-    private static double time(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] frame) {
-        long start = System.nanoTime();
-        encoder.encode(values, 0, shape, s, frame, 0);
-        return (System.nanoTime() - start) * 1e-9;
     }
 
     private static double median(double[] v) {

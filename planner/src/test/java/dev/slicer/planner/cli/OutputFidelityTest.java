@@ -14,12 +14,17 @@ class OutputFidelityTest {
         return HostTensor.ofFloats(new long[] {v.length}, v);
     }
 
+    private static HostTensor rows(int rows, float... v) {
+        return HostTensor.ofFloats(new long[] {rows, v.length / rows}, v);
+    }
+
     @Test
     void theFidelityIsTheWorstOutputNotTheFirstByName() {
         // "882" sorts before "output_0": the old rule scored only the pooled vector
         var reference = OutputFidelity.replyOutputs(Map.of("882", floats(1, 0), "output_0", floats(1, 0, 0, 0)));
         var got = Map.of("882", floats(1, 0), "output_0", floats(1, 1, 0, 0));
-        assertThat(OutputFidelity.OUTPUT_COSINE.worst(reference, got)).isCloseTo(Math.sqrt(0.5), within(1e-9));
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.worst(reference, got)).isCloseTo(Math.sqrt(0.5), within(1e-9));
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.metric(reference)).isEqualTo("output-cosine-min");
     }
 
     @Test
@@ -29,21 +34,37 @@ class OutputFidelityTest {
                 "present.0.key", floats(1, 2),
                 "ids", HostTensor.ofLongs(new long[] {1}, new long[] {7})));
         assertThat(reference).containsOnlyKeys("logits");
-        assertThat(OutputFidelity.OUTPUT_COSINE.worst(
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.worst(
                         reference, Map.of("logits", floats(1, 2), "present.0.key", floats(-1, 0))))
                 .isCloseTo(1, within(1e-9));
     }
 
     @Test
-    void aDecodersFidelityIsItsGreedyAgreementPerPosition() {
+    void classScoresAreScoredByTheirTopClassAndOtherOutputsByCosine() {
+        // probabilities of 2 samples x 3 classes: the second sample's class flips at a cosine of 0.96
+        HostTensor prob = rows(2, 0.7f, 0.2f, 0.1f, 0.4f, 0.35f, 0.25f);
+        HostTensor flipped = rows(2, 0.7f, 0.2f, 0.1f, 0.35f, 0.4f, 0.25f);
+        assertThat(CodecRoundTrip.cosine(prob.floats(), flipped.floats())).isGreaterThan(0.96);
+        var reference = OutputFidelity.replyOutputs(Map.of("prob", prob, "embedding", floats(1, 0)));
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.worst(reference, Map.of("prob", flipped, "embedding", floats(1, 0))))
+                .isEqualTo(0.5);
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.metric(reference)).isEqualTo("output-cosine-min+top1-agreement-min");
+        // unnormalised scores count as class scores by name; a cosine of 0.7 that keeps every class scores 1
+        var logits = OutputFidelity.replyOutputs(Map.of("logits", rows(1, 5, 1, 0)));
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.worst(logits, Map.of("logits", rows(1, 1, 0.9f, 0.9f))))
+                .isEqualTo(1.0);
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.metric(logits)).isEqualTo("top1-agreement-min");
+    }
+
+    @Test
+    void aDecodersFidelityIsItsGreedyAgreementPerPositionWhateverItsOutputIsNamed() {
         // [1, 2 positions, vocab 3]: position 0 keeps its argmax under noise, position 1 flips it (cosine 0.98)
         var reference = OutputFidelity.replyOutputs(
-                Map.of("logits", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[] {3, 1, 0, 1, 1.1f, 0})));
-        var got = Map.of("logits", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[] {2.9f, 1, 0, 1.1f, 1, 0}));
-        assertThat(OutputFidelity.OUTPUT_COSINE.worst(reference, got)).isGreaterThan(0.98);
+                Map.of("out", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[] {3, 1, 0, 1, 1.1f, 0})));
+        var got = Map.of("out", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[] {2.9f, 1, 0, 1.1f, 1, 0}));
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.worst(reference, got)).isGreaterThan(0.98);
         assertThat(OutputFidelity.GREEDY_AGREEMENT.worst(reference, got)).isEqualTo(0.5);
-        var same = Map.of("logits", HostTensor.ofFloats(new long[] {1, 2, 3}, reference.get("logits")));
-        assertThat(OutputFidelity.GREEDY_AGREEMENT.worst(reference, same)).isEqualTo(1.0);
+        assertThat(OutputFidelity.GREEDY_AGREEMENT.worst(reference, reference)).isEqualTo(1.0);
     }
 
     @Test
@@ -51,15 +72,15 @@ class OutputFidelityTest {
         assertThat(OutputFidelity.of(dev.slicer.model.split.SplittableModel.load("builtin:tiny-llama")))
                 .isEqualTo(OutputFidelity.GREEDY_AGREEMENT);
         assertThat(OutputFidelity.of(dev.slicer.model.split.SplittableModel.load("builtin:minilm")))
-                .isEqualTo(OutputFidelity.OUTPUT_COSINE);
-        assertThat(OutputFidelity.GREEDY_AGREEMENT.metric()).isEqualTo("greedy-agreement-min");
+                .isEqualTo(OutputFidelity.BY_OUTPUT_KIND);
+        assertThat(OutputFidelity.GREEDY_AGREEMENT.metric(Map.of())).isEqualTo("greedy-agreement-min");
     }
 
     @Test
     void aMissingOutputOrNoFloatOutputIsAnError() {
         var reference = OutputFidelity.replyOutputs(Map.of("a", floats(1), "b", floats(1)));
         assertThatIllegalStateException()
-                .isThrownBy(() -> OutputFidelity.OUTPUT_COSINE.worst(reference, Map.of("a", floats(1))));
+                .isThrownBy(() -> OutputFidelity.BY_OUTPUT_KIND.worst(reference, Map.of("a", floats(1))));
         assertThatIllegalArgumentException()
                 .isThrownBy(() ->
                         OutputFidelity.replyOutputs(Map.of("ids", HostTensor.ofLongs(new long[] {1}, new long[] {7}))));
