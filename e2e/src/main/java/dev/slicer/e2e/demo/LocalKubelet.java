@@ -61,8 +61,49 @@ public final class LocalKubelet implements AutoCloseable {
     private int reportedRunning = -1;
     private int replicaStarts;
 
-    /** One back-end pod: its process, its gRPC port and its plan volume (null when it mounts none). */
-    private record Replica(ServiceProcess process, int grpcPort, ConfigMapVolume planVolume) {}
+    /**
+     * Consecutive failed readiness checks that take a ready replica out of the Service (a readiness probe's default
+     * {@code failureThreshold}): one check timing out while the machine is loaded must not cut the Service off.
+     */
+    static final int READINESS_FAILURE_THRESHOLD = 3;
+
+    /** One back-end pod: its process, its gRPC port, its plan volume (null when it mounts none) and its readiness. */
+    private static final class Replica {
+        final ServiceProcess process;
+        final int grpcPort;
+        final ConfigMapVolume planVolume;
+        private boolean ready;
+        private int failures;
+
+        Replica(ServiceProcess process, int grpcPort, ConfigMapVolume planVolume) {
+            this.process = process;
+            this.grpcPort = grpcPort;
+            this.planVolume = planVolume;
+        }
+
+        ServiceProcess process() {
+            return process;
+        }
+
+        int grpcPort() {
+            return grpcPort;
+        }
+
+        ConfigMapVolume planVolume() {
+            return planVolume;
+        }
+
+        /** Records one readiness check; ready from the first success until the threshold of failures in a row. */
+        boolean probe(boolean answered) {
+            if (answered) {
+                ready = true;
+                failures = 0;
+            } else if (++failures >= READINESS_FAILURE_THRESHOLD || !process.alive()) {
+                ready = false;
+            }
+            return ready;
+        }
+    }
 
     /**
      * @param onPlan called with (hash, plan.json) whenever the plan ConfigMap's content reaches the back-end's volume
@@ -106,7 +147,7 @@ public final class LocalKubelet implements AutoCloseable {
         syncPlan();
         List<Integer> ready = new ArrayList<>();
         for (Replica r : replicas) {
-            if (r.process().alive() && ready(r.process().httpPort())) {
+            if (r.probe(r.process().alive() && ready(r.process().httpPort()))) {
                 ready.add(r.grpcPort());
             }
         }
