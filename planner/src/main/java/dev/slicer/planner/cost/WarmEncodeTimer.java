@@ -21,11 +21,11 @@ import java.util.TreeMap;
  * encodes by 3.5-120x and charged rANS nothing.
  */
 public final class WarmEncodeTimer {
-    /** Timed encodes per setting and size (the median is kept). */
+    /** Timings per burst (the median is kept). */
     static final int TIMED = 9;
     /** A timing shorter than this repeats the encode back to back (see {@link #burst}). */
     static final double MIN_TIMING_NANOS = 20_000;
-
+    /** Most encodes in one timing. */
     static final int MAX_REPS = 1_000;
 
     /** Timing sweeps over all the settings; each setting's time is the median of its sweeps. */
@@ -37,7 +37,7 @@ public final class WarmEncodeTimer {
     /**
      * Before its first timing each setting is encoded this often, or for {@link #JIT_WARM_UP_NANOS}, whichever ends
      * first: a cheap setting (a 1 Ki-element lossless frame, 0.7 us warm) ran 25x slower after the warm-up passes
-     * alone, as an edge encodes it only before its first few thousand requests.
+     * alone, a speed an edge sees only during its first few thousand requests.
      */
     static final int JIT_WARM_UP_ENCODES = 20_000;
 
@@ -187,11 +187,13 @@ public final class WarmEncodeTimer {
             List<Theta> thetas,
             byte[] frame,
             boolean compile) {
-        for (Theta t : compile ? thetas : List.<Theta>of()) {
-            CodecSettings cs = t.toCodecSettings();
-            compile(encoder, values, full, cs, frame);
-            if (CodecSizeBound.INSTANCE.encodable(half, t)) {
-                compile(encoder, values, half, cs, frame);
+        if (compile) {
+            for (Theta t : thetas) {
+                CodecSettings cs = t.toCodecSettings();
+                compile(encoder, values, full, cs, frame);
+                if (CodecSizeBound.INSTANCE.encodable(half, t)) {
+                    compile(encoder, values, half, cs, frame);
+                }
             }
         }
         double[][] f = new double[thetas.size()][SWEEPS];
