@@ -69,9 +69,9 @@ public final class LocalKubelet implements AutoCloseable {
 
     /** One back-end pod: its process, its gRPC port, its plan volume (null when it mounts none) and its readiness. */
     private static final class Replica {
-        final ServiceProcess process;
-        final int grpcPort;
-        final ConfigMapVolume planVolume;
+        private final ServiceProcess process;
+        private final int grpcPort;
+        private final ConfigMapVolume planVolume;
         private boolean ready;
         private int failures;
 

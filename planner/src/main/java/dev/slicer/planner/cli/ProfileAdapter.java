@@ -174,7 +174,7 @@ final class ProfileAdapter {
             samples.add(SampleInputs.generate(m.model(), m.referenceDims(), SEED + s));
         }
         List<List<TimedFeature>> features = mp.candidates().stream()
-                .map(c -> samples.stream().map(in -> TimedFeature.of(m, c, in)).toList())
+                .map(c -> TimedFeature.of(m, c, samples))
                 .toList();
         TimedFeature big = features.get(mp.candidates().indexOf(largest)).get(0);
         err.printf(
@@ -207,11 +207,18 @@ final class ProfileAdapter {
 
     /** A candidate's coded feature as the encode timer takes it: at least two rows. */
     private record TimedFeature(float[] values, int rows, int cols) {
-        static TimedFeature of(SplittableModel m, CandidateProfile c, Map<String, HostTensor> inputs) {
-            HostTensor big;
+        /** The candidate's feature for each input, from one split session. */
+        static List<TimedFeature> of(SplittableModel m, CandidateProfile c, List<Map<String, HostTensor>> inputs) {
+            List<TimedFeature> out = new ArrayList<>();
             try (SplitRunner runner = new SplitRunner(m.split(m.candidate(c.index())))) {
-                big = runner.bigActivation(inputs);
+                for (Map<String, HostTensor> in : inputs) {
+                    out.add(of(runner.bigActivation(in)));
+                }
             }
+            return out;
+        }
+
+        private static TimedFeature of(HostTensor big) {
             TensorShape shape = rowsByCols(big);
             int rows = shape.dim(0);
             int cols = shape.dim(1);
