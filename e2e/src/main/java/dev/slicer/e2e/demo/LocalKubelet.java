@@ -67,6 +67,12 @@ public final class LocalKubelet implements AutoCloseable {
      */
     static final int READINESS_FAILURE_THRESHOLD = 3;
 
+    /**
+     * Time between readiness checks of a replica once it is ready (a probe's {@code periodSeconds}): at one check per
+     * sync pass, three checks timing out on the loaded machine took the only replica out of the Service for seconds.
+     */
+    static final long READINESS_PERIOD_NANOS = 5_000_000_000L;
+
     /** One back-end pod: its process, its gRPC port, its plan volume (null when it mounts none) and its readiness. */
     private static final class Replica {
         private final ServiceProcess process;
@@ -74,6 +80,7 @@ public final class LocalKubelet implements AutoCloseable {
         private final ConfigMapVolume planVolume;
         private boolean ready;
         private int failures;
+        private long lastCheck;
 
         Replica(ServiceProcess process, int grpcPort, ConfigMapVolume planVolume) {
             this.process = process;
@@ -93,8 +100,14 @@ public final class LocalKubelet implements AutoCloseable {
             return planVolume;
         }
 
+        /** Until ready, every pass checks; then every {@link #READINESS_PERIOD_NANOS}, or at once if the process died. */
+        boolean checkDue() {
+            return !ready || !process.alive() || System.nanoTime() - lastCheck >= READINESS_PERIOD_NANOS;
+        }
+
         /** Records one readiness check; ready from the first success until the threshold of failures in a row. */
         boolean probe(boolean answered) {
+            lastCheck = System.nanoTime();
             if (answered) {
                 ready = true;
                 failures = 0;
@@ -147,7 +160,7 @@ public final class LocalKubelet implements AutoCloseable {
         syncPlan();
         List<Integer> ready = new ArrayList<>();
         for (Replica r : replicas) {
-            if (r.probe(r.process().alive() && ready(r.process().httpPort()))) {
+            if (r.checkDue() ? r.probe(r.process().alive() && ready(r.process().httpPort())) : r.ready) {
                 ready.add(r.grpcPort());
             }
         }
