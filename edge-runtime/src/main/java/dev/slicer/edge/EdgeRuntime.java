@@ -3,6 +3,7 @@ package dev.slicer.edge;
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.backend.PlanWatcher;
+import dev.slicer.edge.backend.RetryPolicy;
 import dev.slicer.edge.config.EdgeConfig;
 import dev.slicer.edge.infer.EdgeMetrics;
 import dev.slicer.edge.infer.EdgePipeline;
@@ -23,6 +24,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -89,6 +91,11 @@ public class EdgeRuntime {
                     scheduler);
             watcher.start();
         });
+        // with a local fallback a lost connection falls back at once; without, it is waited for (bounded)
+        RetryPolicy retries = new RetryPolicy(
+                config.maxAttempts(),
+                new Backoff(config.backoffInitial(), config.backoffMax()),
+                local ? Duration.ZERO : config.reconnectWait());
         pipeline = new EdgePipeline(
                 model,
                 plans,
@@ -96,24 +103,14 @@ public class EdgeRuntime {
                 link,
                 metrics,
                 new EdgePipeline.Settings(
-                        edgeId,
-                        config.deviceClass(),
-                        config.requestTimeout(),
-                        config.maxAttempts(),
-                        new Backoff(config.backoffInitial(), config.backoffMax()),
-                        local,
-                        limits));
+                        edgeId, config.deviceClass(), config.requestTimeout(), retries, local, limits));
         generator = new dev.slicer.edge.ar.ArGenerator(
                 config.modelUri(),
                 model.splittable(),
                 channel,
                 link,
                 new dev.slicer.edge.ar.ArSessionClient.Settings(
-                        config.requestTimeout(),
-                        config.maxAttempts(),
-                        new Backoff(config.backoffInitial(), config.backoffMax()),
-                        config.ar().replayMaxBytes(),
-                        config.maxElements()),
+                        config.requestTimeout(), retries, config.ar().replayMaxBytes(), config.maxElements()),
                 local,
                 edgeId,
                 config.deviceClass(),

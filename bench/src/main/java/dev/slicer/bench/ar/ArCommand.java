@@ -6,6 +6,7 @@ import dev.slicer.edge.ar.Generation;
 import dev.slicer.edge.ar.Sampler;
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
+import dev.slicer.edge.backend.RetryPolicy;
 import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.edge.plan.RowChoice;
 import dev.slicer.edge.plan.RowSelector;
@@ -101,8 +102,8 @@ public final class ArCommand implements Callable<Integer> {
                         LinkCrossing.unemulated(),
                         new ArSessionClient.Settings(
                                 Duration.ofSeconds(60),
-                                4,
-                                new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1)),
+                                new RetryPolicy(
+                                        4, new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1)), Duration.ZERO),
                                 64L << 20,
                                 1 << 22),
                         false,

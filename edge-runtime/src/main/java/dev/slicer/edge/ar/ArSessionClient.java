@@ -2,8 +2,8 @@ package dev.slicer.edge.ar;
 
 import com.google.protobuf.MessageLite;
 import dev.slicer.edge.backend.BackendChannel;
-import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.backend.Failure;
+import dev.slicer.edge.backend.RetryPolicy;
 import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.protocol.WireTensors;
 import dev.slicer.protocol.v1.ArCloseRequest;
@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -33,7 +32,7 @@ public final class ArSessionClient {
     private static final Logger LOG = Logger.getLogger(ArSessionClient.class);
 
     /** The settings sessions run with. */
-    public record Settings(Duration timeout, int maxAttempts, Backoff backoff, long replayMaxBytes, int maxLogits) {}
+    public record Settings(Duration timeout, RetryPolicy retries, long replayMaxBytes, int maxLogits) {}
 
     /** Why a session cannot continue (the caller falls back or fails the request). */
     public static final class SessionFailure extends RuntimeException {
@@ -159,7 +158,8 @@ public final class ArSessionClient {
         private float[] call(java.util.function.Supplier<float[]> attempt) {
             Failure last = null;
             boolean lost = false;
-            for (int i = 1; i <= settings.maxAttempts(); i++) {
+            RetryPolicy.Pauses pauses = settings.retries().pauses(channel);
+            for (int i = 1; i <= settings.retries().maxAttempts(); i++) {
                 try {
                     if (lost) {
                         if (!replayable) {
@@ -186,9 +186,8 @@ public final class ArSessionClient {
                         break;
                     }
                     lost = sessionGone;
-                    if (i < settings.maxAttempts()) {
-                        LockSupport.parkNanos(
-                                settings.backoff().delay(i, last.retryAfter()).toNanos());
+                    if (i < settings.retries().maxAttempts()) {
+                        pauses.after(i, last);
                     }
                 }
             }

@@ -2,8 +2,11 @@ package dev.slicer.edge.backend;
 
 import dev.slicer.protocol.WireLimits;
 import dev.slicer.protocol.v1.BackendGrpc;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +29,41 @@ public final class BackendChannel implements AutoCloseable {
 
     public String address() {
         return address;
+    }
+
+    /**
+     * Waits until the channel is connected (it connects when idle, and reconnects after its backoff when a connection
+     * attempt failed), at most {@code max}.
+     *
+     * @return whether it is connected
+     */
+    public boolean awaitReady(Duration max) {
+        long end = System.nanoTime() + max.toNanos();
+        ConnectivityState state = channel.getState(true);
+        while (state != ConnectivityState.READY && state != ConnectivityState.SHUTDOWN) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            CountDownLatch changed = new CountDownLatch(1);
+            channel.notifyWhenStateChanged(state, changed::countDown);
+            try {
+                changed.await(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            state = channel.getState(true);
+        }
+        return state == ConnectivityState.READY;
+    }
+
+    /**
+     * Drops the connection for new calls (calls in flight on it finish): the next call connects again, through the
+     * Service to whichever replica is ready. For a replica that said it is draining.
+     */
+    public void reconnect() {
+        channel.enterIdle();
     }
 
     public BackendGrpc.BackendBlockingStub blocking() {

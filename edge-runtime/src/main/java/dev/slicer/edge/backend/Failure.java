@@ -32,6 +32,16 @@ public record Failure(
                 .orElse(code == Status.Code.UNAVAILABLE || code == Status.Code.RESOURCE_EXHAUSTED);
     }
 
+    /** The connection failed or broke (the transport's UNAVAILABLE, not a back-end's typed refusal). */
+    public boolean connectionLost() {
+        return code == Status.Code.UNAVAILABLE && reason.isEmpty();
+    }
+
+    /** The replica is going away (SIGTERM): it refuses new work, and its connection should move to another one. */
+    public boolean draining() {
+        return reason.filter(r -> r == BackendErrors.Reason.DRAINING).isPresent();
+    }
+
     /** The back-end is up but full (reply 429 when there is no fallback). */
     public boolean overloaded() {
         return code == Status.Code.RESOURCE_EXHAUSTED;

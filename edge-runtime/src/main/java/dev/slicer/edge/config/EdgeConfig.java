@@ -54,6 +54,14 @@ public interface EdgeConfig {
     @WithDefault("1s")
     Duration backoffMax();
 
+    /**
+     * Without a local fallback, the longest one request waits in all for a lost back-end connection to come back
+     * before it fails (a replica restarting, a Service briefly without ready endpoints). With a fallback, a lost
+     * connection falls back at once.
+     */
+    @WithDefault("5s")
+    Duration reconnectWait();
+
     /** Reconnect delay bounds of the WatchPlan stream. */
     @WithDefault("200ms")
     Duration planReconnectInitial();

@@ -3,8 +3,8 @@ package dev.slicer.edge.infer;
 import dev.slicer.codec.CodecException;
 import dev.slicer.codec.FrameDecoder;
 import dev.slicer.edge.backend.BackendChannel;
-import dev.slicer.edge.backend.Backoff;
 import dev.slicer.edge.backend.Failure;
+import dev.slicer.edge.backend.RetryPolicy;
 import dev.slicer.edge.infer.EdgeMetrics.Stage;
 import dev.slicer.edge.link.GoodputMeter;
 import dev.slicer.edge.model.EdgeModel;
@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One inference request end to end: pick the plan row for the measured goodput (one plan snapshot per request), run
@@ -43,8 +42,7 @@ public final class EdgePipeline {
             String edgeId,
             String deviceClass,
             Duration timeout,
-            int maxAttempts,
-            Backoff backoff,
+            RetryPolicy retries,
             boolean localFallback,
             WireLimits limits) {}
 
@@ -176,7 +174,8 @@ public final class EdgePipeline {
             String bestEffort) {
         Failure last = null;
         int attempts = 0;
-        for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+        RetryPolicy.Pauses pauses = settings.retries().pauses(backend.get());
+        for (int attempt = 1; attempt <= settings.retries().maxAttempts(); attempt++) {
             if (Context.current().isCancelled()) {
                 throw new EdgeFailure(499, "the client cancelled the request");
             }
@@ -196,11 +195,10 @@ public final class EdgePipeline {
                 if (Context.current().isCancelled()) {
                     throw new EdgeFailure(499, "the client cancelled the request");
                 }
-                if (!last.retryable() || attempt == settings.maxAttempts()) {
+                if (!last.retryable() || attempt == settings.retries().maxAttempts()) {
                     break;
                 }
-                LockSupport.parkNanos(
-                        settings.backoff().delay(attempt, last.retryAfter()).toNanos());
+                pauses.after(attempt, last);
                 continue;
             }
             double wall = (System.nanoTime() - t0) / 1e9;
@@ -234,7 +232,7 @@ public final class EdgePipeline {
                 plan,
                 "back-end " + backend.get().address() + " failed: " + last.describe(),
                 last.overloaded(),
-                settings.maxAttempts());
+                settings.retries().maxAttempts());
     }
 
     private HostTensor decode(Tensor t) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
+import dev.slicer.edge.backend.RetryPolicy;
 import dev.slicer.edge.infer.LinkCrossing;
 import dev.slicer.edge.plan.RowChoice;
 import dev.slicer.edge.plan.RowSelector;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.Test;
 /** AR generation on builtin:tiny-llama against a stand-in back-end: exactness, fidelity, recovery, cancellation. */
 class ArGeneratorTest {
     static final long[] PROMPT = new ByteTokenizer().encode("The split point is ");
+    /** How long a session waits for a lost connection (well above gRPC's reconnect backoff). */
+    static final Duration RECONNECT_WAIT = Duration.ofSeconds(10);
+
     static SplittableModel model;
     static ArTestBackend backend;
     static BackendChannel channel;
@@ -44,8 +49,7 @@ class ArGeneratorTest {
                 LinkCrossing.unemulated(),
                 new ArSessionClient.Settings(
                         Duration.ofSeconds(20),
-                        6,
-                        new Backoff(Duration.ofMillis(5), Duration.ofMillis(200)),
+                        new RetryPolicy(6, new Backoff(Duration.ofMillis(5), Duration.ofMillis(200)), RECONNECT_WAIT),
                         1 << 20,
                         1 << 20),
                 false,
@@ -180,6 +184,32 @@ class ArGeneratorTest {
         });
         assertThat(restarted.tokens()).containsExactly(expected);
         assertThat(restarted.recoveries()).isEqualTo(1);
+
+        // gone for longer than the retries' backoff: the session waits for its connection and replays
+        seen.set(0);
+        AtomicReference<Thread> restart = new AtomicReference<>();
+        Generation waited = run(row(1, 2, Theta.lossless()), tokens, t -> {
+            if (seen.incrementAndGet() == 8) {
+                try {
+                    backend.stop();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                restart.set(new Thread(() -> {
+                    try {
+                        Thread.sleep(1_500);
+                        backend.start(port);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+                restart.get().start();
+            }
+            return true;
+        });
+        restart.get().join();
+        assertThat(waited.tokens()).containsExactly(expected);
+        assertThat(waited.recoveries()).isEqualTo(1);
     }
 
     @Test

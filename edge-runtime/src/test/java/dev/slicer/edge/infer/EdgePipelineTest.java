@@ -194,6 +194,60 @@ class EdgePipelineTest {
         }
     }
 
+    /** A replica that refuses work because it is draining is left: the retry connects anew (a Service routes it on). */
+    @Test
+    void aDrainingReplicasConnectionIsDroppedForTheRetry() {
+        try (var edge = EdgeFixture.edge(backend.address(), false, 4)) {
+            edge.pipeline().infer("first", input);
+            int connections = backend.connections();
+            backend.failNext(1, TestBackend::draining);
+            InferResult r = edge.pipeline().infer("moved", input);
+            assertThat(r.attempts()).isEqualTo(2);
+            assertThat(backend.connections())
+                    .as("the retry came on a new connection")
+                    .isEqualTo(connections + 1);
+        }
+    }
+
+    /**
+     * A back-end gone for longer than the retries' backoff, then back (a replica restarting): an edge without a local
+     * fallback waits for its connection to come back and answers. gRPC fails calls at once while it backs off a
+     * refused connection (1 s and more), so without the wait every attempt failed within 150 ms. An edge with a
+     * fallback falls back at once.
+     */
+    @Test
+    void withoutFallbackALostConnectionIsWaitedForUntilTheBackEndIsBack() throws Exception {
+        TestBackend restarting = new TestBackend(EdgeFixture.minilm().splittable()).start();
+        int port = restarting.port();
+        try (var edge = EdgeFixture.edge(restarting.address(), false, 4);
+                var withFallback = EdgeFixture.edge(restarting.address(), true, 4)) {
+            assertThat(edge.pipeline().infer("up", input).fallback()).isNull();
+            restarting.kill();
+            InferResult fellBack = withFallback.pipeline().infer("down", input);
+            assertThat(fellBack.kind()).isEqualTo(RowKind.LOCAL_ONLY);
+            assertThat(fellBack.fallback()).contains("UNAVAILABLE");
+            Thread restart = new Thread(() -> {
+                try {
+                    Thread.sleep(1_500);
+                    restarting.start(port);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            restart.start();
+            InferResult back = edge.pipeline().infer("back", input);
+            restart.join();
+            assertThat(back.fallback()).isNull();
+            assertThat(back.attempts())
+                    .as("the first attempt found the back-end gone")
+                    .isGreaterThan(1);
+            assertThat(EdgeFixture.maxAbsDiff(back.outputs().get(out), expected))
+                    .isLessThan(1e-5);
+        } finally {
+            restarting.close();
+        }
+    }
+
     @Test
     void withoutFallbackOverloadIs429AndUnavailableIs503NamingTheCause() {
         try (var edge = EdgeFixture.edge(backend.address(), false, 2)) {

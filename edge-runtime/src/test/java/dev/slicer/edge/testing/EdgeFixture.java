@@ -2,6 +2,7 @@ package dev.slicer.edge.testing;
 
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
+import dev.slicer.edge.backend.RetryPolicy;
 import dev.slicer.edge.infer.EdgeMetrics;
 import dev.slicer.edge.infer.EdgePipeline;
 import dev.slicer.edge.infer.LinkCrossing;
@@ -19,6 +20,9 @@ import java.util.Optional;
 
 /** A real MiniLM edge pipeline (no HTTP) against a {@link TestBackend}, loaded once per JVM. */
 public final class EdgeFixture {
+    /** How long an edge without a fallback waits for a lost connection (well above gRPC's reconnect backoff). */
+    public static final Duration RECONNECT_WAIT = Duration.ofSeconds(10);
+
     public static final String DEVICE = "test-device";
     private static EdgeModel model;
 
@@ -68,8 +72,10 @@ public final class EdgeFixture {
                         "edge-1",
                         DEVICE,
                         Duration.ofSeconds(20),
-                        attempts,
-                        new Backoff(Duration.ofMillis(1), Duration.ofMillis(20)),
+                        new RetryPolicy(
+                                attempts,
+                                new Backoff(Duration.ofMillis(1), Duration.ofMillis(20)),
+                                localFallback ? Duration.ZERO : RECONNECT_WAIT),
                         localFallback,
                         limits));
         return new Edge(p, plans, goodput, registry, channel);

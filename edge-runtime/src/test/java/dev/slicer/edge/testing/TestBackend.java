@@ -17,8 +17,10 @@ import dev.slicer.protocol.v1.PlanAckReply;
 import dev.slicer.protocol.v1.PlanUpdate;
 import dev.slicer.protocol.v1.Tensor;
 import dev.slicer.protocol.v1.WatchPlanRequest;
+import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Server;
+import io.grpc.ServerTransportFilter;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -53,6 +55,7 @@ public final class TestBackend implements AutoCloseable {
     private final List<PlanAck> acks = new CopyOnWriteArrayList<>();
     private final AtomicInteger cancelled = new AtomicInteger();
     private final AtomicInteger watchCalls = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private volatile CountDownLatch hold;
     private volatile PlanUpdate current = PlanUpdate.getDefaultInstance();
     private Server server;
@@ -71,10 +74,22 @@ public final class TestBackend implements AutoCloseable {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
                 .maxInboundMessageSize(limits.maxMessageBytes())
                 .addService(new Service())
+                .addTransportFilter(new ServerTransportFilter() {
+                    @Override
+                    public Attributes transportReady(Attributes attributes) {
+                        connections.incrementAndGet();
+                        return attributes;
+                    }
+                })
                 .build()
                 .start();
         port = server.getPort();
         return this;
+    }
+
+    /** Connections accepted so far (HTTP/2 handshakes done). */
+    public int connections() {
+        return connections.get();
     }
 
     public int port() {
