@@ -86,8 +86,10 @@ class AdmissionTest {
     @Test
     void aRequestWhoseDeadlinePassesInTheQueueIsDroppedBeforeCompute() throws Exception {
         double before = Backend.rejected(registry, "deadline_passed");
+        // long enough that the request is admitted before it expires on a loaded machine (at 300 ms it once expired
+        // while it waited for a worker thread, before admission, and was never counted), short enough to wait out
         CompletableFuture<InferReply> late = Calls.infer(
-                backend.async().withDeadlineAfter(300, TimeUnit.MILLISECONDS),
+                backend.async().withDeadlineAfter(3, TimeUnit.SECONDS),
                 minilm.request("late", MiniLm.SPLIT, 16, 24).request());
         assertThatThrownBy(() -> late.get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
