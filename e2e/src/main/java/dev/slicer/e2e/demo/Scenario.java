@@ -1,13 +1,15 @@
 package dev.slicer.e2e.demo;
 
+import dev.slicer.planner.split.RowKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * The demo's scenario over {@code duration} of traffic: steady state; at 30% one edge's link drops to a fifth of
- * a slow link; at 55% it is restored; at 70% the load rises to four clients per edge so the back-end queues; the run
+ * The demo's scenario over {@code duration} of traffic: steady state; at 30% (or once it answers from a split row,
+ * by 40%) one edge's link drops to a fifth of a slow link; at 55% it is restored; at 70% the load rises to four clients per edge so the back-end queues; the run
  * ends at 100%.
  */
 public final class Scenario {
@@ -25,18 +27,41 @@ public final class Scenario {
     public static Demo.Result run(Demo demo, Duration duration, LiveTable progress) throws Exception {
         long start = System.nanoTime();
         String device = degradedDevice(demo);
-        at(start, duration, 0.30, progress, "degrading " + device);
+        at(start, duration, 0.30, progress, "degrading " + device, () -> false);
+        // an edge that is cloud-only already sends the fewest bytes: degrading it then shows no adaptation
+        if (!at(
+                start,
+                duration,
+                0.40,
+                progress,
+                "degrading " + device + " once it splits",
+                () -> splits(demo, device))) {
+            demo.event(device + " is not split: degraded from its row as it is");
+        }
         demo.degradeLink(device, DEGRADED_RATE);
-        at(start, duration, 0.55, progress, "restoring " + device);
+        at(start, duration, 0.55, progress, "restoring " + device, () -> false);
         demo.restoreLink(device);
-        at(start, duration, 0.70, progress, "raising the load");
+        at(start, duration, 0.70, progress, "raising the load", () -> false);
         demo.setLoad(4);
-        at(start, duration, 1.0, progress, "finishing");
+        at(start, duration, 1.0, progress, "finishing", () -> false);
         return demo.finish();
     }
 
-    /** Waits until {@code fraction} of the run, updating the progress line. */
-    static void at(long start, Duration duration, double fraction, LiveTable progress, String next)
+    /** Whether the device's edge measured its link and answers from a split row. */
+    static boolean splits(Demo demo, String device) {
+        return demo.linkMeasured(device)
+                && demo.rowOf(demo.stats().get(device))
+                        .map(r -> r.kind() == RowKind.SPLIT)
+                        .orElse(false);
+    }
+
+    /**
+     * Waits until {@code fraction} of the run or until {@code reached} holds, updating the progress line.
+     *
+     * @return whether {@code reached} held
+     */
+    static boolean at(
+            long start, Duration duration, double fraction, LiveTable progress, String next, BooleanSupplier reached)
             throws InterruptedException {
         long until = start + (long) (duration.toNanos() * fraction);
         while (true) {
@@ -55,8 +80,11 @@ public final class Scenario {
                         total,
                         next));
             }
+            if (reached.getAsBoolean()) {
+                return true;
+            }
             if (now >= until) {
-                return;
+                return false;
             }
             TimeUnit.MILLISECONDS.sleep(Math.min(500, Math.max(1, (until - now) / 1_000_000)));
         }
