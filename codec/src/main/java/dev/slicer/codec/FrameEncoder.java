@@ -28,6 +28,7 @@ public final class FrameEncoder {
     private final EcsqPayloadCodec ecsq = new EcsqPayloadCodec();
     private final CRC32C crc = new CRC32C();
     private float[] widened = new float[0];
+    private short[] narrowed = new short[0];
     private byte[] scratch = new byte[0];
 
     private FrameEncoder() {}
@@ -69,6 +70,33 @@ public final class FrameEncoder {
     public int encode(float[] src, int srcOff, TensorShape shape, CodecSettings s, byte[] dst, int dstOff) {
         Objects.checkFromIndexSize(srcOff, shape.elementCount(), src.length);
         return frame(src, srcOff, null, shape, s, DType.FP32, dst, dstOff);
+    }
+
+    /**
+     * Encodes fp32 values as {@code wire}: FP32 is {@link #encode(float[], int, TensorShape, CodecSettings, byte[],
+     * int)}; FP16 or BF16 casts each value (round to nearest even) and keeps the 16-bit patterns losslessly, half the
+     * bytes of fp32. A cast goes with LOSSLESS only: the lossy modes quantize the fp32 values themselves.
+     *
+     * @return frame bytes written
+     */
+    public int encodeAs(
+            float[] src, int srcOff, TensorShape shape, CodecSettings s, DType wire, byte[] dst, int dstOff) {
+        if (wire == DType.FP32) {
+            return encode(src, srcOff, shape, s, dst, dstOff);
+        }
+        if (s.mode() != CodecMode.LOSSLESS) {
+            throw new IllegalArgumentException("a cast to " + wire + " goes with LOSSLESS frames, not " + s.mode());
+        }
+        int t = shape.elementCount();
+        Objects.checkFromIndexSize(srcOff, t, src.length);
+        if (narrowed.length < t) {
+            narrowed = new short[t];
+        }
+        short[] h = narrowed;
+        for (int i = 0; i < t; i++) {
+            h[i] = HalfFloats.fromFloat(wire, src[srcOff + i]);
+        }
+        return frame(null, 0, h, shape, s, wire, dst, dstOff);
     }
 
     /**

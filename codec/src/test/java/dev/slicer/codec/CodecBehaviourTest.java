@@ -176,6 +176,32 @@ class CodecBehaviourTest {
         assertThat(TestTensors.cosine(x, y, x.length)).isGreaterThan(0.85);
     }
 
+    /** A lossless frame sent as fp16: the values come back rounded to fp16 exactly, in half the bytes of fp32. */
+    @Test
+    void encodeAsFp16CastsEachValueAndKeepsItExactly() {
+        TensorShape shape = TensorShape.of(16, 384);
+        float[] x = TestTensors.make(Kind.OUTLIER_CHANNELS, 16, 384, 7);
+        CodecSettings s = CodecSettings.lossless();
+        byte[] frame = new byte[(int) SizeBound.maxFrameBytes(shape, s, DType.FP16)];
+        int n = enc.encodeAs(x, 0, shape, s, DType.FP16, frame, 0);
+        assertThat(n).isBetween(2 * shape.elementCount(), 2 * shape.elementCount() + 64);
+        float[] y = new float[x.length];
+        FrameHeader header = dec.decode(frame, 0, n, y, 0);
+        assertThat(header.dtype()).isEqualTo(DType.FP16);
+        for (int i = 0; i < x.length; i++) {
+            assertThat(y[i]).isEqualTo(HalfFloats.fp16ToFloat(HalfFloats.floatToFp16(x[i])));
+        }
+        // FP32 is the plain encode, byte for byte
+        byte[] plain = enc.encode(x, shape, s);
+        byte[] viaAs = new byte[plain.length];
+        assertThat(enc.encodeAs(x, 0, shape, s, DType.FP32, viaAs, 0)).isEqualTo(plain.length);
+        assertThat(viaAs).isEqualTo(plain);
+        CodecSettings lossy = CodecSettings.ecsq().step(0.5).build();
+        assertThatThrownBy(() -> enc.encodeAs(x, 0, shape, lossy, DType.FP16, frame, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LOSSLESS");
+    }
+
     @Test
     void zeroDimensionWinsOverHugeOnes() {
         TensorShape s = TensorShape.of(1 << 30, 1 << 30, 0);

@@ -188,8 +188,7 @@ public final class FleetBench implements Callable<Integer> {
         int deep = row.kind() == RowKind.SPLIT ? row.split() : m.candidates().size() - 1;
         Map<Strategy, Plan> plans = new EnumMap<>(Strategy.class);
         plans.put(Strategy.CLOUD, Plans.fixed(m, Map.of(DEVICE, -1), null));
-        // no fp32-to-fp16 knob exists in the plan or the edge: the shallow IF goes as lossless fp32 frames
-        plans.put(Strategy.SHALLOW, Plans.fixed(m, Map.of(DEVICE, 0), Theta.lossless()));
+        plans.put(Strategy.SHALLOW, Plans.fixed(m, Map.of(DEVICE, 0), Theta.losslessHalf()));
         plans.put(Strategy.UNCOMPRESSED, Plans.fixed(m, Map.of(DEVICE, deep), Theta.lossless()));
         plans.put(
                 Strategy.SLICER,
@@ -198,7 +197,7 @@ public final class FleetBench implements Callable<Integer> {
                         : Plans.fixed(m, Map.of(DEVICE, row.kind() == RowKind.CLOUD_ONLY ? -1 : deep), null));
         stdout.printf(
                 Locale.ROOT,
-                "strategies: cloud-only; shallow split 0 (%s) lossless; uncompressed split %d (%s) lossless;"
+                "strategies: cloud-only; shallow split 0 (%s) fp16; uncompressed split %d (%s) lossless;"
                         + " slicer split %d (%s) %s%n",
                 m.candidate(0).name(),
                 deep,

@@ -4,7 +4,7 @@ package dev.slicer.e2e.bench;
 enum Strategy {
     /** Edges send the raw input; the back-end runs the whole model. */
     CLOUD("cloud-only"),
-    /** Split after the first candidate, IF sent uncompressed: the static, shallow policy. */
+    /** Split after the first candidate, IF cast to fp16 and sent losslessly: the static, shallow policy. */
     SHALLOW("shallow"),
     /** The planner's split, lossless frames: what the split buys without the codec. */
     UNCOMPRESSED("uncompressed"),

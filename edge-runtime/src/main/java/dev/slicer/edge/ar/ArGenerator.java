@@ -210,7 +210,7 @@ public final class ArGenerator implements AutoCloseable {
 
     private Tensor frame(String name, HostTensor t, RowChoice row, State st) {
         Shipment s = new Shipment();
-        s.frame(name, t, row.codec());
+        s.frame(name, t, row.codec(), row.wire());
         st.ifBytes += s.sentBytes();
         return s.tensors().get(0);
     }

@@ -108,7 +108,7 @@ public final class EdgePipeline {
                 HostTensor t = front.get(a);
                 checkSize(a, t);
                 if (a.equals(c.bigTensor()) && t.isFloat()) {
-                    ship.frame(a, t, row.codec());
+                    ship.frame(a, t, row.codec(), row.wire());
                 } else {
                     ship.raw(a, t);
                 }

@@ -2,6 +2,7 @@ package dev.slicer.edge.infer;
 
 import com.google.protobuf.UnsafeByteOperations;
 import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.DType;
 import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.SizeBound;
 import dev.slicer.codec.TensorShape;
@@ -33,12 +34,13 @@ public final class Shipment {
         sentBytes += t.byteSize();
     }
 
-    public void frame(String name, HostTensor t, CodecSettings settings) {
+    /** The float feature as one frame; with {@code wire} FP16 it is cast to fp16 first (a lossless-half row). */
+    public void frame(String name, HostTensor t, CodecSettings settings, DType wire) {
         long[] shape = t.shape();
         int[] dims = Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
         TensorShape ts = TensorShape.of(dims);
-        byte[] buf = new byte[Math.toIntExact(SizeBound.maxFrameBytes(ts, settings))];
-        int n = ENCODERS.get().encode(t.floats(), 0, ts, settings, buf, 0);
+        byte[] buf = new byte[Math.toIntExact(SizeBound.maxFrameBytes(ts, settings, wire))];
+        int n = ENCODERS.get().encodeAs(t.floats(), 0, ts, settings, wire, buf, 0);
         tensors.add(Tensor.newBuilder()
                 .setName(name)
                 .setFrame(UnsafeByteOperations.unsafeWrap(buf, 0, n))

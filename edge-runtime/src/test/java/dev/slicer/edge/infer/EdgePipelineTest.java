@@ -102,6 +102,40 @@ class EdgePipelineTest {
         }
     }
 
+    /** A lossless-half row casts the feature to fp16: half the bytes, and the output within fp16's rounding. */
+    @Test
+    void aLosslessHalfRowShipsAnFp16FrameOfHalfTheBytes() {
+        var m = EdgeFixture.minilm().splittable();
+        int split = 2;
+        Plan plan = Plans.plan(m, DEVICE, new Row(0, split, Theta.losslessHalf()));
+        try (var edge = EdgeFixture.edge(backend.address(), false, 1)) {
+            edge.plans().fromStream(Optional.of(plan));
+            InferResult r = edge.pipeline().infer("half", input);
+            assertThat(r.split()).isEqualTo(split);
+            String big = m.candidate(split).bigTensor();
+            var frame = lastRequest().getTensorsList().stream()
+                    .filter(t -> t.getName().equals(big))
+                    .findFirst()
+                    .orElseThrow()
+                    .getFrame()
+                    .toByteArray();
+            var header = dev.slicer.codec.FrameDecoder.create().readHeader(frame, 0, frame.length);
+            assertThat(header.dtype()).isEqualTo(dev.slicer.codec.DType.FP16);
+            assertThat(header.mode()).isEqualTo(dev.slicer.codec.CodecMode.LOSSLESS);
+            long elements = header.elementCount();
+            assertThat((long) frame.length).isBetween(2 * elements, 2 * elements + 128);
+            float[] decoded = dev.slicer.codec.FrameDecoder.create().decode(frame);
+            float[] sent = EdgeFixture.minilm().runFront(split, input).get(big).floats();
+            for (int i = 0; i < sent.length; i++) {
+                assertThat(decoded[i])
+                        .isEqualTo(dev.slicer.codec.HalfFloats.fp16ToFloat(
+                                dev.slicer.codec.HalfFloats.floatToFp16(sent[i])));
+            }
+            double cos = EdgeFixture.cosine(r.outputs().get(out), expected);
+            assertThat(cos).isGreaterThan(0.999);
+        }
+    }
+
     @Test
     void rowFollowsTheMeasuredGoodputAndAPlanChangeAppliesToTheNextRequest() {
         var m = EdgeFixture.minilm().splittable();

@@ -41,7 +41,7 @@ public final class CodecSizeBound implements FrameSizeModel {
 
     @Override
     public long maxFrameBytes(TensorShape shape, Theta theta) {
-        return SizeBound.maxFrameBytes(shape, theta.toCodecSettings());
+        return SizeBound.maxFrameBytes(shape, theta.toCodecSettings(), theta.wireDtype());
     }
 
     @Override

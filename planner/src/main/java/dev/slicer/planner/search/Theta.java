@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.slicer.codec.CodecMode;
 import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.DType;
 import dev.slicer.planner.InvalidPlanInputException;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +15,10 @@ import java.util.Locale;
  * One knob setting the planner can choose: codec mode, SLICER's theta = {s, M+, M-, lambda}, the quantization
  * cap and tolerance, the TS/TAB-Q outlier fraction, rANS on/off, and for ECSQ the byte budget in bits per element
  * (the codec fills exactly {@code floor(bits x elements / 8)} bytes, so the planned size is the sent size) and the
- * channel prediction. The planner's own, JSON-stable view of {@link CodecSettings} (the ECSQ fields are written
- * only when set); {@link #toCodecSettings()} hands it to the codec.
+ * channel prediction; for lossless frames, whether the feature is cast to fp16 on the wire ({@link #losslessHalf()},
+ * the fleet benchmark's shallow baseline; the planner's search does not offer it). The planner's own, JSON-stable view
+ * of {@link CodecSettings} (the ECSQ fields and the cast are written only when set); {@link #toCodecSettings()} hands
+ * it to the codec, and {@link #wireDtype()} names the cast.
  */
 public record Theta(
         CodecMode mode,
@@ -28,10 +31,14 @@ public record Theta(
         double outlierFraction,
         boolean entropy,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double bitsPerElement,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean predict) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean predict,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean half) {
 
     public Theta {
         InvalidPlanInputException.require(mode != null, "codec mode is required");
+        InvalidPlanInputException.require(
+                !half || mode == CodecMode.LOSSLESS,
+                "half (an fp16 cast on the wire) goes with lossless frames only, not " + mode);
         try {
             settings(
                     mode,
@@ -92,7 +99,8 @@ public record Theta(
             @JsonProperty("outlierFraction") double outlierFraction,
             @JsonProperty("entropy") boolean entropy,
             @JsonProperty("bitsPerElement") Double bitsPerElement,
-            @JsonProperty("predict") Boolean predict) {
+            @JsonProperty("predict") Boolean predict,
+            @JsonProperty("half") Boolean half) {
         return new Theta(
                 mode,
                 sparsity,
@@ -104,25 +112,41 @@ public record Theta(
                 outlierFraction,
                 entropy,
                 bitsPerElement == null ? 0 : bitsPerElement,
-                predict != null && predict);
+                predict != null && predict,
+                half != null && half);
     }
 
     public static Theta lossless() {
-        return new Theta(CodecMode.LOSSLESS, 0, 1, 1, 0, CodecSettings.MAX_QBIT, 0, 0, false, 0, false);
+        return new Theta(CodecMode.LOSSLESS, 0, 1, 1, 0, CodecSettings.MAX_QBIT, 0, 0, false, 0, false, false);
+    }
+
+    /**
+     * The feature cast to fp16 and sent losslessly: half the bytes of fp32 at a relative error of at most 2^-11 per
+     * value (values beyond fp16's range become infinite). The static baseline a skilled engineer ships first.
+     */
+    public static Theta losslessHalf() {
+        return new Theta(CodecMode.LOSSLESS, 0, 1, 1, 0, CodecSettings.MAX_QBIT, 0, 0, false, 0, false, true);
+    }
+
+    /** The element type on the wire: fp16 for {@link #losslessHalf()}, else fp32. */
+    @JsonIgnore
+    public DType wireDtype() {
+        return half ? DType.FP16 : DType.FP32;
     }
 
     public static Theta topK(
             double s, int blocksPos, int blocksNeg, double lambda, int qbit, double delta, boolean rans) {
-        return new Theta(CodecMode.TOPK, s, blocksPos, blocksNeg, lambda, qbit, delta, 0, rans, 0, false);
+        return new Theta(CodecMode.TOPK, s, blocksPos, blocksNeg, lambda, qbit, delta, 0, rans, 0, false, false);
     }
 
     public static Theta tsTabq(double outlierFraction, int qbit, double delta, boolean rans) {
-        return new Theta(CodecMode.TS_TABQ, 0, 1, 1, 0, qbit, delta, outlierFraction, rans, 0, false);
+        return new Theta(CodecMode.TS_TABQ, 0, 1, 1, 0, qbit, delta, outlierFraction, rans, 0, false, false);
     }
 
     /** ECSQ to an exact byte budget of {@code bitsPerElement} bits per element. */
     public static Theta ecsq(double bitsPerElement, boolean predict) {
-        return new Theta(CodecMode.ECSQ, 0, 1, 1, 0, CodecSettings.ECSQ_QBIT, 0, 0, true, bitsPerElement, predict);
+        return new Theta(
+                CodecMode.ECSQ, 0, 1, 1, 0, CodecSettings.ECSQ_QBIT, 0, 0, true, bitsPerElement, predict, false);
     }
 
     /** The codec's settings for this knob choice (seed 0, adaptive bits). */
@@ -153,7 +177,8 @@ public record Theta(
                 s.outlierFraction(),
                 s.entropy(),
                 s.bitsPerElement(),
-                s.predict());
+                s.predict(),
+                false);
     }
 
     /** Same knobs with rANS switched (ECSQ: unchanged, it always codes with rANS). */
@@ -172,7 +197,8 @@ public record Theta(
                 outlierFraction,
                 on,
                 bitsPerElement,
-                predict);
+                predict,
+                half);
     }
 
     /**
@@ -182,7 +208,7 @@ public record Theta(
     public String id() {
         String e = entropy ? "/rans" : "";
         return switch (mode) {
-            case LOSSLESS -> "lossless";
+            case LOSSLESS -> half ? "lossless/fp16" : "lossless";
             case TOPK ->
                 String.format(
                         Locale.ROOT,
