@@ -1,6 +1,7 @@
 package dev.slicer.planner.cli;
 
 import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.DType;
 import dev.slicer.codec.DecodeLimits;
 import dev.slicer.codec.FrameDecoder;
 import dev.slicer.codec.FrameEncoder;
@@ -145,7 +146,7 @@ final class RowExecutor implements AutoCloseable {
                 side = (side * rows + shape.dim(0) - 1) / shape.dim(0);
                 shape = TensorShape.of(rows, shape.dim(1));
             }
-            Coded handOff = encodeTimed(values, shape, cs, scale);
+            Coded handOff = encodeTimed(values, shape, cs, theta.wireDtype(), scale);
             // the encode time, like the fidelity, is the mean over the held-out inputs: how long an ECSQ budget's
             // step search takes depends on the values
             double handOffEncode = handOff.encodeSeconds();
@@ -156,7 +157,8 @@ final class RowExecutor implements AutoCloseable {
                     TensorShape own = ProfileAdapter.rowsByCols(other);
                     v = tile(v, own.dim(0), own.dim(1), shape.dim(0));
                 }
-                handOffEncode += encodeTimed(v, shape, cs, scale).encodeSeconds();
+                handOffEncode +=
+                        encodeTimed(v, shape, cs, theta.wireDtype(), scale).encodeSeconds();
             }
             handOffEncode /= inputs.size();
             Coded token = new Coded(0, 0, 0);
@@ -164,7 +166,8 @@ final class RowExecutor implements AutoCloseable {
             if (ar != null && row.w() < ar.tokens()) {
                 // one position of the layer-l state per later token, with its share of the side tensors
                 int cols = shape.dim(1);
-                token = encodeTimed(Arrays.copyOf(big.floats(), cols), TensorShape.of(1, cols), cs, scale);
+                token = encodeTimed(
+                        Arrays.copyOf(big.floats(), cols), TensorShape.of(1, cols), cs, theta.wireDtype(), scale);
             }
             if (ar != null && row.w() >= 2) {
                 step = fullSeconds() * scale;
@@ -196,14 +199,14 @@ final class RowExecutor implements AutoCloseable {
     /** A frame encoded and decoded warm: its length and the median times. */
     private record Coded(long bytes, double encodeSeconds, double decodeSeconds) {}
 
-    private Coded encodeTimed(float[] v, TensorShape sh, CodecSettings cs, double scale) {
-        byte[] frame = new byte[Math.toIntExact(SizeBound.maxFrameBytes(sh, cs))];
+    private Coded encodeTimed(float[] v, TensorShape sh, CodecSettings cs, DType wire, double scale) {
+        byte[] frame = new byte[Math.toIntExact(SizeBound.maxFrameBytes(sh, cs, wire))];
         int[] len = new int[1];
         for (int i = 0; i < CODEC_WARM_UP; i++) {
-            len[0] = encoder.encode(v, 0, sh, cs, frame, 0);
+            len[0] = encoder.encodeAs(v, 0, sh, cs, wire, frame, 0);
         }
         // measured as the time model is (short encodes repeated back to back), so they differ only by what they time
-        double encode = WarmEncodeTimer.burst(encoder, v, sh, cs, frame) * scale;
+        double encode = WarmEncodeTimer.burst(encoder, v, sh, cs, wire, frame) * scale;
         float[] decoded = new float[v.length];
         for (int i = 0; i < CODEC_WARM_UP; i++) {
             decoder.decode(frame, 0, len[0], decoded, 0);

@@ -2,6 +2,7 @@ package dev.slicer.planner.cost;
 
 import dev.slicer.codec.CodecMode;
 import dev.slicer.codec.CodecSettings;
+import dev.slicer.codec.DType;
 import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.SizeBound;
 import dev.slicer.codec.TensorShape;
@@ -203,9 +204,9 @@ public final class WarmEncodeTimer {
                 Theta t = thetas.get(i);
                 CodecSettings cs = t.toCodecSettings();
                 // an edge encodes one setting over and over: time each in a burst after a few untimed encodes of it
-                f[i][sweep] = burst(encoder, values, full, cs, frame);
+                f[i][sweep] = burst(encoder, values, full, cs, t.wireDtype(), frame);
                 h[i][sweep] = CodecSizeBound.INSTANCE.encodable(half, t)
-                        ? burst(encoder, values, half, cs, frame)
+                        ? burst(encoder, values, half, cs, t.wireDtype(), frame)
                         : f[i][sweep];
             }
         }
@@ -245,10 +246,11 @@ public final class WarmEncodeTimer {
      * as fill {@link #MIN_TIMING_NANOS} (divided by their number), since a frame that encodes in under a microsecond
      * is at the resolution of two clock reads.
      */
-    public static double burst(FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, byte[] f) {
+    public static double burst(
+            FrameEncoder encoder, float[] values, TensorShape shape, CodecSettings s, DType wire, byte[] f) {
         long warm = System.nanoTime();
         for (int i = 0; i < BURST_WARM_UP; i++) {
-            encoder.encode(values, 0, shape, s, f, 0);
+            encoder.encodeAs(values, 0, shape, s, wire, f, 0);
         }
         double each = Math.max(1, System.nanoTime() - warm) / (double) BURST_WARM_UP;
         int reps = (int) Math.min(MAX_REPS, Math.max(1, Math.ceil(MIN_TIMING_NANOS / each)));
@@ -256,7 +258,7 @@ public final class WarmEncodeTimer {
         for (int i = 0; i < TIMED; i++) {
             long start = System.nanoTime();
             for (int r = 0; r < reps; r++) {
-                encoder.encode(values, 0, shape, s, f, 0);
+                encoder.encodeAs(values, 0, shape, s, wire, f, 0);
             }
             t[i] = (System.nanoTime() - start) * 1e-9 / reps;
         }
