@@ -7,14 +7,15 @@ import dev.slicer.codec.SizeBound;
 import dev.slicer.codec.TensorShape;
 import dev.slicer.planner.search.Theta;
 
-/** Encodes and decodes a float tensor with the real codec (distortion calibration). */
+/** Encodes and decodes a float tensor with the real codec, as the edge sends it (distortion calibration). */
 final class CodecRoundTrip {
     private final FrameEncoder encoder = FrameEncoder.create();
     private final FrameDecoder decoder = FrameDecoder.create(DecodeLimits.defaults());
 
     float[] roundTrip(float[] values, TensorShape shape, Theta theta) {
-        byte[] frame = new byte[Math.toIntExact(SizeBound.maxFrameBytes(shape, theta.toCodecSettings()))];
-        int len = encoder.encode(values, 0, shape, theta.toCodecSettings(), frame, 0);
+        byte[] frame =
+                new byte[Math.toIntExact(SizeBound.maxFrameBytes(shape, theta.toCodecSettings(), theta.wireDtype()))];
+        int len = encoder.encodeAs(values, 0, shape, theta.toCodecSettings(), theta.wireDtype(), frame, 0);
         float[] out = new float[values.length];
         decoder.decode(frame, 0, len, out, 0);
         return out;

@@ -34,6 +34,22 @@ class IfFramingTest {
         assertThat(IfFraming.of(SplittableModel.load("builtin:minilm"))).isEqualTo(IfFraming.WHOLE);
     }
 
+    /** The calibration and plan check round-trip an fp16 theta as the edge sends it: each value rounded to fp16. */
+    @Test
+    void anFp16ThetaRoundTripsAsTheEdgeSendsIt() {
+        CodecRoundTrip codec = new CodecRoundTrip();
+        HostTensor t = activation();
+        float[] v = t.floats();
+        float[] half = IfFraming.WHOLE.roundTrip(codec, t, Theta.losslessHalf()).floats();
+        float[] full = IfFraming.WHOLE.roundTrip(codec, t, Theta.lossless()).floats();
+        assertThat(full).containsExactly(v);
+        assertThat(half).isNotEqualTo(v);
+        for (int i = 0; i < v.length; i++) {
+            assertThat(half[i])
+                    .isEqualTo(dev.slicer.codec.HalfFloats.fp16ToFloat(dev.slicer.codec.HalfFloats.floatToFp16(v[i])));
+        }
+    }
+
     @Test
     void theRoundTripEncodesEachFrameOnItsOwn() {
         CodecRoundTrip codec = new CodecRoundTrip();
