@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -84,7 +85,8 @@ public final class DecoderFleet implements AutoCloseable {
             Path runDir,
             Path logDir,
             int edges,
-            LongSupplier origin)
+            LongSupplier origin,
+            Consumer<String> onEvent)
             throws IOException {
         SplitInference si = kube.getKubernetesSerialization()
                 .unmarshal(Files.readString(root.resolve(EXAMPLE)), SplitInference.class);
@@ -96,7 +98,8 @@ public final class DecoderFleet implements AutoCloseable {
         List<Device> devices = Device.of(si, "llm", edges, LINK_RATES);
         String name = si.getMetadata().getName();
         PlanHistory plans = new PlanHistory(origin);
-        LocalKubelet kubelet = new LocalKubelet(kube, namespace, name, root, runDir, logDir, devices, plans::published);
+        LocalKubelet kubelet =
+                new LocalKubelet(kube, namespace, name, root, runDir, logDir, devices, plans::published, onEvent);
         kube.resource(si).inNamespace(namespace).create();
         return new DecoderFleet(name, uri, kubelet, plans, devices);
     }

@@ -232,7 +232,8 @@ public final class Demo implements AutoCloseable {
         startOperator();
 
         List<Device> devices = Device.of(si, "edge", options.edges(), LINK_RATES);
-        kubelet = new LocalKubelet(kube, NAMESPACE, fleet, options.root(), run, logs(), devices, plans::published);
+        kubelet = new LocalKubelet(
+                kube, NAMESPACE, fleet, options.root(), run, logs(), devices, plans::published, this::event);
         say("applying " + EXAMPLE + " ...");
         kube.resource(si).inNamespace(NAMESPACE).create();
 
@@ -241,7 +242,14 @@ public final class Demo implements AutoCloseable {
         if (options.decoderEdges() > 0) {
             say("calibrating the decoder's profile (cached) and applying " + DecoderFleet.EXAMPLE + " ...");
             decoder = DecoderFleet.apply(
-                    kube, NAMESPACE, options.root(), run, logs(), options.decoderEdges(), () -> startNanos);
+                    kube,
+                    NAMESPACE,
+                    options.root(),
+                    run,
+                    logs(),
+                    options.decoderEdges(),
+                    () -> startNanos,
+                    this::event);
             decoder.start(Duration.ofMinutes(4), http);
         }
         sampler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Stands in for the kubelet, kube-proxy and cluster DNS on one machine. It reads the objects the operator writes
@@ -45,6 +46,7 @@ public final class LocalKubelet implements AutoCloseable {
     private final Path logDir;
     private final List<Device> devices;
     private final BiConsumer<String, String> onPlan;
+    private final Consumer<String> onEvent;
     private final int grpcPort = Ports.free();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -73,19 +75,44 @@ public final class LocalKubelet implements AutoCloseable {
      */
     static final long READINESS_PERIOD_NANOS = 5_000_000_000L;
 
-    /** One back-end pod: its process, its gRPC port, its plan volume (null when it mounts none) and its readiness. */
+    /** First restart of an exited back-end at once, then after 10 s doubling to 5 min (the kubelet's crash loop). */
+    static final long RESTART_BACKOFF_NANOS = 10_000_000_000L;
+
+    static final long RESTART_BACKOFF_MAX_NANOS = 300_000_000_000L;
+
+    /**
+     * One back-end pod: its process, its gRPC port, its plan volume (null when it mounts none), its readiness and its
+     * restarts.
+     */
     private static final class Replica {
         private final ServiceProcess process;
         private final int grpcPort;
         private final ConfigMapVolume planVolume;
+        private final int restarts;
         private boolean ready;
         private int failures;
         private long lastCheck;
+        private long exitedAt = -1;
 
-        Replica(ServiceProcess process, int grpcPort, ConfigMapVolume planVolume) {
+        Replica(ServiceProcess process, int grpcPort, ConfigMapVolume planVolume, int restarts) {
             this.process = process;
             this.grpcPort = grpcPort;
             this.planVolume = planVolume;
+            this.restarts = restarts;
+        }
+
+        /** Whether its process exited and the crash-loop backoff since then has passed. */
+        boolean restartDue(long now) {
+            if (process.alive()) {
+                return false;
+            }
+            if (exitedAt < 0) {
+                exitedAt = now;
+            }
+            long backoff = restarts == 0
+                    ? 0
+                    : Math.min(RESTART_BACKOFF_MAX_NANOS, RESTART_BACKOFF_NANOS << Math.min(restarts - 1, 5));
+            return now - exitedAt >= backoff;
         }
 
         ServiceProcess process() {
@@ -120,6 +147,7 @@ public final class LocalKubelet implements AutoCloseable {
 
     /**
      * @param onPlan called with (hash, plan.json) whenever the plan ConfigMap's content reaches the back-end's volume
+     * @param onEvent called with what happened to a pod that a user should see (a restart)
      */
     public LocalKubelet(
             KubernetesClient kube,
@@ -129,7 +157,8 @@ public final class LocalKubelet implements AutoCloseable {
             Path runDir,
             Path logDir,
             List<Device> devices,
-            BiConsumer<String, String> onPlan) {
+            BiConsumer<String, String> onPlan,
+            Consumer<String> onEvent) {
         this.kube = kube;
         this.namespace = namespace;
         this.fleet = fleet;
@@ -138,6 +167,7 @@ public final class LocalKubelet implements AutoCloseable {
         this.logDir = logDir;
         this.devices = List.copyOf(devices);
         this.onPlan = onPlan;
+        this.onEvent = onEvent;
     }
 
     /** One pass: run the replicas the Deployment asks for, sync the plan volumes, route the Service, report. */
@@ -156,6 +186,7 @@ public final class LocalKubelet implements AutoCloseable {
         }
         if (d != null) {
             scale(d);
+            restartExited(d);
         }
         syncPlan();
         List<Integer> ready = new ArrayList<>();
@@ -208,7 +239,28 @@ public final class LocalKubelet implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces each replica whose process exited (a crash, an OOM kill) once its backoff has passed, as the kubelet
+     * restarts a Deployment's container (restartPolicy Always); until then it is out of the Service.
+     */
+    private void restartExited(Deployment d) throws IOException {
+        long now = System.nanoTime();
+        for (int i = 0; i < replicas.size(); i++) {
+            Replica r = replicas.get(i);
+            if (r.restartDue(now)) {
+                Replica next = startReplica(d, r.restarts + 1);
+                replicas.set(i, next);
+                onEvent.accept(r.process().name() + " exited; restarted as "
+                        + next.process().name() + " (restart " + next.restarts + ")");
+            }
+        }
+    }
+
     private Replica startReplica(Deployment d) throws IOException {
+        return startReplica(d, 0);
+    }
+
+    private Replica startReplica(Deployment d, int restarts) throws IOException {
         PodSpec pod = d.getSpec().getTemplate().getSpec();
         Container c = pod.getContainers().get(0);
         String podName = fleet + "-backend-" + replicaStarts++;
@@ -244,7 +296,10 @@ public final class LocalKubelet implements AutoCloseable {
         env.put("QUARKUS_GRPC_SERVER_HOST", "127.0.0.1");
         env.put("QUARKUS_GRPC_SERVER_PORT", Integer.toString(grpc));
         return new Replica(
-                ServiceProcess.start(root, "gpu-backend", podName, http, Map.of(), env, logDir), grpc, planVolume);
+                ServiceProcess.start(root, "gpu-backend", podName, http, Map.of(), env, logDir),
+                grpc,
+                planVolume,
+                restarts);
     }
 
     /** Lays the plan ConfigMap's content into every replica's volume once per change of the ConfigMap. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.planner.plan.PlanRow;
 import dev.slicer.planner.split.RowKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -258,7 +259,8 @@ class DemoE2ETest {
 
     @Test
     @Order(6)
-    void aScaledBackEndRunsEveryReplicaBehindTheServiceWithoutLosingARequest() throws Exception {
+    void aScaledBackEndRunsEveryReplicaBehindTheServiceAndACrashedOneIsRestartedWithoutLosingARequest()
+            throws Exception {
         long failedBefore = failed();
         demo.pinReplicas(2);
         // the operator scales the Deployment; the kubelet stand-in starts the second pod, routes the Service to it
@@ -266,9 +268,23 @@ class DemoE2ETest {
         await().atMost(STEP)
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(demo.kubelet().replicas()).containsExactly(2, 2));
-        assertThat(demo.kubelet().backends()).hasSize(2).allMatch(dev.slicer.e2e.ServiceProcess::alive);
+        assertThat(demo.kubelet().backends()).hasSize(2).allMatch(ServiceProcess::alive);
         long answered = answered();
         await().atMost(STEP).until(() -> answered() > answered + 10);
+
+        // a replica that crashes (SIGKILL, calls in flight on it) is restarted as a kubelet restarts a container;
+        // meanwhile the Service routes around it and the edges retry on a new connection
+        ServiceProcess crashed = demo.kubelet().backends().get(1);
+        crashed.kill();
+        await().atMost(STEP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(demo.kubelet().backends())
+                    .hasSize(2)
+                    .doesNotContain(crashed)
+                    .allMatch(ServiceProcess::alive);
+            assertThat(demo.kubelet().replicas()).containsExactly(2, 2);
+        });
+        long afterRestart = answered();
+        await().atMost(STEP).until(() -> answered() > afterRestart + 10);
         demo.pinReplicas(null);
         assertThat(failed()).as("failures by status: %s", failures()).isEqualTo(failedBefore);
     }
