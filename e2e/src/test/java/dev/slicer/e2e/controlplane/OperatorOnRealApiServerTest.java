@@ -161,13 +161,53 @@ class OperatorOnRealApiServerTest {
 
     /** Waits until {@code operator} has finished {@code n} more reconciles of the fleet than {@code since}. */
     private static void awaitReconciles(ServiceProcess operator, long since, int n) {
+        // when the count changed, as the polls saw it: a hand-over that stalls says for how long
+        List<String> seen = new java.util.ArrayList<>();
+        long[] last = {-1};
         try {
-            await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> reconciles(operator) >= since + n);
+            await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> {
+                long now = reconciles(operator);
+                if (now != last[0]) {
+                    seen.add(java.time.Instant.now() + "=" + now);
+                    last[0] = now;
+                }
+                return now >= since + n;
+            });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(
-                    operator.name() + " finished " + reconciles(operator) + " reconciles, expected " + (since + n)
-                            + "; lease: " + lease() + "; events: " + events() + "; log:\n" + operator.tail(),
+                    operator.name() + " finished " + reconciles(operator) + " reconciles at " + java.time.Instant.now()
+                            + ", expected " + (since + n) + "; counts seen: " + seen + "; lease: " + lease()
+                            + "; events: " + events() + "; threads:\n" + operatorThreads(operator) + "\nlog:\n"
+                            + operator.tail(),
                     e);
+        }
+    }
+
+    /** The operator's reconciler and leader-election threads (jcmd Thread.print), for failure messages. */
+    private static String operatorThreads(ServiceProcess operator) {
+        try {
+            Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(operator.pid()),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            // one thread per blank-line-separated block; keep the ones that reconcile, elect or run the slicer's code
+            StringBuilder kept = new StringBuilder();
+            for (String block : dump.split("\n\n")) {
+                if (block.contains("dev.slicer") || block.contains("javaoperatorsdk") || block.contains("Leader")) {
+                    kept.append(block).append("\n\n");
+                }
+            }
+            return kept.toString();
+        } catch (IOException e) {
+            return "(jcmd failed: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
         }
     }
 
