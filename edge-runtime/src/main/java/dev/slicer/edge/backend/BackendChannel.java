@@ -58,6 +58,11 @@ public final class BackendChannel implements AutoCloseable {
         return state == ConnectivityState.READY;
     }
 
+    /** The channel's connectivity now (it does not connect): TRANSIENT_FAILURE while it backs off a failed attempt. */
+    public ConnectivityState state() {
+        return channel.getState(false);
+    }
+
     /**
      * Drops the connection for new calls (calls in flight on it finish): the next call connects again, through the
      * Service to whichever replica is ready. For a replica that said it is draining.

@@ -1,6 +1,7 @@
 package dev.slicer.edge.ar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.slicer.edge.backend.BackendChannel;
 import dev.slicer.edge.backend.Backoff;
@@ -17,6 +18,7 @@ import dev.slicer.planner.plan.PlanRow;
 import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.RowKind;
 import dev.slicer.protocol.WireLimits;
+import io.grpc.ConnectivityState;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -195,9 +197,11 @@ class ArGeneratorTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
+                // back once the channel backs off a refused connection: where every retry used to fail at once
                 restart.set(new Thread(() -> {
                     try {
-                        Thread.sleep(1_500);
+                        await().atMost(Duration.ofSeconds(30))
+                                .until(() -> channel.state() == ConnectivityState.TRANSIENT_FAILURE);
                         backend.start(port);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);

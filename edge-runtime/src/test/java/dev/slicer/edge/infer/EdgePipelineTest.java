@@ -3,6 +3,7 @@ package dev.slicer.edge.infer;
 import static dev.slicer.edge.testing.EdgeFixture.DEVICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.slicer.edge.link.LinkThrottle;
 import dev.slicer.edge.testing.EdgeFixture;
@@ -15,7 +16,9 @@ import dev.slicer.planner.search.Theta;
 import dev.slicer.planner.split.RowKind;
 import dev.slicer.protocol.BackendErrors;
 import dev.slicer.protocol.v1.InferRequest;
+import io.grpc.ConnectivityState;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -260,9 +263,11 @@ class EdgePipelineTest {
             InferResult fellBack = withFallback.pipeline().infer("down", input);
             assertThat(fellBack.kind()).isEqualTo(RowKind.LOCAL_ONLY);
             assertThat(fellBack.fallback()).contains("UNAVAILABLE");
+            // back once the edge's channel backs off a refused connection: where every retry used to fail at once
             Thread restart = new Thread(() -> {
                 try {
-                    Thread.sleep(1_500);
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> edge.channel().state() == ConnectivityState.TRANSIENT_FAILURE);
                     restarting.start(port);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
