@@ -108,12 +108,18 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
         double decodeSeconds = (System.nanoTime() - t0) / 1e9;
         ServerCallStreamObserver<ArTokenReply> call = (ServerCallStreamObserver<ArTokenReply>) responses;
         ArWork w = new ArWork(session, input, open, bits, decodeSeconds, new Reply(session.id, call, decodeSeconds));
-        call.setOnCancelHandler(() -> {
-            if (engine.cancel(w)) {
-                metrics.rejected(Reason.CANCELLED);
-            }
-        });
+        call.setOnCancelHandler(() -> withdraw(w));
         engine.submit(w);
+        if (call.isCancelled()) { // cancelled before the handler was set, which then never runs
+            withdraw(w);
+        }
+    }
+
+    /** Takes a cancelled call's step out of the engine (a step already computing finishes) and counts it. */
+    private void withdraw(ArWork w) {
+        if (engine.cancel(w)) {
+            metrics.rejected(Reason.CANCELLED);
+        }
     }
 
     /** The one tensor of an Open or Step: the split's activation {@code [1, n, hidden]} or input_ids {@code [1, n]}. */

@@ -28,7 +28,7 @@ public record Pending(
         void failed(StatusRuntimeException error);
     }
 
-    boolean expired() {
+    public boolean expired() {
         return deadline != null && deadline.isExpired();
     }
 }

@@ -23,6 +23,7 @@ import dev.slicer.protocol.v1.PlanUpdate;
 import dev.slicer.protocol.v1.Tensor;
 import dev.slicer.protocol.v1.WatchPlanRequest;
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -71,6 +72,11 @@ public class BackendService extends BackendGrpc.BackendImplBase {
                         Reason.MODEL_MISMATCH, "this back-end serves " + modelId + ", not " + request.getModelId());
             }
             TailSpec tail = tail(request);
+            Deadline deadline = Context.current().getDeadline();
+            if (deadline != null && deadline.isExpired()) {
+                // it expired waiting for a worker thread: counted like one that expires in the queue
+                throw BackendErrors.error(Reason.DEADLINE_PASSED, "deadline passed before admission");
+            }
             if (batches.full()) {
                 throw BackendErrors.queueFull("admission queue full", batches.retryAfter());
             }
@@ -85,21 +91,24 @@ public class BackendService extends BackendGrpc.BackendImplBase {
                     Context.current().getDeadline(),
                     decodeSeconds,
                     new Reply(request.getRequestId(), call, answered));
-            call.setOnCancelHandler(() -> {
-                if (batches.remove(p)) {
-                    if (p.deadline() != null && p.deadline().isExpired()) {
-                        metrics.rejected(Reason.DEADLINE_PASSED);
-                    } else {
-                        metrics.rejected(Reason.CANCELLED);
-                    }
-                }
-            });
+            call.setOnCancelHandler(() -> withdraw(p));
             if (!batches.offer(p)) {
                 throw BackendErrors.queueFull("admission queue full", batches.retryAfter());
+            }
+            // a call cancelled (or expired) before the handler was set never runs it: withdraw what it queued here
+            if (call.isCancelled()) {
+                withdraw(p);
             }
         } catch (StatusRuntimeException e) {
             BackendErrors.reason(e).ifPresent(metrics::rejected);
             responses.onError(e);
+        }
+    }
+
+    /** Takes a cancelled call's request out of the queue and counts why; a request already taken for compute stays. */
+    private void withdraw(Pending p) {
+        if (batches.remove(p)) {
+            metrics.rejected(p.expired() ? Reason.DEADLINE_PASSED : Reason.CANCELLED);
         }
     }
 

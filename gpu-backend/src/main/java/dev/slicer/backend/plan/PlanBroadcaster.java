@@ -70,6 +70,11 @@ public class PlanBroadcaster {
         return current;
     }
 
+    /** Connected WatchPlan streams. */
+    int watchers() {
+        return watchers.size();
+    }
+
     /** Reads the file and streams a changed plan. Runs on the poll thread (and once at start). */
     void poll() {
         try {
@@ -97,6 +102,10 @@ public class PlanBroadcaster {
         }
         w.setOnCancelHandler(() -> watchers.remove(w));
         watchers.add(w);
+        if (w.isCancelled()) { // cancelled before the handler was set, which then never runs
+            watchers.remove(w);
+            return;
+        }
         PlanFile.Plan p = current;
         if (!p.sha256().equals(knownSha256)) {
             send(w, p);
