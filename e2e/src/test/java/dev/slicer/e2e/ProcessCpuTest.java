@@ -3,16 +3,17 @@ package dev.slicer.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slicer.e2e.ProcessCpu.ThreadCpu;
+import dev.slicer.e2e.ProcessCpu.ThreadRole;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProcessCpuTest {
     static ThreadCpu serving(double ms) {
-        return new ThreadCpu(ms, false);
+        return new ThreadCpu(ms, ThreadRole.COMPUTE);
     }
 
     static ThreadCpu compiler(double ms) {
-        return new ThreadCpu(ms, true);
+        return new ThreadCpu(ms, ThreadRole.JIT);
     }
 
     @Test
@@ -25,6 +26,11 @@ class ProcessCpuTest {
                 .as("the ticks see the exited thread too: above the live threads' 94")
                 .isEqualTo(100);
         assertThat(d.servingMillis()).as("100 - (30 - 10)").isEqualTo(80);
+        assertThat(d.millis(ThreadRole.COMPUTE))
+                .as("the live serving threads: 70 + 4")
+                .isEqualTo(74);
+        assertThat(d.millis(ThreadRole.JIT)).isEqualTo(20);
+        assertThat(d.perRole(2)).isEqualTo("compute 37.00, jit 10.00");
     }
 
     @Test
@@ -44,6 +50,18 @@ class ProcessCpuTest {
     }
 
     @Test
+    void backEndThreadsAreSortedByWhatTheyDo() {
+        assertThat(ThreadRole.of("slicer-compute")).isEqualTo(ThreadRole.COMPUTE);
+        assertThat(ThreadRole.of("ar-compute")).isEqualTo(ThreadRole.COMPUTE);
+        assertThat(ThreadRole.of("executor-thread")).isEqualTo(ThreadRole.REQUEST);
+        assertThat(ThreadRole.of("vert.x-eventloo")).isEqualTo(ThreadRole.TRANSPORT);
+        assertThat(ThreadRole.of("grpc-nio-worker")).isEqualTo(ThreadRole.TRANSPORT);
+        assertThat(ThreadRole.of("GC Thread#1")).isEqualTo(ThreadRole.GC);
+        assertThat(ThreadRole.of("C2 CompilerThre")).isEqualTo(ThreadRole.JIT);
+        assertThat(ThreadRole.of("slicer-plan-pol")).isEqualTo(ThreadRole.OTHER);
+    }
+
+    @Test
     void thisJvmsThreadsAreReadAndItsCompilerThreadsFoundByName() {
         long pid = ProcessHandle.current().pid();
         ProcessCpu.Snapshot s = ProcessCpu.snapshot(pid);
@@ -52,6 +70,9 @@ class ProcessCpuTest {
         assertThat(s.threads().values())
                 .as("a JIT-compiling JVM has C1/C2 compiler threads")
                 .anyMatch(ThreadCpu::compiler);
+        assertThat(s.threads().values())
+                .as("the GC's threads are found by name")
+                .anyMatch(t -> t.role() == ThreadRole.GC);
         long spin = System.nanoTime() + 30_000_000L;
         double x = 0;
         while (System.nanoTime() < spin) {

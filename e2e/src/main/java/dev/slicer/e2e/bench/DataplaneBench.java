@@ -324,6 +324,7 @@ public final class DataplaneBench implements Callable<Integer> {
                 r.totalCpuMsPerRequest(),
                 r.cpuMsPerRequest(),
                 r.edgeCpuMs / Math.max(1, r.samples.size()));
+        System.out.println("back-end CPU by thread, ms/request: " + r.cpu.perRole(Math.max(1, r.samples.size())));
         System.out.printf("%-16s %10s %10s%n", "stage", "p50 ms", "p95 ms");
         Map<String, double[]> stages = new LinkedHashMap<>();
         stages.put("front", r.param("front"));

@@ -266,7 +266,7 @@ public final class FleetBench implements Callable<Integer> {
                 }
                 for (Strategy s : order) {
                     Turns t = turns.get(s);
-                    FleetPoint p = point(s, n, t.samples, t.servingMs, t.wall, reference);
+                    FleetPoint p = point(s, n, t.samples, t.cpu.servingMillis(), t.wall, reference);
                     points.add(p);
                     stdout.printf(
                             Locale.ROOT,
@@ -277,11 +277,13 @@ public final class FleetBench implements Callable<Integer> {
                             p.requests(),
                             p.failed(),
                             p.cpuMsPerRequest(),
-                            t.totalMs / Math.max(1, p.requests()),
+                            t.cpu.totalMillis() / Math.max(1, p.requests()),
                             p.throughput(),
                             1e3 * p.p50Seconds(),
                             p.uplinkBytesPerRequest(),
                             p.fidelityMean());
+                    stdout.println("               back-end CPU by thread, ms/req: "
+                            + t.cpu.perRole(Math.max(1, p.requests())));
                 }
             }
         }
@@ -343,22 +345,15 @@ public final class FleetBench implements Callable<Integer> {
                 cosMin);
     }
 
-    /**
-     * {@code n} edges each send {@link #requestsPerEdge} requests back to back (at most one per period); edge
-     * {@code j} goes through edge process {@code j mod processes} and sends sentences {@code j*r .. j*r+r-1}, the
-     * same for every strategy.
-     */
     /** One strategy's turns at one fleet size, summed. */
     private static final class Turns {
         final List<Sample> samples = new ArrayList<>();
-        double servingMs;
-        double totalMs;
+        ProcessCpu.Delta cpu = ProcessCpu.Delta.ZERO;
         double wall;
 
-        void add(List<Sample> got, ProcessCpu.Delta cpu, double seconds) {
+        void add(List<Sample> got, ProcessCpu.Delta turn, double seconds) {
             samples.addAll(got);
-            servingMs += cpu.servingMillis();
-            totalMs += cpu.totalMillis();
+            cpu = cpu.plus(turn);
             wall += seconds;
         }
     }
