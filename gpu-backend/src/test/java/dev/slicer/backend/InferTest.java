@@ -155,6 +155,35 @@ class InferTest {
     }
 
     @Test
+    void theReplyCarriesOnlyTheOutputsTheEdgeAskedFor() {
+        assertThat(minilm.request("all", MiniLm.SPLIT, 16, 5).expected())
+                .as("the test needs a model with more than one output")
+                .hasSizeGreaterThan(1);
+        for (int split : new int[] {MiniLm.SPLIT, -1}) {
+            MiniLm.Case c = minilm.request("one" + split, split, 16, 5);
+            String name = c.expected().keySet().iterator().next();
+            InferReply reply = backend.blocking()
+                    .infer(c.request().toBuilder().addOutputs(name).build());
+            MiniLm.assertMatches(reply, java.util.Map.of(name, c.expected().get(name)));
+        }
+    }
+
+    @Test
+    void anOutputTheModelDoesNotHaveIsUnknownOutputAndCounted() {
+        double before = Backend.rejected(registry, "unknown_output");
+        InferRequest bad = minilm.request("x", MiniLm.SPLIT, 16, 4).request().toBuilder()
+                .addOutputs("logits")
+                .build();
+        assertThatThrownBy(() -> backend.blocking().infer(bad))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(BackendErrors.reason(e)).contains(Reason.UNKNOWN_OUTPUT);
+                    assertThat(e.getStatus().getDescription()).contains("'logits'");
+                });
+        assertThat(Backend.rejected(registry, "unknown_output")).isEqualTo(before + 1);
+    }
+
+    @Test
     void anotherModelOrAnUnknownSplitIsAFailedPrecondition() {
         InferRequest req = minilm.request("x", MiniLm.SPLIT, 16, 4).request();
         for (InferRequest bad : List.of(

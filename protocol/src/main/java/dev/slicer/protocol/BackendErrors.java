@@ -22,6 +22,7 @@ public final class BackendErrors {
         LIMIT_EXCEEDED(Status.Code.INVALID_ARGUMENT),
         MODEL_MISMATCH(Status.Code.FAILED_PRECONDITION),
         UNKNOWN_SPLIT(Status.Code.FAILED_PRECONDITION),
+        UNKNOWN_OUTPUT(Status.Code.INVALID_ARGUMENT),
         QUEUE_FULL(Status.Code.RESOURCE_EXHAUSTED),
         DRAINING(Status.Code.UNAVAILABLE),
         NOT_READY(Status.Code.UNAVAILABLE),

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,7 +80,16 @@ public final class EdgePipeline {
         return model;
     }
 
+    /** Runs one request with every output of the model. */
     public InferResult infer(String requestId, Map<String, HostTensor> inputs) {
+        return infer(requestId, inputs, Set.of());
+    }
+
+    /**
+     * Runs one request. {@code outputs} names the graph outputs the client wants (empty: all): the back-end returns
+     * only those, so the others do not cross the downlink; a local run computes them all.
+     */
+    public InferResult infer(String requestId, Map<String, HostTensor> inputs, Set<String> outputs) {
         ActivePlan plan = plans.current();
         RowSelector.Decision decision =
                 RowSelector.decide(plan, settings.deviceClass(), goodput.bytesPerSecond(), settings.localFallback());
@@ -143,6 +153,7 @@ public final class EdgePipeline {
                         // no split has no candidate name: the whole model runs on the back-end
                         .setName(row.kind() == RowKind.SPLIT ? row.splitName() : ""))
                 .addAllTensors(ship.tensors)
+                .addAllOutputs(outputs)
                 .setReport(link.report(settings.edgeId(), settings.deviceClass())
                         .setFrontSeconds(frontNanos / 1e9)
                         .setEncodeSeconds(encodeNanos / 1e9)

@@ -133,8 +133,12 @@ public class OipResource {
         http.response().closeHandler(v -> ctx.cancel(null));
         InferResult r;
         try {
-            r = ctx.call(() ->
-                    runtime.pipeline().infer(id.isEmpty() ? UUID.randomUUID().toString() : id, inputs));
+            r = ctx.call(() -> runtime.pipeline()
+                    .infer(
+                            id.isEmpty() ? UUID.randomUUID().toString() : id,
+                            inputs,
+                            // only a strict subset is worth naming to the back-end
+                            wanted.size() < m.outputs().size() ? wanted.keySet() : Set.of()));
         } catch (EdgeFailure | IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {

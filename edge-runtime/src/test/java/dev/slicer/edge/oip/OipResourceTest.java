@@ -68,6 +68,35 @@ class OipResourceTest {
     }
 
     @Test
+    void theBackEndIsAskedOnlyForTheOutputsTheClientNames() {
+        List<String> names = given().get("/v2/models/minilm").jsonPath().getList("outputs.name", String.class);
+        assertThat(names).as("the test needs more than one output").hasSizeGreaterThan(1);
+        String one = names.get(names.size() - 1);
+        String body = TEXT.substring(0, TEXT.lastIndexOf('}')) + ", \"outputs\": [{\"name\": \"" + one + "\"}]}";
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/v2/models/minilm/infer")
+                .then()
+                .statusCode(200)
+                .body("outputs.size()", equalTo(1))
+                .body("outputs[0].name", equalTo(one));
+        List<dev.slicer.protocol.v1.InferRequest> sent = BackendResource.backend.requests();
+        assertThat(sent.get(sent.size() - 1).getOutputsList())
+                .as("the others need not cross the downlink")
+                .containsExactly(one);
+
+        given().contentType(ContentType.JSON)
+                .body(TEXT)
+                .post("/v2/models/minilm/infer")
+                .then()
+                .statusCode(200)
+                .body("outputs.size()", equalTo(names.size()));
+        assertThat(sent.get(sent.size() - 1).getOutputsList())
+                .as("no names: every output")
+                .isEmpty();
+    }
+
+    @Test
     void textAndTokenIdsGiveTheSameOutput() {
         JsonPath text = given().contentType(ContentType.JSON)
                 .body(TEXT)

@@ -7,6 +7,7 @@ import dev.slicer.backend.batch.Pending;
 import dev.slicer.backend.config.BackendConfig;
 import dev.slicer.backend.metrics.BackendMetrics;
 import dev.slicer.backend.plan.PlanBroadcaster;
+import dev.slicer.backend.tail.Port;
 import dev.slicer.backend.tail.TailSpec;
 import dev.slicer.backend.tail.UnknownSplitException;
 import dev.slicer.model.split.HostTensor;
@@ -29,7 +30,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The Backend gRPC service (backend.proto): admission and decoding here, batching and compute in the batcher. */
@@ -72,6 +75,7 @@ public class BackendService extends BackendGrpc.BackendImplBase {
                         Reason.MODEL_MISMATCH, "this back-end serves " + modelId + ", not " + request.getModelId());
             }
             TailSpec tail = tail(request);
+            Set<String> wanted = wanted(request);
             Deadline deadline = Context.current().getDeadline();
             if (deadline != null && deadline.isExpired()) {
                 // it expired waiting for a worker thread: counted like one that expires in the queue
@@ -90,7 +94,7 @@ public class BackendService extends BackendGrpc.BackendImplBase {
                     System.nanoTime(),
                     Context.current().getDeadline(),
                     decodeSeconds,
-                    new Reply(request.getRequestId(), call, answered));
+                    new Reply(request.getRequestId(), wanted, call, answered));
             call.setOnCancelHandler(() -> withdraw(p));
             if (!batches.offer(p)) {
                 throw BackendErrors.queueFull("admission queue full", batches.retryAfter());
@@ -110,6 +114,25 @@ public class BackendService extends BackendGrpc.BackendImplBase {
         if (batches.remove(p)) {
             metrics.rejected(p.expired() ? Reason.DEADLINE_PASSED : Reason.CANCELLED);
         }
+    }
+
+    /** The outputs the edge asked for, each one of the model's graph outputs; empty for all of them. */
+    private Set<String> wanted(InferRequest request) {
+        if (request.getOutputsCount() == 0) {
+            return Set.of();
+        }
+        List<String> known = served.tails().spec(TailSpec.WHOLE_MODEL).outputs().stream()
+                .map(Port::name)
+                .toList();
+        for (String name : request.getOutputsList()) {
+            if (!known.contains(name)) {
+                throw BackendErrors.error(
+                        Reason.UNKNOWN_OUTPUT,
+                        "'" + name.substring(0, Math.min(name.length(), 200)) + "' is not an output of "
+                                + served.tails().modelId() + " " + known);
+            }
+        }
+        return Set.copyOf(request.getOutputsList());
     }
 
     private TailSpec tail(InferRequest request) {
@@ -143,8 +166,12 @@ public class BackendService extends BackendGrpc.BackendImplBase {
         reply.onCompleted();
     }
 
-    /** Sends a batch's result for one request (once; a cancelled call drops it silently). */
-    private record Reply(String requestId, ServerCallStreamObserver<InferReply> call, AtomicBoolean answered)
+    /**
+     * Sends a batch's result for one request (once; a cancelled call drops it silently): the outputs in {@code wanted},
+     * or all when it is empty.
+     */
+    private record Reply(
+            String requestId, Set<String> wanted, ServerCallStreamObserver<InferReply> call, AtomicBoolean answered)
             implements Pending.Completion {
         @Override
         public void done(Map<String, HostTensor> outputs, BackendTimings timings) {
@@ -153,8 +180,13 @@ public class BackendService extends BackendGrpc.BackendImplBase {
             }
             InferReply.Builder b =
                     InferReply.newBuilder().setRequestId(requestId).setTimings(timings);
-            outputs.forEach((name, t) -> b.addOutputs(
-                    Tensor.newBuilder().setName(name).setRaw(WireTensors.encode(t.dataType(), t.shape(), t.data()))));
+            outputs.forEach((name, t) -> {
+                if (wanted.isEmpty() || wanted.contains(name)) {
+                    b.addOutputs(Tensor.newBuilder()
+                            .setName(name)
+                            .setRaw(WireTensors.encode(t.dataType(), t.shape(), t.data())));
+                }
+            });
             try {
                 call.onNext(b.build());
                 call.onCompleted();
