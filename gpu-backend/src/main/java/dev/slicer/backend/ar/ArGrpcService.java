@@ -22,13 +22,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The ArDecoder gRPC service (backend.proto): checks and decodes the hand-off or the step's tensor here (limits
- * before allocation, as for Infer), queues it on the {@link ArEngine}, replies with the next-token logits.
+ * before allocation, as for Infer), queues it on the {@link ArEngine}, replies with the next-token logits. Like
+ * Infer it runs on the event loop: nothing here waits, and a step is a per-token call whose worker hop would cost
+ * more than its decoding.
  */
 @GrpcService
 public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
@@ -48,7 +49,6 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
     }
 
     @Override
-    @Blocking
     public void open(ArOpenRequest request, StreamObserver<ArTokenReply> responses) {
         try {
             metrics.edgeReport(request.getReport());
@@ -76,7 +76,6 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
     }
 
     @Override
-    @Blocking
     public void step(ArStepRequest request, StreamObserver<ArTokenReply> responses) {
         try {
             ArSession session = engine.begin(request.getSessionId(), request.getPosition());

@@ -29,13 +29,18 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The Backend gRPC service (backend.proto): admission and decoding here, batching and compute in the batcher. */
+/**
+ * The Backend gRPC service (backend.proto): admission and decoding here, batching and compute in the batcher.
+ *
+ * <p>Admission runs on the gRPC server's event loop, not on a worker thread (no {@code @Blocking}): it never waits
+ * (the queue answers QUEUE_FULL instead) and decoding a frame is bounded by the message-size limit, while the hop to
+ * a worker cost 0.35 ms of CPU per request at 16 MiniLM edges, a fifth of what a split request costs the back-end.
+ */
 @GrpcService
 public class BackendService extends BackendGrpc.BackendImplBase {
     private final ServedModel served;
@@ -61,7 +66,6 @@ public class BackendService extends BackendGrpc.BackendImplBase {
     }
 
     @Override
-    @Blocking
     public void infer(InferRequest request, StreamObserver<InferReply> responses) {
         ServerCallStreamObserver<InferReply> call = (ServerCallStreamObserver<InferReply>) responses;
         try {
