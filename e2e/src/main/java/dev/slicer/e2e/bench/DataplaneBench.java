@@ -330,6 +330,7 @@ public final class DataplaneBench implements Callable<Integer> {
         stages.put("front", r.param("front"));
         stages.put("encode", r.param("encode"));
         stages.put("transfer", r.param("transfer"));
+        stages.put(" of it downlink", r.param("downlink"));
         stages.put("backend_queue", r.param("backend_queue"));
         stages.put("backend_decode", r.param("backend_decode"));
         stages.put("backend_compute", r.param("backend_compute"));
@@ -353,8 +354,17 @@ public final class DataplaneBench implements Callable<Integer> {
             return;
         }
         System.out.printf(
-                "%-5s %-6s %-26s %-26s %11s %11s %12s %12s %6s%n",
-                "row", "split", "name", "knobs", "pred bytes", "meas bytes", "pred lat ms", "meas lat ms", "n");
+                "%-5s %-6s %-26s %-26s %11s %11s %12s %12s %12s %6s%n",
+                "row",
+                "split",
+                "name",
+                "knobs",
+                "pred bytes",
+                "meas bytes",
+                "pred lat ms",
+                "meas lat ms",
+                "downlink ms",
+                "n");
         Map<Integer, List<Sample>> byRow = new TreeMap<>();
         for (Sample s : r.samples) {
             if (s.ok) {
@@ -373,9 +383,15 @@ public final class DataplaneBench implements Callable<Integer> {
                     .mapToDouble(s -> s.e2eSeconds)
                     .average()
                     .orElse(0);
+            // the reply's time on the emulated downlink, which the planner's latency leaves out
+            double down = e.getValue().stream()
+                    .mapToDouble(s ->
+                            s.params.path("slicer_timings").path("downlink").asDouble())
+                    .average()
+                    .orElse(0);
             System.out.printf(
                     Locale.ROOT,
-                    "%-5d %-6d %-26s %-26s %11d %11.0f %12s %12.3f %6d%n",
+                    "%-5d %-6d %-26s %-26s %11d %11.0f %12s %12.3f %12.3f %6d%n",
                     e.getKey(),
                     row == null ? 0 : row.split(),
                     row == null ? "?" : row.splitName(),
@@ -386,6 +402,7 @@ public final class DataplaneBench implements Callable<Integer> {
                             ? "-"
                             : String.format(Locale.ROOT, "%.3f", 1e3 * row.predictedLatencySeconds()),
                     1e3 * lat,
+                    1e3 * down,
                     e.getValue().size());
         }
     }

@@ -228,6 +228,7 @@ public final class EdgePipeline {
                     frontSeconds,
                     encodeSeconds,
                     transfer,
+                    downlinkNanos / 1e9,
                     tm.getQueueSeconds(),
                     tm.getDecodeSeconds(),
                     tm.getComputeSeconds(),

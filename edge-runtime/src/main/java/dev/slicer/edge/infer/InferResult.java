@@ -32,6 +32,8 @@ public record InferResult(
      * @param front edge front (or the whole model when local)
      * @param encode edge encoding of the shipped tensors
      * @param transfer round trip minus the back-end's own time
+     * @param downlink of the transfer, the reply's time on the emulated downlink (0 on a real network, where one call
+     *     cannot tell the directions apart)
      * @param backendQueue back-end admission queue wait
      * @param backendDecode back-end frame decoding
      * @param backendCompute back-end tail execution
@@ -43,6 +45,7 @@ public record InferResult(
             double front,
             double encode,
             double transfer,
+            double downlink,
             double backendQueue,
             double backendDecode,
             double backendCompute,
@@ -50,7 +53,7 @@ public record InferResult(
             long ifRawBytes,
             long ifSentBytes) {
         static Timings local(double front) {
-            return new Timings(front, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new Timings(front, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
     }
 }

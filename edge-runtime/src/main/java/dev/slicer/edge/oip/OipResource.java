@@ -186,6 +186,7 @@ public class OipResource {
         tm.put("front", cost.front());
         tm.put("encode", cost.encode());
         tm.put("transfer", cost.transfer());
+        tm.put("downlink", cost.downlink());
         tm.put("backend_queue", cost.backendQueue());
         tm.put("backend_decode", cost.backendDecode());
         tm.put("backend_compute", cost.backendCompute());

@@ -75,7 +75,14 @@ class EdgePipelineTest {
         link.setRate(20_000);
         try (var edge = EdgeFixture.edge(backend.address(), false, 1, link)) {
             edge.pipeline().infer("slow-1", input);
-            edge.pipeline().infer("slow-2", input);
+            InferResult r = edge.pipeline().infer("slow-2", input);
+            long replyBytes = r.outputs().values().stream()
+                    .mapToLong(HostTensor::byteSize)
+                    .sum();
+            assertThat(r.timings().downlink())
+                    .as("the reply's share of the transfer, at least its bytes at the downlink's 200 kB/s")
+                    .isGreaterThanOrEqualTo(replyBytes / 200_000.0)
+                    .isLessThanOrEqualTo(r.timings().transfer());
             // the meter measures the uplink the plan's rows are by: the request's bytes over at least their emulated
             // time, never the reply's bytes over the fast downlink (which would read as several times the rate)
             assertThat(edge.goodput().bytesPerSecond()).isPositive().isLessThanOrEqualTo(20_000);
