@@ -82,7 +82,7 @@ public class BackendService extends BackendGrpc.BackendImplBase {
             Set<String> wanted = wanted(request);
             Deadline deadline = Context.current().getDeadline();
             if (deadline != null && deadline.isExpired()) {
-                // it expired waiting for a worker thread: counted like one that expires in the queue
+                // expired before admission, behind other calls on its event loop: counted as in the queue
                 throw BackendErrors.error(Reason.DEADLINE_PASSED, "deadline passed before admission");
             }
             if (batches.full()) {
