@@ -180,7 +180,14 @@ class InferTest {
                     assertThat(BackendErrors.reason(e)).contains(Reason.UNKNOWN_OUTPUT);
                     assertThat(e.getStatus().getDescription()).contains("'logits'");
                 });
-        assertThat(Backend.rejected(registry, "unknown_output")).isEqualTo(before + 1);
+        InferRequest tooMany = minilm.request("y", MiniLm.SPLIT, 16, 4).request().toBuilder()
+                .addAllOutputs(java.util.Collections.nCopies(1000, "pooler_output"))
+                .build();
+        assertThatThrownBy(() -> backend.blocking().infer(tooMany))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription()).contains("names 1000 outputs"));
+        assertThat(Backend.rejected(registry, "unknown_output")).isEqualTo(before + 2);
     }
 
     @Test

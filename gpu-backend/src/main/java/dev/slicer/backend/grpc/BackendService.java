@@ -128,6 +128,13 @@ public class BackendService extends BackendGrpc.BackendImplBase {
         List<String> known = served.tails().spec(TailSpec.WHOLE_MODEL).outputs().stream()
                 .map(Port::name)
                 .toList();
+        if (request.getOutputsCount() > known.size()) {
+            // bounds the check below on a hostile list (it runs on the event loop)
+            throw BackendErrors.error(
+                    Reason.UNKNOWN_OUTPUT,
+                    "the request names " + request.getOutputsCount() + " outputs; "
+                            + served.tails().modelId() + " has " + known.size() + " " + known);
+        }
         for (String name : request.getOutputsList()) {
             if (!known.contains(name)) {
                 throw BackendErrors.error(
