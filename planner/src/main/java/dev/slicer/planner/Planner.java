@@ -92,6 +92,9 @@ public final class Planner {
                 + " upper bound for the other modes (all kept values at qbit bits plus exact index and header bits);"
                 + " rows are planned at each bucket's lower bound");
         assumptions.add("offloading rows meet D minus the back-end queueing delay; local-only rows meet D");
+        // measured by the edge (slicer_timings.downlink), not yet planned for: say so in every plan
+        assumptions.add("an offloading row's latency leaves out the reply's time on the downlink (the model's outputs:"
+                + " the edge reports it as slicer_timings.downlink)");
         assumptions.add(
                 measuredFidelity
                         ? "fidelity is measured against the unsplit model (distortion table in the profile, "

@@ -124,6 +124,9 @@ class CodecTimeAndAssumptionsTest {
         DeviceClass dc = new DeviceClass("d", new Budgets(0.05, 512L << 20, 0, 0, null), LinkSpec.defaultGoodput(), 1);
         Plan plan = new Planner(CodecSizeBound.INSTANCE).plan(p, List.of(dc));
         assertThat(plan.assumptions()).contains("the int8 network is no faster than the float network");
+        assertThat(plan.assumptions())
+                .as("what the rows' latency leaves out is said in the plan")
+                .anySatisfy(a -> assertThat(a).contains("downlink"));
         assertThat(p.withDistortion(List.of(), null).assumptions()).isEqualTo(p.assumptions());
     }
 }
