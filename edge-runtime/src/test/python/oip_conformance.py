@@ -33,6 +33,9 @@ emb = res.as_numpy(out_name)
 check(emb is not None and emb.dtype == np.float32 and emb.shape[0] == 2 and emb.shape[2] == 384,
       "text output shape/dtype " + (str(emb.shape) if emb is not None else "None"))
 check(res.get_response()["id"] == "oip-1", "request id echoed")
+# one named output of several: only that one comes back (and only that one crossed the back-end's downlink)
+check(len(meta["outputs"]) > 1 and [o["name"] for o in res.get_response()["outputs"]] == [out_name],
+      "only the requested output: " + str([o["name"] for o in res.get_response()["outputs"]]))
 
 # token ids directly, INT64
 ids = httpclient.InferInput("input_ids", [1, 6], "INT64")
