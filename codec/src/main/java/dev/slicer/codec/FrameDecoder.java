@@ -69,7 +69,7 @@ public final class FrameDecoder {
         Objects.checkFromIndexSize(off, len, src.length);
         FrameFormat.Parsed p = FrameFormat.parse(src, off, len, limits);
         return new FrameHeader(
-                FrameFormat.VERSION,
+                p.version(),
                 p.dtype(),
                 p.shape(),
                 p.settings(),

@@ -2,6 +2,7 @@ package dev.slicer.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slicer.codec.frame.FrameFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,10 @@ class GoldenFrameTest {
                         TensorShape.of(4, 24),
                         CodecSettings.ecsq().step(0.49).predict(true).build()),
                 Arguments.of(
+                        "ecsq-huffman",
+                        TensorShape.of(32, 64),
+                        CodecSettings.ecsq().step(0.2).predict(false).build()),
+                Arguments.of(
                         "ecsq-escapes",
                         TensorShape.of(96),
                         CodecSettings.ecsq().step(0.01).predict(false).build()),
@@ -136,5 +141,35 @@ class GoldenFrameTest {
                         s.mode() == CodecMode.LOSSLESS
                                 ? CodecSettings.lossless().withEntropy(s.entropy())
                                 : s);
+    }
+
+    /** The cases that existed in format version 1. */
+    static Stream<Arguments> versionOneCases() {
+        return cases().filter(a -> !a.get()[0].equals("ecsq-huffman"));
+    }
+
+    /**
+     * Frames of format version 1 (before Huffman streams), kept under {@code golden/v1/}, still decode, and to the
+     * same values as today's frames of the same tensor: a back-end upgraded before its edges reads what they send.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versionOneCases")
+    void versionOneFramesStillDecodeToTheSameValues(String name, TensorShape shape, CodecSettings s)
+            throws IOException {
+        byte[] v1;
+        try (InputStream in = GoldenFrameTest.class.getResourceAsStream("golden/v1/" + name + ".hex")) {
+            assertThat(in).as("golden file v1/%s", name).isNotNull();
+            v1 = HexFormat.of().parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+        }
+        FrameDecoder dec = FrameDecoder.create(DecodeLimits.defaults());
+        float[] fromV1 = new float[shape.elementCount()];
+        FrameHeader h = dec.decode(v1, 0, v1.length, fromV1, 0);
+        assertThat(h.version()).isEqualTo(1);
+        float[] x = ramp(shape.elementCount());
+        byte[] now = FrameEncoder.create().encode(x, shape, s);
+        assertThat(now[4]).isEqualTo((byte) FrameFormat.VERSION);
+        float[] fromNow = new float[x.length];
+        dec.decode(now, 0, now.length, fromNow, 0);
+        assertThat(fromV1).isEqualTo(fromNow);
     }
 }

@@ -24,7 +24,11 @@ public final class FrameFormat {
     /** "SLCF" read as a little-endian int. */
     public static final int MAGIC = 0x46434C53;
 
-    public static final int VERSION = 1;
+    /** The version encoders write: 2 added the Huffman symbol-stream coding ({@code SymbolStream.HUFF8}). */
+    public static final int VERSION = 2;
+    /** The oldest version decoders read: version 1 frames are version 2 frames without Huffman streams. */
+    public static final int MIN_VERSION = 1;
+
     public static final int FLAG_ENTROPY = 1;
     public static final int CRC_BYTES = 4;
     /** Smallest possible frame: fixed fields, one dim, payload length, CRC. */
@@ -38,7 +42,8 @@ public final class FrameFormat {
     private FrameFormat() {}
 
     /** Fields of a parsed header. */
-    public record Parsed(DType dtype, TensorShape shape, CodecSettings settings, int headerBytes, int payloadBytes) {}
+    public record Parsed(
+            int version, DType dtype, TensorShape shape, CodecSettings settings, int headerBytes, int payloadBytes) {}
 
     private static int knobSize(double v) {
         if (Double.doubleToRawLongBits(v) == 0) {
@@ -154,7 +159,7 @@ public final class FrameFormat {
             throw new MalformedFrameException(0, String.format("bad magic %08x", magic));
         }
         int version = in.u8("version");
-        if (!(version == VERSION)) {
+        if (!(version >= MIN_VERSION && version <= VERSION)) {
             throw new MalformedFrameException(4, "unsupported frame version " + version);
         }
         int flags = in.u8("flags");
@@ -255,6 +260,6 @@ public final class FrameFormat {
         if (!(frame <= len)) {
             throw new MalformedFrameException(payloadAt, "frame truncated: declares " + frame + " bytes, have " + len);
         }
-        return new Parsed(DTYPES[dt], shape, settings, header, (int) payload);
+        return new Parsed(version, DTYPES[dt], shape, settings, header, (int) payload);
     }
 }

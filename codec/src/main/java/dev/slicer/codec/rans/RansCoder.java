@@ -2,6 +2,7 @@ package dev.slicer.codec.rans;
 
 import dev.slicer.codec.BufferTooSmallException;
 import dev.slicer.codec.MalformedFrameException;
+import dev.slicer.codec.bits.SymbolSet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -53,8 +54,6 @@ public final class RansCoder {
     static final int MAX_SCALE_BITS = 12;
     private static final long RANS_L = 1L << 31;
     private static final int STATE_BYTES = 32;
-    private static final int LIST_MAX = 32;
-    private static final int BITMAP_BYTES = 32;
 
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE =
@@ -73,6 +72,7 @@ public final class RansCoder {
     private final int[] counts4 = new int[4 * 256];
     private final int[] freqs = new int[256];
     private final int[] used = new int[256];
+    private final int[] cursor = new int[1];
     // encoder symbol tables
     // per symbol s at 8 s: renormalisation bound - 1, reciprocal, bias, 2^scaleBits - freq, reciprocal shift (one
     // slot per field: the encoder loop then loads them instead of unpacking, three slots spare for the stride)
@@ -99,23 +99,7 @@ public final class RansCoder {
      */
     public int encode(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
         checkEncodeArgs(src, srcOff, n, dst, dstOff);
-        // four tables: runs of one symbol would otherwise wait on the store of each increment
-        int[] c4 = counts4;
-        java.util.Arrays.fill(c4, 0);
-        int i = srcOff;
-        for (int end = srcOff + (n & ~3); i < end; i += 4) {
-            c4[src[i] & 0xFF]++;
-            c4[256 + (src[i + 1] & 0xFF)]++;
-            c4[512 + (src[i + 2] & 0xFF)]++;
-            c4[768 + (src[i + 3] & 0xFF)]++;
-        }
-        for (int end = srcOff + n; i < end; i++) {
-            c4[src[i] & 0xFF]++;
-        }
-        int[] c = counts;
-        for (int s = 0; s < 256; s++) {
-            c[s] = c4[s] + c4[256 + s] + c4[512 + s] + c4[768 + s];
-        }
+        SymbolSet.histogram(src, srcOff, n, counts4, counts);
         return encodeCounted(src, srcOff, n, 256, dst, dstOff);
     }
 
@@ -144,6 +128,48 @@ public final class RansCoder {
             dst[dstOff] = MODE_STORED;
             return 1;
         }
+        int k = prepare(n, bins);
+        if (k == 1) {
+            dst[dstOff] = MODE_SINGLE;
+            dst[dstOff + 1] = (byte) used[0];
+            return 2;
+        }
+        int scaleBits = preparedScaleBits;
+        int header = preparedHeader;
+        double estimate = preparedEstimate;
+        if (estimate < n + 1) {
+            int written = encodeRans(src, srcOff, n, dst, dstOff, header, scaleBits, k);
+            if (written > 0) {
+                return written;
+            }
+        }
+        dst[dstOff] = MODE_STORED;
+        System.arraycopy(src, srcOff, dst, dstOff + 1, n);
+        return n + 1;
+    }
+
+    /**
+     * The size an rANS block of the {@code n} symbols counted in {@code hist[0, bins)} would have, from its table
+     * and the ideal bits under its normalised frequencies (exact to a few bytes): lets a caller weigh another
+     * coding against rANS without running it.
+     */
+    public double estimatedBytes(int[] hist, int bins, int n) {
+        if (n == 0) {
+            return 1;
+        }
+        System.arraycopy(hist, 0, counts, 0, bins);
+        return prepare(n, bins) == 1 ? 2 : preparedEstimate;
+    }
+
+    private int preparedScaleBits;
+    private int preparedHeader;
+    private double preparedEstimate;
+
+    /**
+     * Collects the used symbols of {@link #counts}; with two or more, normalises them and sets the prepared scale,
+     * header size and size estimate. Returns how many symbols are used.
+     */
+    private int prepare(int n, int bins) {
         int[] c = counts;
         int k = 0;
         int largest = 0;
@@ -156,14 +182,11 @@ public final class RansCoder {
             }
         }
         if (k == 1) {
-            dst[dstOff] = MODE_SINGLE;
-            dst[dstOff + 1] = (byte) used[0];
-            return 2;
+            return 1;
         }
         int scaleBits = Math.max(MIN_SCALE_BITS, Math.min(MAX_SCALE_BITS, 32 - Integer.numberOfLeadingZeros(n - 1)));
         normalise(n, k, largest, scaleBits);
-
-        int header = 2 + (k <= LIST_MAX ? k : BITMAP_BYTES);
+        int header = 1 + SymbolSet.bytes(k);
         double bits = 0;
         for (int j = 0; j < k; j++) {
             int s = used[j];
@@ -171,17 +194,11 @@ public final class RansCoder {
             header += f - 1 < 128 ? 1 : 2;
             bits += c[s] * (scaleBits - LOG2[f]);
         }
+        preparedScaleBits = scaleBits;
+        preparedHeader = header;
         // coding overhead per symbol is below log2(1 + 2^-19); the flush adds at most 8 bytes per state
-        double estimate = header + STATE_BYTES + bits * (1.0 + 1.0 / 4096) / 8 + 4;
-        if (estimate < n + 1) {
-            int written = encodeRans(src, srcOff, n, dst, dstOff, header, scaleBits, k);
-            if (written > 0) {
-                return written;
-            }
-        }
-        dst[dstOff] = MODE_STORED;
-        System.arraycopy(src, srcOff, dst, dstOff + 1, n);
-        return n + 1;
+        preparedEstimate = header + STATE_BYTES + bits * (1.0 + 1.0 / 4096) / 8 + 4;
+        return k;
     }
 
     /** Normalises {@link #counts} to {@link #freqs} summing to {@code 2^scaleBits}, every used symbol at least 1. */
@@ -229,18 +246,7 @@ public final class RansCoder {
     private int encodeRans(byte[] src, int srcOff, int n, byte[] dst, int dstOff, int header, int scaleBits, int k) {
         int p = dstOff;
         dst[p++] = (byte) (MODE_RANS | (scaleBits - MIN_SCALE_BITS) << 4);
-        dst[p++] = (byte) (k - 1);
-        if (k <= LIST_MAX) {
-            for (int j = 0; j < k; j++) {
-                dst[p++] = (byte) used[j];
-            }
-        } else {
-            java.util.Arrays.fill(dst, p, p + BITMAP_BYTES, (byte) 0);
-            for (int j = 0; j < k; j++) {
-                dst[p + (used[j] >>> 3)] |= (byte) (1 << (used[j] & 7));
-            }
-            p += BITMAP_BYTES;
-        }
+        p = SymbolSet.write(used, k, dst, p);
         int start = 0;
         int total = 1 << scaleBits;
         for (int j = 0; j < k; j++) {
@@ -478,36 +484,8 @@ public final class RansCoder {
         if (scaleBits > MAX_SCALE_BITS) {
             throw new MalformedFrameException(srcOff, "rANS scale bits " + scaleBits + " > 12");
         }
-        int p = srcOff + 1;
-        MalformedFrameException.verify(p < end, p, "rANS table truncated");
-        int k = (src[p++] & 0xFF) + 1;
-        MalformedFrameException.verify(k >= 2, p - 1, "rANS block with fewer than 2 symbols");
-        if (k <= LIST_MAX) {
-            MalformedFrameException.verify(end - p >= k, p, "rANS symbol list truncated");
-            int prev = -1;
-            for (int j = 0; j < k; j++) {
-                int s = src[p + j] & 0xFF;
-                MalformedFrameException.verify(s > prev, p + j, "rANS symbol list not strictly increasing");
-                used[j] = s;
-                prev = s;
-            }
-            p += k;
-        } else {
-            MalformedFrameException.verify(end - p >= BITMAP_BYTES, p, "rANS symbol bitmap truncated");
-            int j = 0;
-            for (int s = 0; s < 256; s++) {
-                if ((src[p + (s >>> 3)] >>> (s & 7) & 1) != 0) {
-                    if (j < k) {
-                        used[j] = s;
-                    }
-                    j++;
-                }
-            }
-            if (j != k) {
-                throw new MalformedFrameException(p, "rANS symbol bitmap holds " + j + " symbols, header says " + k);
-            }
-            p += BITMAP_BYTES;
-        }
+        int k = SymbolSet.read(src, srcOff + 1, end, used, cursor);
+        int p = cursor[0];
         final int total = 1 << scaleBits;
         int start = 0;
         for (int j = 0; j < k; j++) {

@@ -103,4 +103,41 @@ class SymbolStreamTest {
                 .isInstanceOf(MalformedFrameException.class)
                 .hasMessageContaining("wider");
     }
+
+    /** Peaked byte blocks (the quantizers' codes) take Huffman; flat ones do not; both come back exactly. */
+    @Test
+    void byteBlocksTakeHuffmanWhereItCostsAtMostOnePercentMore() {
+        SplittableRandom r = new SplittableRandom(11);
+        byte[] peaked = new byte[6000];
+        for (int i = 0; i < peaked.length; i++) {
+            int q = (int) Math.rint(r.nextGaussian() * 2);
+            peaked[i] = (byte) ((q << 1) ^ (q >> 31));
+        }
+        byte[] flat = new byte[6000];
+        for (int i = 0; i < flat.length; i++) {
+            // four equally likely symbols: Huffman and rANS both need 2 bits, and the rANS table is the smaller
+            flat[i] = (byte) (r.nextInt(3) == 0 ? r.nextInt(256) : r.nextInt(4));
+        }
+        RansCoder rans = new RansCoder();
+        for (byte[] v : new byte[][] {peaked, flat}) {
+            int size = stream.prepareByteBlock(v, 0, v.length, true);
+            byte[] buf = new byte[size];
+            assertThat(stream.putByteBlock(buf, 0)).isEqualTo(size);
+            byte[] ransBlock = new byte[RansCoder.maxEncodedLength(v.length)];
+            int ransLen = rans.encode(v, 0, v.length, ransBlock, 0);
+            int streamLen = size - 1 - ByteIo.varintSize(size);
+            if (v == peaked) {
+                assertThat(buf[0]).isEqualTo((byte) SymbolStream.HUFF8);
+            }
+            assertThat((double) streamLen).isLessThanOrEqualTo(SymbolStream.HUFFMAN_SLACK * ransLen + 1);
+            ByteIo.Reader in = new ByteIo.Reader(buf, 0, size, 0);
+            byte[] out = new byte[v.length];
+            stream.readByteBlock(in, v.length, out, 0);
+            assertThat(out).isEqualTo(v);
+        }
+        byte[] wide = {SymbolStream.HUFF8, 2, 1, 0};
+        assertThatThrownBy(() -> stream.readBlock(new ByteIo.Reader(wide, 0, 4, 0), 5, 9))
+                .isInstanceOf(MalformedFrameException.class)
+                .hasMessageContaining("coding");
+    }
 }
