@@ -343,28 +343,28 @@ public final class HuffmanCoder {
         limits[1] = start2;
         limits[2] = start3;
         limits[3] = end;
-        decodeFour(src, off, len, dst, dstOff, n);
+        decodeFour(src, off, dst, dstOff, n);
         for (int j = 0; j < 4; j++) {
             checkEnd(src, off, q[j], limits[j]);
         }
     }
 
     /** Decodes the four streams: symbol {@code i} from stream {@code i & 3}. */
-    private void decodeFour(byte[] src, int off, int len, byte[] dst, int dstOff, int n) {
+    private void decodeFour(byte[] src, int off, byte[] dst, int dstOff, int n) {
         final int[] t = dec;
-        long q0 = bitPos[0];
-        long q1 = bitPos[1];
-        long q2 = bitPos[2];
-        long q3 = bitPos[3];
-        // while every stream has 8 bytes to read before the block ends: over-reading the next stream's bytes is
-        // harmless, the exact ends are checked after
-        long safe = 8L * (len - 8);
+        // the bit positions stay in memory between rounds: in registers they would push the windows out of them
+        final long[] q = bitPos;
+        // while every stream has 8 bytes to read before the array ends: reading past a stream's end (into the
+        // next stream, or what follows the block) is harmless, the exact ends are checked after
+        long safe = 8L * (src.length - off - 8);
         int o = dstOff;
-        for (int stop = dstOff + (n & ~15); o < stop && Math.max(Math.max(q0, q1), Math.max(q2, q3)) <= safe; o += 16) {
-            long w0 = window(src, off, q0);
-            long w1 = window(src, off, q1);
-            long w2 = window(src, off, q2);
-            long w3 = window(src, off, q3);
+        for (int stop = dstOff + (n & ~15);
+                o < stop && Math.max(Math.max(q[0], q[1]), Math.max(q[2], q[3])) <= safe;
+                o += 16) {
+            long w0 = window(src, off, q[0]);
+            long w1 = window(src, off, q[1]);
+            long w2 = window(src, off, q[2]);
+            long w3 = window(src, off, q[3]);
             // four codes per stream: at most 44 of a window's 56 bits; an entry's low byte is the code length, so
             // it is the shift as it stands
             int x = t[(int) (w0 >>> PEEK)];
@@ -415,24 +415,16 @@ public final class HuffmanCoder {
             x = t[(int) (w3 >>> PEEK)];
             dst[o + 15] = (byte) (x >>> 8);
             w3 <<= x;
-            q0 += Long.numberOfTrailingZeros(w0) - 7;
-            q1 += Long.numberOfTrailingZeros(w1) - 7;
-            q2 += Long.numberOfTrailingZeros(w2) - 7;
-            q3 += Long.numberOfTrailingZeros(w3) - 7;
+            q[0] += Long.numberOfTrailingZeros(w0) - 7;
+            q[1] += Long.numberOfTrailingZeros(w1) - 7;
+            q[2] += Long.numberOfTrailingZeros(w2) - 7;
+            q[3] += Long.numberOfTrailingZeros(w3) - 7;
         }
         // the rest one code at a time, each read bounded by its own stream's end
         for (int end = dstOff + n; o < end; o++) {
-            switch ((o - dstOff) & 3) {
-                case 0 -> q0 = decodeOne(src, off, q0, limits[0], dst, o);
-                case 1 -> q1 = decodeOne(src, off, q1, limits[1], dst, o);
-                case 2 -> q2 = decodeOne(src, off, q2, limits[2], dst, o);
-                default -> q3 = decodeOne(src, off, q3, limits[3], dst, o);
-            }
+            int j = (o - dstOff) & 3;
+            q[j] = decodeOne(src, off, q[j], limits[j], dst, o);
         }
-        bitPos[0] = q0;
-        bitPos[1] = q1;
-        bitPos[2] = q2;
-        bitPos[3] = q3;
     }
 
     /** Shift from a window's top to a table index. */
