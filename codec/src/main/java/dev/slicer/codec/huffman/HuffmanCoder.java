@@ -223,11 +223,10 @@ public final class HuffmanCoder {
         int pa = j * region;
         int pb = pa + region;
         // codes enter at the low end and leave from the high end (most significant bit first): a code's shift is
-        // its own length, so no running bit count sits on the chain from one code to the next
-        long aa = 0;
-        long ab = 0;
-        int ba = 0;
-        int bb = 0;
+        // its own length, so no running bit count sits on the chain from one code to the next; a marker bit above
+        // the waiting bits tells how many there are
+        long aa = 1;
+        long ab = 1;
         int end = off + n;
         int i = off + j;
         // stream j codes src[i + 4t], stream j + 1 src[i + 1 + 4t]; four codes each per round, at most 44 bits on
@@ -235,51 +234,46 @@ public final class HuffmanCoder {
         for (; i + 14 <= end; i += 16) {
             int c = e[src[i] & 0xFF];
             aa = aa << c | c >>> 8;
-            ba += c & 0xFF;
             c = e[src[i + 1] & 0xFF];
             ab = ab << c | c >>> 8;
-            bb += c & 0xFF;
             c = e[src[i + 4] & 0xFF];
             aa = aa << c | c >>> 8;
-            ba += c & 0xFF;
             c = e[src[i + 5] & 0xFF];
             ab = ab << c | c >>> 8;
-            bb += c & 0xFF;
             c = e[src[i + 8] & 0xFF];
             aa = aa << c | c >>> 8;
-            ba += c & 0xFF;
             c = e[src[i + 9] & 0xFF];
             ab = ab << c | c >>> 8;
-            bb += c & 0xFF;
             c = e[src[i + 12] & 0xFF];
             aa = aa << c | c >>> 8;
-            ba += c & 0xFF;
             c = e[src[i + 13] & 0xFF];
             ab = ab << c | c >>> 8;
-            bb += c & 0xFF;
-            LONG_BE.set(out, pa, aa << -ba);
-            pa += ba >>> 3;
-            ba &= 7;
-            LONG_BE.set(out, pb, ab << -bb);
-            pb += bb >>> 3;
-            bb &= 7;
+            int na = 63 - Long.numberOfLeadingZeros(aa);
+            LONG_BE.set(out, pa, aa << -na);
+            pa += na >>> 3;
+            aa = aa & ((1L << (na & 7)) - 1) | 1L << (na & 7);
+            int nb = 63 - Long.numberOfLeadingZeros(ab);
+            LONG_BE.set(out, pb, ab << -nb);
+            pb += nb >>> 3;
+            ab = ab & ((1L << (nb & 7)) - 1) | 1L << (nb & 7);
         }
         // at most four codes left per stream, which the buffers still hold
         for (; i < end; i += 4) {
             int c = e[src[i] & 0xFF];
             aa = aa << c | c >>> 8;
-            ba += c & 0xFF;
             if (i + 1 < end) {
                 c = e[src[i + 1] & 0xFF];
                 ab = ab << c | c >>> 8;
-                bb += c & 0xFF;
             }
         }
-        sizes[j] = pa - j * region + flush(out, pa, aa, ba);
-        sizes[j + 1] = pb - (j + 1) * region + flush(out, pb, ab, bb);
+        sizes[j] = pa - j * region + flush(out, pa, aa, 63 - Long.numberOfLeadingZeros(aa));
+        sizes[j + 1] = pb - (j + 1) * region + flush(out, pb, ab, 63 - Long.numberOfLeadingZeros(ab));
     }
 
-    /** Writes the last {@code bits} bits of {@code acc} at {@code out[p..]}, zero-padded; returns the bytes. */
+    /**
+     * Writes the last {@code bits} bits of {@code acc} (the marker above them drops out) at {@code out[p..]},
+     * zero-padded; returns the bytes.
+     */
     private static int flush(byte[] out, int p, long acc, int bits) {
         if (bits == 0) {
             return 0;
