@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slicer.codec.MalformedFrameException;
+import dev.slicer.codec.TestSymbols;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ class HuffmanCoderTest {
         Random r = new Random(1);
         for (int n : LENGTHS) {
             assertRoundTrip(coder, gaussianCodes(n, r, 2.0), 0, 0);
-            assertRoundTrip(coder, zipf(n, r, 256, 1.1), 3, 5);
-            assertRoundTrip(coder, uniform(n, r), 1, 2);
+            assertRoundTrip(coder, TestSymbols.zipf(n, r, 256, 1.1), 3, 5);
+            assertRoundTrip(coder, TestSymbols.uniform(n, r), 1, 2);
             assertRoundTrip(coder, twoSymbols(n, r), 0, 7);
         }
     }
@@ -33,8 +34,8 @@ class HuffmanCoderTest {
             byte[] src =
                     switch (t % 3) {
                         case 0 -> gaussianCodes(n, r, 0.3 + 4 * r.nextDouble());
-                        case 1 -> zipf(n, r, 2 + r.nextInt(255), 0.5 + 2 * r.nextDouble());
-                        default -> uniform(n, r);
+                        case 1 -> TestSymbols.zipf(n, r, 2 + r.nextInt(255), 0.5 + 2 * r.nextDouble());
+                        default -> TestSymbols.uniform(n, r);
                     };
             assertRoundTrip(coder, src, r.nextInt(4), r.nextInt(4));
         }
@@ -52,7 +53,7 @@ class HuffmanCoderTest {
                 src[p++] = (byte) s;
             }
         }
-        Collections2.shuffle(src, new Random(3));
+        shuffle(src, new Random(3));
         int[] hist = histogram(src);
         coder.plan(hist, 256, src.length);
         for (int s = 0; s < 20; s++) {
@@ -66,7 +67,7 @@ class HuffmanCoderTest {
         HuffmanCoder coder = new HuffmanCoder();
         byte[] src = gaussianCodes(100_000, new Random(4), 2.0);
         byte[] enc = encode(coder, src);
-        double entropyBytes = entropyBits(src) / 8;
+        double entropyBytes = TestSymbols.entropyBits(src) / 8;
         assertThat((double) enc.length).isLessThan(entropyBytes * 1.03).isGreaterThan(entropyBytes);
     }
 
@@ -75,7 +76,7 @@ class HuffmanCoderTest {
         HuffmanCoder coder = new HuffmanCoder();
         Random r = new Random(5);
         for (int t = 0; t < 200; t++) {
-            byte[] src = zipf(2 + r.nextInt(3000), r, 1 + r.nextInt(256), 1.0);
+            byte[] src = TestSymbols.zipf(2 + r.nextInt(3000), r, 1 + r.nextInt(256), 1.0);
             long planned = coder.plan(histogram(src), 256, src.length);
             if (Arrays.stream(histogram(src)).filter(c -> c > 0).count() < 2) {
                 assertThat(planned).isEqualTo(-1);
@@ -119,7 +120,7 @@ class HuffmanCoderTest {
     @Test
     void badTablesAreRejected() {
         HuffmanCoder coder = new HuffmanCoder();
-        byte[] src = zipf(1000, new Random(8), 5, 1.0);
+        byte[] src = TestSymbols.zipf(1000, new Random(8), 5, 1.0);
         byte[] enc = encode(coder, src);
         byte[] out = new byte[src.length];
         int k = (enc[0] & 0xFF) + 1;
@@ -280,16 +281,6 @@ class HuffmanCoderTest {
         return h;
     }
 
-    static double entropyBits(byte[] src) {
-        double bits = 0;
-        for (int c : histogram(src)) {
-            if (c > 0) {
-                bits -= c * (Math.log((double) c / src.length) / Math.log(2));
-            }
-        }
-        return bits;
-    }
-
     /** Zigzag codes of rounded Gaussians: the shape of the quantizers' symbols. */
     static byte[] gaussianCodes(int n, Random r, double sigma) {
         byte[] b = new byte[n];
@@ -297,12 +288,6 @@ class HuffmanCoderTest {
             int q = (int) Math.max(-100, Math.min(100, Math.rint(r.nextGaussian() * sigma)));
             b[i] = (byte) ((q << 1) ^ (q >> 31));
         }
-        return b;
-    }
-
-    static byte[] uniform(int n, Random r) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
         return b;
     }
 
@@ -316,31 +301,13 @@ class HuffmanCoderTest {
         return b;
     }
 
-    static byte[] zipf(int n, Random r, int symbols, double exponent) {
-        double[] cdf = new double[symbols];
-        double acc = 0;
-        for (int i = 0; i < symbols; i++) {
-            acc += 1 / Math.pow(i + 1, exponent);
-            cdf[i] = acc;
-        }
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int idx = Arrays.binarySearch(cdf, r.nextDouble() * acc);
-            idx = idx < 0 ? -idx - 1 : idx;
-            b[i] = (byte) ((Math.min(idx, symbols - 1) * 37 + 11) & 0xFF);
-        }
-        return b;
-    }
-
     /** Fisher-Yates over a byte array. */
-    private static final class Collections2 {
-        static void shuffle(byte[] a, Random r) {
-            for (int i = a.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                byte t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-            }
+    private static void shuffle(byte[] a, Random r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            byte t = a[i];
+            a[i] = a[j];
+            a[j] = t;
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slicer.codec.BufferTooSmallException;
 import dev.slicer.codec.MalformedFrameException;
+import dev.slicer.codec.TestSymbols;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BiFunction;
@@ -21,13 +22,16 @@ class RansCoderTest {
     /** Named symbol distributions: (length, random) -> symbols. */
     static Stream<Arguments> distributions() {
         return Stream.of(
-                Arguments.of("uniform256", (BiFunction<Integer, Random, byte[]>) RansCoderTest::uniform),
-                Arguments.of("zipf256", (BiFunction<Integer, Random, byte[]>) (n, r) -> zipf(n, r, 256, 1.1)),
-                Arguments.of("geometric", (BiFunction<Integer, Random, byte[]>) RansCoderTest::geometric),
-                Arguments.of("sixteen", (BiFunction<Integer, Random, byte[]>) (n, r) -> zipf(n, r, 16, 0.7)),
-                Arguments.of("single", (BiFunction<Integer, Random, byte[]>) (n, r) -> filled(n, (byte) 0xA7)),
-                Arguments.of("twoSymbolsRare", (BiFunction<Integer, Random, byte[]>) RansCoderTest::twoRare),
-                Arguments.of("all256thenSkew", (BiFunction<Integer, Random, byte[]>) RansCoderTest::all256Skew));
+                Arguments.of("uniform256", (BiFunction<Integer, Random, byte[]>) TestSymbols::uniform),
+                Arguments.of(
+                        "zipf256", (BiFunction<Integer, Random, byte[]>) (n, r) -> TestSymbols.zipf(n, r, 256, 1.1)),
+                Arguments.of("geometric", (BiFunction<Integer, Random, byte[]>) TestSymbols::geometric),
+                Arguments.of(
+                        "sixteen", (BiFunction<Integer, Random, byte[]>) (n, r) -> TestSymbols.zipf(n, r, 16, 0.7)),
+                Arguments.of(
+                        "single", (BiFunction<Integer, Random, byte[]>) (n, r) -> TestSymbols.filled(n, (byte) 0xA7)),
+                Arguments.of("twoSymbolsRare", (BiFunction<Integer, Random, byte[]>) TestSymbols::twoRare),
+                Arguments.of("all256thenSkew", (BiFunction<Integer, Random, byte[]>) TestSymbols::all256Skew));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -50,10 +54,10 @@ class RansCoderTest {
             int n = r.nextInt(3000);
             byte[] src =
                     switch (t % 4) {
-                        case 0 -> uniform(n, r);
-                        case 1 -> zipf(n, r, 1 + r.nextInt(256), 0.5 + r.nextDouble());
-                        case 2 -> geometric(n, r);
-                        default -> twoRare(n, r);
+                        case 0 -> TestSymbols.uniform(n, r);
+                        case 1 -> TestSymbols.zipf(n, r, 1 + r.nextInt(256), 0.5 + r.nextDouble());
+                        case 2 -> TestSymbols.geometric(n, r);
+                        default -> TestSymbols.twoRare(n, r);
                     };
             assertRoundTrip(coder, src, r.nextInt(4), r.nextInt(4));
         }
@@ -70,10 +74,10 @@ class RansCoderTest {
             int bins = 1 << r.nextInt(9);
             byte[] src =
                     switch (t % 4) {
-                        case 0 -> uniform(n, r);
-                        case 1 -> zipf(n, r, 256, 0.5 + r.nextDouble());
-                        case 2 -> geometric(n, r);
-                        default -> twoRare(n, r);
+                        case 0 -> TestSymbols.uniform(n, r);
+                        case 1 -> TestSymbols.zipf(n, r, 256, 0.5 + r.nextDouble());
+                        case 2 -> TestSymbols.geometric(n, r);
+                        default -> TestSymbols.twoRare(n, r);
                     };
             int[] hist = new int[256];
             for (int i = 0; i < n; i++) {
@@ -95,10 +99,10 @@ class RansCoderTest {
     @Test
     void sizeIsCloseToEmpiricalEntropyOnZipf() {
         int n = 100_000;
-        byte[] src = zipf(n, new Random(1), 256, 1.1);
+        byte[] src = TestSymbols.zipf(n, new Random(1), 256, 1.1);
         byte[] dst = new byte[RansCoder.maxEncodedLength(n)];
         int len = new RansCoder().encode(src, 0, n, dst, 0);
-        double entropyBytes = entropyBits(src) / 8;
+        double entropyBytes = TestSymbols.entropyBits(src) / 8;
         int headerMax = 2 + 32 + 2 * 256 + 32;
         assertThat((double) len).isLessThanOrEqualTo(entropyBytes * 1.01 + headerMax);
         assertThat(dst[0] & 0x0F).isEqualTo(RansCoder.MODE_RANS);
@@ -107,16 +111,16 @@ class RansCoderTest {
     @Test
     void sizeIsCloseToEntropyOnFewSymbols() {
         int n = 100_000;
-        byte[] src = zipf(n, new Random(2), 16, 0.7);
+        byte[] src = TestSymbols.zipf(n, new Random(2), 16, 0.7);
         byte[] dst = new byte[RansCoder.maxEncodedLength(n)];
         int len = new RansCoder().encode(src, 0, n, dst, 0);
-        assertThat((double) len).isLessThanOrEqualTo(entropyBits(src) / 8 * 1.01 + 2 + 16 + 32 + 32);
+        assertThat((double) len).isLessThanOrEqualTo(TestSymbols.entropyBits(src) / 8 * 1.01 + 2 + 16 + 32 + 32);
     }
 
     @Test
     void incompressibleInputIsStoredWithOneByteOverhead() {
         int n = 10_000;
-        byte[] src = uniform(n, new Random(3));
+        byte[] src = TestSymbols.uniform(n, new Random(3));
         byte[] dst = new byte[RansCoder.maxEncodedLength(n)];
         assertThat(new RansCoder().encode(src, 0, n, dst, 0)).isEqualTo(n + 1);
         assertThat(dst[0]).isEqualTo((byte) RansCoder.MODE_STORED);
@@ -126,7 +130,8 @@ class RansCoderTest {
     void singleSymbolAndEmptyAreTiny() {
         RansCoder coder = new RansCoder();
         byte[] dst = new byte[RansCoder.maxEncodedLength(5000)];
-        assertThat(coder.encode(filled(5000, (byte) 3), 0, 5000, dst, 0)).isEqualTo(2);
+        assertThat(coder.encode(TestSymbols.filled(5000, (byte) 3), 0, 5000, dst, 0))
+                .isEqualTo(2);
         assertThat(coder.encode(new byte[0], 0, 0, dst, 0)).isEqualTo(1);
         assertThat(RansCoder.maxEncodedLength(0)).isEqualTo(1);
     }
@@ -137,7 +142,9 @@ class RansCoderTest {
         Random r = new Random(11);
         for (int t = 0; t < 400; t++) {
             int n = r.nextInt(600);
-            byte[] src = t % 2 == 0 ? uniform(n, r) : zipf(n, r, 1 + r.nextInt(256), 2 * r.nextDouble());
+            byte[] src = t % 2 == 0
+                    ? TestSymbols.uniform(n, r)
+                    : TestSymbols.zipf(n, r, 1 + r.nextInt(256), 2 * r.nextDouble());
             byte[] dst = new byte[RansCoder.maxEncodedLength(n)];
             int len = coder.encode(src, 0, n, dst, 0);
             assertThat(len).isBetween(1, RansCoder.maxEncodedLength(n));
@@ -146,7 +153,7 @@ class RansCoderTest {
 
     @Test
     void rejectsTooSmallOutputBuffer() {
-        byte[] src = zipf(100, new Random(5), 8, 1);
+        byte[] src = TestSymbols.zipf(100, new Random(5), 8, 1);
         assertThatThrownBy(() -> new RansCoder().encode(src, 0, 100, new byte[100], 0))
                 .isInstanceOf(BufferTooSmallException.class);
     }
@@ -155,7 +162,10 @@ class RansCoderTest {
     void everyTruncationIsRejected() {
         RansCoder coder = new RansCoder();
         for (byte[] src : new byte[][] {
-            zipf(3000, new Random(9), 40, 1.0), geometric(777, new Random(10)), uniform(50, new Random(12)), {5, 5}
+            TestSymbols.zipf(3000, new Random(9), 40, 1.0),
+            TestSymbols.geometric(777, new Random(10)),
+            TestSymbols.uniform(50, new Random(12)),
+            {5, 5}
         }) {
             byte[] enc = encode(coder, src);
             byte[] out = new byte[src.length];
@@ -171,7 +181,7 @@ class RansCoderTest {
     @Test
     void trailingBytesAndWrongCountsAreRejected() {
         RansCoder coder = new RansCoder();
-        byte[] src = zipf(2000, new Random(13), 30, 1.0);
+        byte[] src = TestSymbols.zipf(2000, new Random(13), 30, 1.0);
         byte[] enc = encode(coder, src);
         byte[] padded = Arrays.copyOf(enc, enc.length + 1);
         byte[] out = new byte[src.length + 1];
@@ -186,7 +196,7 @@ class RansCoderTest {
     @Test
     void badTablesAreRejected() {
         RansCoder coder = new RansCoder();
-        byte[] src = zipf(1000, new Random(14), 4, 1.0);
+        byte[] src = TestSymbols.zipf(1000, new Random(14), 4, 1.0);
         byte[] enc = encode(coder, src);
         assertThat(enc[0] & 0x0F).isEqualTo(RansCoder.MODE_RANS);
         byte[] out = new byte[src.length];
@@ -233,7 +243,7 @@ class RansCoderTest {
     void randomCorruptionsAreDetectedOrHarmless() {
         RansCoder coder = new RansCoder();
         Random r = new Random(15);
-        byte[] src = zipf(5000, r, 64, 1.0);
+        byte[] src = TestSymbols.zipf(5000, r, 64, 1.0);
         byte[] enc = encode(coder, src);
         int payloadFrom = encTableEnd(enc);
         byte[] out = new byte[src.length];
@@ -313,81 +323,5 @@ class RansCoderTest {
         assertThat(Arrays.copyOfRange(out, 2, 2 + n)).as("n=%d", n).isEqualTo(symbols);
         assertThat(out[0]).isEqualTo((byte) 0x11);
         assertThat(out[n + 2]).isEqualTo((byte) 0x11);
-    }
-
-    static double entropyBits(byte[] src) {
-        int[] c = new int[256];
-        for (byte b : src) {
-            c[b & 0xFF]++;
-        }
-        double bits = 0;
-        for (int x : c) {
-            if (x > 0) {
-                bits -= x * (Math.log((double) x / src.length) / Math.log(2));
-            }
-        }
-        return bits;
-    }
-
-    static byte[] uniform(int n, Random r) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
-
-    static byte[] filled(int n, byte v) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, v);
-        return b;
-    }
-
-    static byte[] zipf(int n, Random r, int symbols, double exponent) {
-        double[] cdf = new double[symbols];
-        double acc = 0;
-        for (int i = 0; i < symbols; i++) {
-            acc += 1 / Math.pow(i + 1, exponent);
-            cdf[i] = acc;
-        }
-        int[] perm = new int[symbols];
-        for (int i = 0; i < symbols; i++) {
-            perm[i] = (i * 37 + 11) & 0xFF;
-        }
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int idx = Arrays.binarySearch(cdf, r.nextDouble() * acc);
-            idx = idx < 0 ? -idx - 1 : idx;
-            b[i] = (byte) perm[Math.min(idx, symbols - 1)];
-        }
-        return b;
-    }
-
-    static byte[] geometric(int n, Random r) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int v = 0;
-            while (v < 255 && r.nextInt(4) != 0) {
-                v++;
-            }
-            b[i] = (byte) v;
-        }
-        return b;
-    }
-
-    /** Mostly one symbol, a handful of another: a probability far below 2^-scale. */
-    static byte[] twoRare(int n, Random r) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = r.nextInt(50_000) == 0 ? (byte) 200 : (byte) 1;
-        }
-        return b;
-    }
-
-    /** Every byte value once, then a heavily skewed tail: forces many frequency-1 symbols. */
-    static byte[] all256Skew(int n, Random r) {
-        byte[] b = geometric(n, r);
-        for (int i = 0; i < Math.min(n, 256); i++) {
-            b[i] = (byte) i;
-        }
-        return b;
     }
 }
