@@ -23,9 +23,9 @@ import java.util.Arrays;
  *       as fast, and on blocks of a few thousand peaked symbols it is often the smaller one.
  * </ul>
  *
- * The encoder writes rANS only when it is shorter than packed (with {@code entropy}), so a stream never exceeds
- * {@link #maxStreamBytes}. A payload either records coding and length elsewhere (TOPK's block table) or writes a
- * self-framed <i>block</i>: {@code u8 coding, varint length, stream}; a block of zero symbols is omitted.
+ * The encoder writes rANS or Huffman only when it is shorter than packed (with {@code entropy}), so a stream never
+ * exceeds {@link #maxStreamBytes}. A payload either records coding and length elsewhere (TOPK's block table) or
+ * writes a self-framed <i>block</i>: {@code u8 coding, varint length, stream}; a block of zero symbols is omitted.
  *
  * <p>Decoding checks the coding against the width, the length against the bytes present, that those bytes can
  * describe {@code n} symbols at all ({@link RansCoder#maxSymbols}) before the caller sizes anything for them, and
