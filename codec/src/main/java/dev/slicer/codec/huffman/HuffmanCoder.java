@@ -54,7 +54,6 @@ public final class HuffmanCoder {
     private final int[] dec = new int[TABLE];
 
     private int k;
-    private long codedBits;
     private byte[] streams = new byte[0];
     private final int[] sizes = new int[4];
     private final long[] bitPos = new long[4];
@@ -86,7 +85,7 @@ public final class HuffmanCoder {
                 weight[s] = (weight[s] + 1) >>> 1;
             }
         }
-        codedBits = 0;
+        long codedBits = 0;
         for (int j = 0; j < k; j++) {
             int s = used[j];
             codedBits += (long) hist[s] * length[s];
@@ -183,8 +182,12 @@ public final class HuffmanCoder {
     }
 
     private int headerBytes(int n) {
-        int streamBound = (int) Math.min(Integer.MAX_VALUE, ((long) (n + 3) / 4 * MAX_LENGTH + 7) / 8);
-        return SymbolSet.bytes(k) + (k + 1) / 2 + 3 * ByteIo.varintSize(streamBound);
+        return SymbolSet.bytes(k) + (k + 1) / 2 + 3 * ByteIo.varintSize(maxStreamBytes(n));
+    }
+
+    /** The most bytes one of the four streams of {@code n} symbols can take: all its codes of the longest length. */
+    private static long maxStreamBytes(int n) {
+        return ((long) (n + 3) / 4 * MAX_LENGTH + 7) / 8;
     }
 
     /**
@@ -193,7 +196,7 @@ public final class HuffmanCoder {
      */
     public int encode(byte[] src, int off, int n, byte[] dst, int dstOff) {
         // four regions of scratch, one per stream, each with room for its longest codes and an 8-byte store
-        int region = (int) (((long) (n + 3) / 4 * MAX_LENGTH + 7) / 8 + 8);
+        int region = (int) (maxStreamBytes(n) + 8);
         if (streams.length < 4 * region) {
             streams = new byte[4 * region];
         }
