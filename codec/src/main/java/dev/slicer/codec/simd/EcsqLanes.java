@@ -56,6 +56,55 @@ public final class EcsqLanes {
     }
 
     /**
+     * The blocked sum of squares of {@code x[off, off+t)} that sets ECSQ's step; the scalar rule is {@code
+     * EcsqPayloadCodec.squareSum}. Thirty-two float lanes (four vectors, {@code a + v*v}, no fused multiply-add) run
+     * over each block of {@link #SQUARE_BLOCK} elements; a block's lanes fold as {@code (a[k] + a[k+8]) + (a[k+16] +
+     * a[k+24])} into eight double sums, which end as {@code ((d0+d1)+(d2+d3)) + ((d4+d5)+(d6+d7))}; the last
+     * {@code t % 32} elements add in double, in order.
+     */
+    public static double squareSum(float[] x, int off, int t) {
+        int full = t & ~(SQUARE_WIDTH - 1);
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
+        for (int b = 0; b < full; b += SQUARE_BLOCK) {
+            int end = Math.min(full, b + SQUARE_BLOCK);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int i = off + b, stop = off + end; i < stop; i += SQUARE_WIDTH) {
+                FloatVector v0 = FloatVector.fromArray(F, x, i);
+                FloatVector v1 = FloatVector.fromArray(F, x, i + LANES);
+                FloatVector v2 = FloatVector.fromArray(F, x, i + 2 * LANES);
+                FloatVector v3 = FloatVector.fromArray(F, x, i + 3 * LANES);
+                a0 = a0.add(v0.mul(v0));
+                a1 = a1.add(v1.mul(v1));
+                a2 = a2.add(v2.mul(v2));
+                a3 = a3.add(v3.mul(v3));
+            }
+            FloatVector f = a0.add(a1).add(a2.add(a3));
+            d0 += f.lane(0);
+            d1 += f.lane(1);
+            d2 += f.lane(2);
+            d3 += f.lane(3);
+            d4 += f.lane(4);
+            d5 += f.lane(5);
+            d6 += f.lane(6);
+            d7 += f.lane(7);
+        }
+        double s = ((d0 + d1) + (d2 + d3)) + ((d4 + d5) + (d6 + d7));
+        for (int i = full; i < t; i++) {
+            double v = x[off + i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** Lanes of {@link #squareSum}: four vectors. */
+    public static final int SQUARE_WIDTH = 4 * LANES;
+    /** Elements per float block of {@link #squareSum}: short enough that float sums keep about 7 digits. */
+    public static final int SQUARE_BLOCK = 1024;
+
+    /**
      * Reconstructs {@code dst[di, di+8)} from the direct symbols {@code sym[si, si+8)}: {@code y = w sum + q d},
      * {@code sum += y}. Returns false, writing nothing, when a symbol is not direct or a value is not finite.
      */

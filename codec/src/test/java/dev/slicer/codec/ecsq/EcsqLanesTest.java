@@ -7,6 +7,7 @@ import dev.slicer.codec.CodecSettings;
 import dev.slicer.codec.TensorShape;
 import dev.slicer.codec.TestTensors;
 import dev.slicer.codec.TestTensors.Kind;
+import dev.slicer.codec.simd.EcsqLanes;
 import dev.slicer.codec.simd.Simd;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -53,5 +54,44 @@ class EcsqLanesTest {
         for (int i = 0; i < x.length; i++) {
             assertThat(Float.floatToRawIntBits(ya[i])).isEqualTo(Float.floatToRawIntBits(yb[i]));
         }
+    }
+
+    @Property(tries = 300)
+    void lanesAndScalarSumSquaresToTheSameBits(
+            @ForAll @IntRange(min = 0, max = 5000) int t,
+            @ForAll @IntRange(min = 0, max = 40) int off,
+            @ForAll @DoubleRange(min = -30, max = 30) double log10Scale,
+            @ForAll long seed) {
+        assumeThat(Simd.available()).isTrue();
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[off + t + 7];
+        double scale = Math.pow(10, log10Scale);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * scale);
+        }
+        double lanes = EcsqLanes.squareSum(x, off, t);
+        double scalar = EcsqPayloadCodec.squareSum(x, off, t);
+        assertThat(Double.doubleToRawLongBits(lanes)).isEqualTo(Double.doubleToRawLongBits(scalar));
+    }
+
+    @Property(tries = 200)
+    void theRmsIsWithinAMillionthOfTheExactOneAtEveryScale(
+            @ForAll @IntRange(min = 1, max = 5000) int t,
+            @ForAll @DoubleRange(min = -44, max = 37) double log10Scale,
+            @ForAll boolean simd,
+            @ForAll long seed) {
+        assumeThat(!simd || Simd.available()).isTrue();
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[t];
+        double scale = Math.pow(10, log10Scale);
+        java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+        for (int i = 0; i < t; i++) {
+            x[i] = (float) (r.nextGaussian() * scale);
+            exact = exact.add(new java.math.BigDecimal(x[i]).pow(2));
+        }
+        double want = Math.sqrt(exact.doubleValue() / t);
+        double got = EcsqPayloadCodec.rms(x, 0, t, simd);
+        // float squares underflow below 1e-19 and overflow above 1e19: the exact double sum takes over there
+        assertThat(got).isCloseTo(want, org.assertj.core.data.Offset.offset(want * 1e-6));
     }
 }

@@ -62,7 +62,7 @@ class EcsqRoundTripPropertiesTest {
         assertThat(h.settings()).isEqualTo(s);
         assertThat(h.frameBytes()).isEqualTo(n);
 
-        float d = EcsqPayloadCodec.step(x, 0, x.length, s.step());
+        float d = EcsqPayloadCodec.step(x, 0, x.length, s.step(), false);
         float max = 0;
         for (float v : x) {
             max = Math.max(max, Math.abs(v));
