@@ -49,7 +49,7 @@ public final class HuffmanCoder {
     private final int[] nextCode = new int[MAX_LENGTH + 2];
     private final int[] cursor = new int[1];
     /** Encoder: code << 8 | length, per symbol (the low 6 bits are then the shift a code takes as they stand). */
-    private final int[] enc = new int[256];
+    private final long[] enc = new long[256];
     /** Decoder: length | symbol << 8, per value of the next {@link #MAX_LENGTH} stream bits. */
     private final int[] dec = new int[TABLE];
 
@@ -99,8 +99,10 @@ public final class HuffmanCoder {
      * over the weights in increasing order); returns the longest length.
      */
     private int codeLengths() {
+        // counts mostly fall as symbols rise (small codes are the common ones), so the reversed order is nearly
+        // sorted already, which the sort's insertion pass for short arrays finishes in about linear time
         for (int j = 0; j < k; j++) {
-            int s = used[j];
+            int s = used[k - 1 - j];
             sorted[j] = (long) weight[s] << 8 | s;
         }
         Arrays.sort(sorted, 0, k);
@@ -172,7 +174,7 @@ public final class HuffmanCoder {
             int s = used[j];
             int len = length[s];
             int c = nextCode[len]++;
-            enc[s] = c << 8 | len;
+            enc[s] = (long) c << 8 | len;
         }
     }
 
@@ -222,7 +224,7 @@ public final class HuffmanCoder {
     /** Codes streams {@code j} and {@code j + 1} into their scratch regions; sets their {@link #sizes}. */
     private void encodeTwo(byte[] src, int off, int n, int j, int region) {
         byte[] out = streams;
-        int[] e = enc;
+        long[] e = enc;
         int pa = j * region;
         int pb = pa + region;
         // codes enter at the low end and leave from the high end (most significant bit first): a code's shift is
@@ -235,7 +237,7 @@ public final class HuffmanCoder {
         // stream j codes src[i + 4t], stream j + 1 src[i + 1 + 4t]; four codes each per round, at most 44 bits on
         // the 7 waiting, then one store per stream
         for (; i + 14 <= end; i += 16) {
-            int c = e[src[i] & 0xFF];
+            long c = e[src[i] & 0xFF];
             aa = aa << c | c >>> 8;
             c = e[src[i + 1] & 0xFF];
             ab = ab << c | c >>> 8;
@@ -262,7 +264,7 @@ public final class HuffmanCoder {
         }
         // at most four codes left per stream, which the buffers still hold
         for (; i < end; i += 4) {
-            int c = e[src[i] & 0xFF];
+            long c = e[src[i] & 0xFF];
             aa = aa << c | c >>> 8;
             if (i + 1 < end) {
                 c = e[src[i + 1] & 0xFF];
@@ -325,7 +327,7 @@ public final class HuffmanCoder {
         canonicalCodes();
         for (int j = 0; j < k; j++) {
             int s = used[j];
-            int c = enc[s];
+            int c = (int) enc[s];
             int l = c & 0xFF;
             int from = (c >>> 8) << (MAX_LENGTH - l);
             Arrays.fill(dec, from, from + (1 << (MAX_LENGTH - l)), l | s << 8);
