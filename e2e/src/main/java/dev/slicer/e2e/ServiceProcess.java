@@ -22,12 +22,16 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final Path log;
+    /** Stops the service when this JVM exits without closing it (a benchmark interrupted by Ctrl-C or SIGTERM). */
+    private final Thread reaper;
 
     private ServiceProcess(String name, Process process, int httpPort, Path log) {
         this.name = name;
         this.process = process;
         this.httpPort = httpPort;
         this.log = log;
+        this.reaper = new Thread(process::destroy, "stop-" + name);
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** Starts {@code module}'s quarkus-run.jar with the given system properties (the contract's settings). */
@@ -140,14 +144,24 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+        forgetReaper();
     }
 
     @Override
     public void close() throws InterruptedException {
+        forgetReaper();
         process.destroy();
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void forgetReaper() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) anyway
         }
     }
 }
