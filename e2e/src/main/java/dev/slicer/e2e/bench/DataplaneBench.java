@@ -5,6 +5,7 @@ import dev.slicer.e2e.Fleet;
 import dev.slicer.e2e.OipClient;
 import dev.slicer.e2e.Plans;
 import dev.slicer.e2e.ProcessCpu;
+import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.UnsplitReference;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
@@ -72,13 +73,25 @@ public final class DataplaneBench implements Callable<Integer> {
     @Option(names = "--work", description = "work directory: logs, plans (default e2e/target/dataplane)")
     Path work;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     static final String DEVICE = "bench";
 
     /** Requests per edge before each measured run. */
     static final int WARM_UP = 5;
 
-    /** Requests per edge and plan in the untimed pass over both plans before the first run. */
-    static final int WARM_UP_PASS = 25;
+    @Option(
+            names = "--warm-up",
+            defaultValue = "300",
+            paramLabel = "N",
+            description = "untimed requests per edge before the first run, all edges at once, through the cloud-only"
+                    + " plan (the planned one gets at most " + PLANNED_WARM_UP + " of its own): the back-end's JIT"
+                    + " compiles its gRPC path, so the runs measure steady state (default ${DEFAULT-VALUE})")
+    int warmUp;
+
+    /** The planned plan's share of the warm-up, per edge: its frames cross the emulated link slowly. */
+    static final int PLANNED_WARM_UP = 25;
 
     /** One answered request. */
     record Sample(boolean ok, double e2eSeconds, JsonNode params, float[] output, String text) {}
@@ -89,6 +102,10 @@ public final class DataplaneBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (edges < 1 || requests < 1 || warmUp < 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--edges and --requests must be positive, --warm-up not negative");
+        }
         root = findRoot(root);
         work = (work == null ? root.resolve("e2e/target/dataplane") : work).toAbsolutePath();
         Files.createDirectories(work);
@@ -137,17 +154,21 @@ public final class DataplaneBench implements Callable<Integer> {
                     setLink(e.httpPort(), (long) (linkBits / 8));
                 }
             }
-            // both plans once, untimed, before either is measured: the back-end's JIT then serves the cloud-only
-            // run (measured first) as warm as the planned one, which would otherwise gain from running second
-            for (Plan p : List.of(planned, cloud)) {
-                write(planFile, p);
-                awaitPlan(fleet, modelName, p.sha256());
-                warmUp(fleet, modelName, sentences, WARM_UP_PASS);
-            }
-            Run cloudRun = run("cloud-only", fleet, modelName, sentences);
+            // both plans, untimed, before either is measured: the back-end's JIT then serves the cloud-only run
+            // (measured first) about as warm as the planned one, which would otherwise gain from running second.
+            // The bulk goes through cloud-only, whose small raw inputs cross even a slow emulated link at once and
+            // warm the same gRPC path; the planned frames take about a second each at 250k
             write(planFile, planned);
             awaitPlan(fleet, modelName, planned.sha256());
-            Run plannedRun = run("planned", fleet, modelName, sentences);
+            warmUp(fleet, modelName, sentences, Math.min(warmUp, PLANNED_WARM_UP));
+            write(planFile, cloud);
+            awaitPlan(fleet, modelName, cloud.sha256());
+            warmUp(fleet, modelName, sentences, warmUp);
+            double idle = idleMsPerSecond(fleet);
+            Run cloudRun = run("cloud-only", fleet, modelName, sentences, idle);
+            write(planFile, planned);
+            awaitPlan(fleet, modelName, planned.sha256());
+            Run plannedRun = run("planned", fleet, modelName, sentences, idle);
 
             UnsplitReference reference = new UnsplitReference(m, planner.model());
             double cosSum = 0;
@@ -218,18 +239,53 @@ public final class DataplaneBench implements Callable<Integer> {
         }
     }
 
+    /** Seconds of the idle window before the runs. */
+    static final int IDLE_SECONDS = 5;
+
+    /**
+     * The back-end's serving CPU (JIT compiler left out) per second while the edges are connected and no request is
+     * in flight: plan streams, health and metrics, the VM's housekeeping. Printed, and taken out of the runs'
+     * per-request figures in their headers ("over its idle load"); the last line keeps the whole serving CPU.
+     */
+    static double idleMsPerSecond(Fleet fleet) throws InterruptedException {
+        ProcessCpu.Snapshot before = ProcessCpu.snapshot(fleet.backend().pid());
+        long t0 = System.nanoTime();
+        TimeUnit.SECONDS.sleep(IDLE_SECONDS);
+        ProcessCpu.Delta idle = ProcessCpu.snapshot(fleet.backend().pid()).since(before);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double rate = idle.servingMillis() / seconds;
+        System.out.printf(
+                Locale.ROOT,
+                "back-end idle: %.2f ms CPU per second over %.1f s (by thread, ms/s: %s)%n",
+                rate,
+                seconds,
+                idle.perRole(seconds));
+        return rate;
+    }
+
     /** The results of one workload run. */
     static final class Run {
         final String name;
         final List<Sample> samples;
         final ProcessCpu.Delta cpu;
         final double edgeCpuMs;
+        final double wallSeconds;
+        /** The back-end's serving CPU per second with no request in flight, measured before the runs. */
+        final double idleMsPerSecond;
 
-        Run(String name, List<Sample> samples, ProcessCpu.Delta cpu, double edgeCpuMs) {
+        Run(
+                String name,
+                List<Sample> samples,
+                ProcessCpu.Delta cpu,
+                double edgeCpuMs,
+                double wallSeconds,
+                double idleMsPerSecond) {
             this.name = name;
             this.samples = samples;
             this.cpu = cpu;
             this.edgeCpuMs = edgeCpuMs;
+            this.wallSeconds = wallSeconds;
+            this.idleMsPerSecond = idleMsPerSecond;
         }
 
         long failed() {
@@ -239,6 +295,14 @@ public final class DataplaneBench implements Callable<Integer> {
         /** The back-end's serving CPU per request (its JIT compiler threads left out: see ProcessCpu). */
         double cpuMsPerRequest() {
             return cpu.servingMillis() / Math.max(1, samples.size());
+        }
+
+        /**
+         * {@link #cpuMsPerRequest} less the back-end's idle load over the run's wall time: what requests add. At a
+         * few requests per second (a slow emulated link) the idle load is a large share of the whole.
+         */
+        double addedCpuMsPerRequest() {
+            return Math.max(0, cpu.servingMillis() - idleMsPerSecond * wallSeconds) / Math.max(1, samples.size());
         }
 
         double totalCpuMsPerRequest() {
@@ -261,22 +325,53 @@ public final class DataplaneBench implements Callable<Integer> {
         }
     }
 
-    /** {@code perEdge} untimed requests through every edge process. */
+    /** {@code perEdge} untimed requests through every edge process, the processes at once. */
     static void warmUp(Fleet fleet, String modelName, List<String> sentences, int perEdge) throws Exception {
-        for (var e : fleet.edges()) {
+        eachEdge(fleet, e -> {
             OipClient c = new OipClient(e.httpPort());
             for (int i = 0; i < perEdge; i++) {
                 c.infer(modelName, List.of(sentences.get(i % sentences.size())));
             }
+        });
+    }
+
+    /** Work against one edge process. */
+    interface EdgeWork {
+        void run(ServiceProcess edge) throws Exception;
+    }
+
+    /** Runs {@code work} against every edge process, one thread each; rethrows the first failure. */
+    static void eachEdge(Fleet fleet, EdgeWork work) throws Exception {
+        List<ServiceProcess> all = fleet.edges();
+        ExecutorService pool = Executors.newFixedThreadPool(all.size());
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (ServiceProcess e : all) {
+                done.add(pool.submit(() -> {
+                    work.run(e);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException x) {
+                    throw x.getCause() instanceof Exception c ? c : x;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
-    private Run run(String name, Fleet fleet, String modelName, List<String> sentences) throws Exception {
+    private Run run(String name, Fleet fleet, String modelName, List<String> sentences, double idleMsPerSecond)
+            throws Exception {
         // warm every edge's front and the back-end's tail for this plan, and let the edges' goodput EWMA settle on
         // the link, before measuring
         warmUp(fleet, modelName, sentences, WARM_UP);
         ProcessCpu.Snapshot cpu0 = ProcessCpu.snapshot(fleet.backend().pid());
         double edgeCpu0 = edgeCpu(fleet);
+        long t0Run = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(edges);
         List<Future<List<Sample>>> parts = new ArrayList<>();
@@ -303,7 +398,8 @@ public final class DataplaneBench implements Callable<Integer> {
         }
         pool.shutdown();
         ProcessCpu.Delta cpu = ProcessCpu.snapshot(fleet.backend().pid()).since(cpu0);
-        return new Run(name, all, cpu, edgeCpu(fleet) - edgeCpu0);
+        double wall = (System.nanoTime() - t0Run) / 1e9;
+        return new Run(name, all, cpu, edgeCpu(fleet) - edgeCpu0, wall, idleMsPerSecond);
     }
 
     private static double edgeCpu(Fleet fleet) {
@@ -315,14 +411,16 @@ public final class DataplaneBench implements Callable<Integer> {
     private static void print(Run r, Plan plan) {
         System.out.printf(
                 Locale.ROOT,
-                "%n== %s: %d requests, %d failed; back-end CPU %.0f ms (%.2f ms/request; %.2f without its JIT"
-                        + " compiler), edges' CPU %.2f ms/request%n",
+                "%n== %s: %d requests, %d failed in %.1f s; back-end CPU %.0f ms (%.2f ms/request; %.2f without its"
+                        + " JIT compiler; %.2f over its idle load), edges' CPU %.2f ms/request%n",
                 r.name,
                 r.samples.size(),
                 r.failed(),
+                r.wallSeconds,
                 r.cpu.totalMillis(),
                 r.totalCpuMsPerRequest(),
                 r.cpuMsPerRequest(),
+                r.addedCpuMsPerRequest(),
                 r.edgeCpuMs / Math.max(1, r.samples.size()));
         System.out.println("back-end CPU by thread, ms/request: " + r.cpu.perRole(Math.max(1, r.samples.size())));
         System.out.printf("%-16s %10s %10s%n", "stage", "p50 ms", "p95 ms");

@@ -129,8 +129,18 @@ public final class FleetBench implements Callable<Integer> {
     /** Untimed requests per logical edge before a point is measured, at the point's concurrency. */
     static final int WARM_UP = 2;
 
-    /** Requests per edge process and strategy in the untimed pass over every strategy before the first point. */
-    static final int WARM_UP_PASS = 25;
+    @Option(
+            names = "--warm-up",
+            paramLabel = "N",
+            description = "untimed requests per edge process and strategy before the first point, the processes at"
+                    + " once: the back-end's JIT compiles its serving path, so the points measure steady state"
+                    + " (default 500; with --ar 40 completions)")
+    Integer warmUp;
+
+    /** {@code --warm-up}'s default: a few thousand calls to the back-end per strategy either way. */
+    static final int WARM_UP_PASS = 500;
+
+    static final int WARM_UP_PASS_AR = 40;
 
     private final PrintStream stdout;
     private Path planFile;
@@ -163,6 +173,10 @@ public final class FleetBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--edges, --requests-per-edge and --hosts must be positive");
         }
+        if (warmUp != null && warmUp < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warm-up must not be negative");
+        }
+        int warmUpPass = warmUp != null ? warmUp : ar ? WARM_UP_PASS_AR : WARM_UP_PASS;
         root = DataplaneBench.findRoot(root);
         work = (work == null ? root.resolve("e2e/target/fleet") : work).toAbsolutePath();
         out = (out == null ? root.resolve("bench/results") : out).toAbsolutePath();
@@ -227,7 +241,7 @@ public final class FleetBench implements Callable<Integer> {
             // then as warm for the first strategy as for the last
             for (Strategy s : Strategy.values()) {
                 apply(fleet, modelName, plans.get(s));
-                warmUp(fleet, modelName, sentences, WARM_UP_PASS);
+                warmUp(fleet, modelName, sentences, warmUpPass);
             }
             // at each fleet size the strategies take turns twice, in an order rotated from size to size and then in
             // its mirror (A B C D, D C B A), each time for half the requests: the back-end's state drifts over a run
@@ -445,12 +459,12 @@ public final class FleetBench implements Callable<Integer> {
             DataplaneBench.warmUp(fleet, modelName, sentences, perProcess);
             return;
         }
-        for (ServiceProcess e : fleet.edges()) {
+        DataplaneBench.eachEdge(fleet, e -> {
             CompletionClient c = new CompletionClient(e.httpPort());
             for (int i = 0; i < perProcess; i++) {
                 c.complete(modelName, sentences.get(i % sentences.size()), tokens);
             }
-        }
+        });
     }
 
     /** Waits (bounded) until every decoder edge answers a completion from plan {@code hash}. */

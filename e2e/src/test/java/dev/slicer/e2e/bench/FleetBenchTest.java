@@ -99,7 +99,19 @@ class FleetBenchTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("measure it with --ar"), err.toString());
     }
 
-    /** Runs the benchmark tiny (2 requests per edge, one edge process) into {@code out}; its stdout, exit 0 checked. */
+    @Test
+    void aNegativeWarmUpIsRefusedBeforeAnythingStarts() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new FleetBench(new PrintStream(new ByteArrayOutputStream())));
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, cli.execute("--warm-up", "-1", "--root", ROOT.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--warm-up must not be negative"), err.toString());
+    }
+
+    /**
+     * Runs the benchmark tiny (2 requests per edge, one edge process, a short warm-up) into {@code out}; its stdout,
+     * exit 0 checked.
+     */
     private static String run(Path out, String... options) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         List<String> args = new java.util.ArrayList<>(List.of(
@@ -112,7 +124,9 @@ class FleetBenchTest {
                 "--requests-per-edge",
                 "2",
                 "--hosts",
-                "1"));
+                "1",
+                "--warm-up",
+                "25"));
         args.addAll(List.of(options));
         int code = new CommandLine(new FleetBench(new PrintStream(buf, true, StandardCharsets.UTF_8)))
                 .execute(args.toArray(String[]::new));
