@@ -38,7 +38,9 @@ public final class Fidelity {
 
     /**
      * Whether an output holds class scores: rank >= 2, a last dimension >= 2, and named logits or softmax, or its first
-     * row non-negative and summing to 1 (probabilities).
+     * row a probability vector (every value in [0, 1], summing to 1). Checking the sign of one value was not enough:
+     * MiniLM's tanh-pooled vector for one sample sentence of 355 happens to start positive and sum to 1.000, and was
+     * scored by its argmax.
      */
     public static boolean isClassScores(String name, HostTensor t) {
         long[] s = t.shape();
@@ -52,9 +54,13 @@ public final class Fidelity {
         int cols = (int) s[s.length - 1];
         double sum = 0;
         for (int i = 0; i < cols; i++) {
-            sum += t.value(i);
+            double v = t.value(i);
+            if (!(v >= 0 && v <= 1)) {
+                return false;
+            }
+            sum += v;
         }
-        return Math.abs(sum - 1) < 1e-3 && t.value(0) >= 0;
+        return Math.abs(sum - 1) < 1e-3;
     }
 
     /** Fraction of rows (all but the last dimension) whose argmax agrees. */

@@ -57,6 +57,18 @@ class OutputFidelityTest {
     }
 
     @Test
+    void aVectorWithNegativeValuesIsNeverClassScoresEvenWhenItStartsPositiveAndSumsToOne() {
+        // a tanh-pooled embedding that starts positive and sums to 1: scored by argmax, a small change read 0
+        HostTensor pooled = rows(1, 0.054f, 0.6f, -0.058f, 0.404f);
+        HostTensor noisy = rows(1, 0.064f, 0.59f, -0.05f, 0.61f);
+        var reference = OutputFidelity.replyOutputs(Map.of("882", pooled));
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.metric(reference)).isEqualTo("output-cosine-min");
+        assertThat(OutputFidelity.BY_OUTPUT_KIND.worst(reference, Map.of("882", noisy)))
+                .isCloseTo(CodecRoundTrip.cosine(pooled.floats(), noisy.floats()), within(1e-9))
+                .isGreaterThan(0.9);
+    }
+
+    @Test
     void aDecodersFidelityIsItsGreedyAgreementPerPositionWhateverItsOutputIsNamed() {
         // [1, 2 positions, vocab 3]: position 0 keeps its argmax under noise, position 1 flips it (cosine 0.98)
         var reference = OutputFidelity.replyOutputs(
