@@ -340,7 +340,10 @@ public final class DataplaneBench implements Callable<Integer> {
         void run(ServiceProcess edge) throws Exception;
     }
 
-    /** Runs {@code work} against every edge process, one thread each; rethrows the first failure. */
+    /**
+     * Runs {@code work} against every edge process, one thread each, waiting at most 30 minutes for each (as a run
+     * does); rethrows the first failure.
+     */
     static void eachEdge(Fleet fleet, EdgeWork work) throws Exception {
         List<ServiceProcess> all = fleet.edges();
         ExecutorService pool = Executors.newFixedThreadPool(all.size());
@@ -354,7 +357,7 @@ public final class DataplaneBench implements Callable<Integer> {
             }
             for (Future<Void> f : done) {
                 try {
-                    f.get();
+                    f.get(30, TimeUnit.MINUTES);
                 } catch (java.util.concurrent.ExecutionException x) {
                     throw x.getCause() instanceof Exception c ? c : x;
                 }
