@@ -308,7 +308,10 @@ public final class EcsqPayloadCodec implements PayloadCodec {
         return s;
     }
 
-    /** The sum of squares in double, exact for every finite float square; rejects NaN and infinity. */
+    /**
+     * The sum of squares in double, where every finite float squares without overflow or underflow; rejects NaN and
+     * infinity.
+     */
     private static double exactSquareSum(float[] x, int off, int t) {
         // four running sums: one would wait on the latency of each addition
         double s0 = 0;
