@@ -102,6 +102,30 @@ class HostileFramesTest {
     }
 
     @Test
+    void aTinyFrameWhosePositionsFitTwoBytesButWhoseValuesAreMissingIsRefusedBeforeDecodingThem() throws IOException {
+        // found by a 30-minute fuzz run: TS/TAB-Q, 2^26 elements, 2^25 outliers whose gaps a 2-byte single-symbol
+        // block describes, and no value planes; decoding the gaps first took 17 s and 2.9 GB under instrumentation
+        byte[] f;
+        try (var in = HostileFramesTest.class.getResourceAsStream(
+                "fuzz/FrameDecoderFuzzTestInputs/decode/slow-tabq-32m-outliers-from-20-bytes")) {
+            f = in.readAllBytes();
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(f, 0, f.length - 4);
+        ByteIo.putInt(f, f.length - 4, (int) crc.getValue());
+        assertThat(f).hasSize(57);
+        FrameDecoder dec = FrameDecoder.create(DecodeLimits.defaults());
+        float[] out = new float[1 << 26];
+        long before = allocatedBytes();
+        assertThatThrownBy(() -> dec.decode(f, 0, f.length, out, 0))
+                .isInstanceOf(MalformedFrameException.class)
+                .hasMessageContaining("outlier value planes");
+        assertThat(allocatedBytes() - before)
+                .as("bytes allocated for a %d-byte frame", f.length)
+                .isLessThan(1 << 20);
+    }
+
+    @Test
     void tinyFrameDeclaringHugeCountsSizesNothingForThem() {
         byte[] f = tinyFrameHugeDeclaredCounts();
         FrameDecoder dec = FrameDecoder.create(DecodeLimits.defaults());

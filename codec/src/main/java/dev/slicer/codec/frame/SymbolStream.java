@@ -45,6 +45,12 @@ public final class SymbolStream {
 
     public static final int MAX_BITS = 16;
 
+    /**
+     * The fewest bytes a self-framed block of one or more symbols takes: its coding byte, its length and at least one
+     * byte of stream. Lets a payload refuse, before it decodes anything, bytes too few for the blocks still to come.
+     */
+    public static final int MIN_BLOCK_BYTES = 3;
+
     /** Where a block's stream lies in the frame, from {@link #readBlock}. */
     public record Span(int coding, int offset, int length) {}
 

@@ -662,6 +662,13 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         int m = in.varintUpTo((long) k * ByteIo.varintSize(t - 1), "TS_TABQ position stream length");
         MalformedFrameException.verify(m >= k, mAt, "TS_TABQ position stream length " + m + " < " + k);
         SymbolStream.Span span = stream.readBlock(in, m, 8);
+        int width = fp32 ? 4 : 2;
+        // a 2-byte single-symbol block can describe millions of gaps: before decoding and sizing for k outliers,
+        // the value planes that follow must at least have room for their blocks
+        MalformedFrameException.verify(
+                in.remaining() >= (long) width * SymbolStream.MIN_BLOCK_BYTES,
+                in.offset(),
+                "TS_TABQ payload too short for " + width + " outlier value planes");
         bytes = grow(bytes, m);
         stream.decodeBytes(in.buffer(), span, m, bytes, 0);
         ensureOutliers(k);
@@ -675,7 +682,6 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
             rowOutStart[(int) (cm % rows) + 1]++;
         }
         MalformedFrameException.verify(gaps.remaining() == 0, mAt, "TS_TABQ position stream has trailing bytes");
-        int width = fp32 ? 4 : 2;
         Arrays.fill(valueBits, 0, k, 0);
         bytes = grow(bytes, k);
         for (int plane = 0; plane < width; plane++) {
