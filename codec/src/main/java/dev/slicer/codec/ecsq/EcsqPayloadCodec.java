@@ -296,8 +296,9 @@ public final class EcsqPayloadCodec implements PayloadCodec {
                     a[k] = a[k] + v * v;
                 }
             }
-            for (int k = 0; k < EcsqLanes.LANES; k++) {
-                d[k] += (a[k] + a[k + 8]) + (a[k + 16] + a[k + 24]);
+            int l = EcsqLanes.LANES;
+            for (int k = 0; k < l; k++) {
+                d[k] += (a[k] + a[k + l]) + (a[k + 2 * l] + a[k + 3 * l]);
             }
         }
         double s = ((d[0] + d[1]) + (d[2] + d[3])) + ((d[4] + d[5]) + (d[6] + d[7]));

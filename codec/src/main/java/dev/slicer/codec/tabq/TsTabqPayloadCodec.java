@@ -664,11 +664,12 @@ public final class TsTabqPayloadCodec implements PayloadCodec {
         SymbolStream.Span span = stream.readBlock(in, m, 8);
         int width = fp32 ? 4 : 2;
         // a 2-byte single-symbol block can describe millions of gaps: before decoding and sizing for k outliers,
-        // the value planes that follow must at least have room for their blocks
+        // the blocks that follow (the value planes, and the codes of the other elements if any) must have room
+        int blocksAfter = width + (k < t ? 1 : 0);
         MalformedFrameException.verify(
-                in.remaining() >= (long) width * SymbolStream.MIN_BLOCK_BYTES,
+                in.remaining() >= (long) blocksAfter * SymbolStream.MIN_BLOCK_BYTES,
                 in.offset(),
-                "TS_TABQ payload too short for " + width + " outlier value planes");
+                "TS_TABQ payload too short for " + width + " outlier value planes and the codes");
         bytes = grow(bytes, m);
         stream.decodeBytes(in.buffer(), span, m, bytes, 0);
         ensureOutliers(k);
