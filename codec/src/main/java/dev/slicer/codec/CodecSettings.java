@@ -55,6 +55,15 @@ public record CodecSettings(
     public static final double MAX_STEP = 64;
     public static final double MIN_BITS = 0.01;
     public static final double MAX_BITS = 32;
+    /**
+     * Bytes every budget frame gets on top of its {@code bitsPerElement} rate, for what does not scale with the element
+     * count: header, CRC and the entropy coder's tables. Measured on the 355 MiniLM sentences at split 12 and a fixed
+     * step, frames take 80-99 bytes plus a rate per element; charged to the rate, those bytes left a 4-token sentence
+     * about 17% fewer bits for its values than a long one (output cosine 0.970 against a mean of 0.986 at 3 bits).
+     * It also holds the largest header ({@value TensorShape#MAX_RANK} dimensions) with its CRC, so a budget always has
+     * room for a frame.
+     */
+    public static final int FRAME_ALLOWANCE_BYTES = 96;
     /** The qbit an ECSQ setting carries (unused by the mode; fixed so that settings compare equal). */
     public static final int ECSQ_QBIT = 8;
 
@@ -186,9 +195,12 @@ public record CodecSettings(
         return bitsPerElement > 0;
     }
 
-    /** The byte budget of a frame of {@code elements} values: {@code floor(bitsPerElement x elements / 8)}. */
+    /**
+     * The byte budget of a frame of {@code elements} values: {@code floor(bitsPerElement x elements / 8)} plus {@link
+     * #FRAME_ALLOWANCE_BYTES}.
+     */
     public long budgetBytes(long elements) {
-        return (long) Math.floor(bitsPerElement * elements / 8);
+        return (long) Math.floor(bitsPerElement * elements / 8) + FRAME_ALLOWANCE_BYTES;
     }
 
     /** Short human label, e.g. {@code topk s=0.75 M=3/3 q8 d0.01 rans}. */

@@ -126,12 +126,6 @@ public final class FrameEncoder {
     private int frame(
             float[] f, int fOff, short[] h, TensorShape shape, CodecSettings s, DType dtype, byte[] dst, int dstOff) {
         Objects.checkIndex(dstOff, dst.length + 1);
-        if (s.hasBudget() && shape.elementCount() > 0) {
-            long smallest = FrameFormat.headerBytes(shape, s) + FrameFormat.CRC_BYTES;
-            if (s.budgetBytes(shape.elementCount()) < smallest) {
-                throw new ByteBudgetException(smallest, s.budgetBytes(shape.elementCount()));
-            }
-        }
         long bound = bound(shape, s, dtype);
         int room = dst.length - dstOff;
         if (room >= bound) {
@@ -183,7 +177,7 @@ public final class FrameEncoder {
                         if (!s.hasBudget()) {
                             yield ecsq.encode(f, fOff, shape, s, dst, p);
                         }
-                        // frame() checked that the budget holds the header and the CRC
+                        // the allowance holds the largest header and the CRC (CodecSettings.FRAME_ALLOWANCE_BYTES)
                         long budget = s.budgetBytes(shape.elementCount()) - header - FrameFormat.CRC_BYTES;
                         yield ecsq.encodeWithin(f, fOff, shape, s, budget, dst, p);
                     }

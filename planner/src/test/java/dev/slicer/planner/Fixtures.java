@@ -78,7 +78,7 @@ public final class Fixtures {
                         long outliers = (long) Math.ceil(t.outlierFraction() * n);
                         yield n * t.qbit() + outliers * 48 + rows * 64;
                     }
-                    case ECSQ -> 8 * (long) Math.floor(t.bitsPerElement() * n / 8);
+                    case ECSQ -> 8 * t.toCodecSettings().budgetBytes(n);
                 };
         return t.mode() == CodecMode.ECSQ ? bits / 8 : 32 + (bits + 7) / 8 + (t.entropy() ? 16 : 0);
     }

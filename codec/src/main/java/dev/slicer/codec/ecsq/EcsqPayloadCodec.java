@@ -100,7 +100,8 @@ public final class EcsqPayloadCodec implements PayloadCodec {
             return 0;
         }
         double rms = rms(src, srcOff, t, simd);
-        int cap = (int) Math.min(Integer.MAX_VALUE - 16, maxPayload(shape));
+        // padded to the budget, which for a few elements exceeds the largest unpadded payload (the frame allowance)
+        int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(maxPayload(shape), budget));
         if (probe.length < cap) {
             probe = new byte[cap];
         }

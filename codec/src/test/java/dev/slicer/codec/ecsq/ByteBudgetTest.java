@@ -1,7 +1,6 @@
 package dev.slicer.codec.ecsq;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slicer.codec.ByteBudgetException;
 import dev.slicer.codec.CodecSettings;
@@ -135,11 +134,39 @@ class ByteBudgetTest {
     }
 
     @Test
-    void aBudgetBelowTheHeaderIsATypedError() {
-        TensorShape shape = TensorShape.of(4, 4);
-        CodecSettings s = CodecSettings.ecsq().bitsPerElement(1).build();
-        assertThatThrownBy(() -> FrameEncoder.create().encode(new float[16], 0, shape, s, new byte[64], 0))
-                .isInstanceOf(ByteBudgetException.class);
+    void theAllowanceHoldsTheLargestHeaderWithItsCrc() {
+        TensorShape shape = TensorShape.of(2, 3, 5, 7, 11, 13, 17, 19);
+        CodecSettings s = CodecSettings.ecsq()
+                .bitsPerElement(Math.nextDown(CodecSettings.MAX_BITS))
+                .predict(true)
+                .build();
+        assertThat(dev.slicer.codec.frame.FrameFormat.headerBytes(shape, s)
+                        + dev.slicer.codec.frame.FrameFormat.CRC_BYTES)
+                .isLessThan(CodecSettings.FRAME_ALLOWANCE_BYTES);
+    }
+
+    @Test
+    void tinyTensorsAtTheLowestRateStillFitTheirBudget() {
+        for (int t : new int[] {1, 16, 64}) {
+            TensorShape shape = TensorShape.of(1, t);
+            float[] x = TestTensors.make(Kind.GAUSSIAN, 1, t, t);
+            CodecSettings s =
+                    CodecSettings.ecsq().bitsPerElement(CodecSettings.MIN_BITS).build();
+            byte[] frame = FrameEncoder.create().encode(x, shape, s);
+            assertThat(frame.length)
+                    .isEqualTo(CodecSettings.FRAME_ALLOWANCE_BYTES + (int) (CodecSettings.MIN_BITS * t / 8));
+            assertThat(FrameDecoder.create(DecodeLimits.defaults())
+                            .decode(frame, 0, frame.length, new float[t], 0)
+                            .settings())
+                    .isEqualTo(s);
+        }
+    }
+
+    @Test
+    void theRateIsPerElementAndTheAllowancePerFrame() {
+        CodecSettings s = CodecSettings.ecsq().bitsPerElement(3).build();
+        assertThat(s.budgetBytes(4 * 384)).isEqualTo(576 + CodecSettings.FRAME_ALLOWANCE_BYTES);
+        assertThat(s.budgetBytes(1)).isEqualTo(CodecSettings.FRAME_ALLOWANCE_BYTES);
     }
 
     /** Padding bytes of an ECSQ frame whose payload starts at {@code payloadAt} (0 when it is not padded). */

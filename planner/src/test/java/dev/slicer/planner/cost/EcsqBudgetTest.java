@@ -64,13 +64,19 @@ class EcsqBudgetTest {
         }
     }
 
+    /** The codec's per-frame allowance pays the header and tables: one token at 1 bit per element encodes exactly. */
     @Test
-    void tinyTensorsAtFewBitsAreNotEncodableLargerOnesAre() {
-        Theta oneBit = Theta.ecsq(1, true);
-        assertThat(CodecSizeBound.INSTANCE.encodable(TensorShape.of(1, 64), oneBit))
-                .isFalse();
-        assertThat(CodecSizeBound.INSTANCE.encodable(TensorShape.of(16, 64), oneBit))
-                .isTrue();
+    void oneTokenFramesAreEncodableAtEveryStandardBudget() {
+        TensorShape token = TensorShape.of(1, 64);
+        float[] v = values(64, 1, new Random(7));
+        for (double bits : STANDARD_BITS) {
+            Theta theta = Theta.ecsq(bits, true);
+            assertThat(CodecSizeBound.INSTANCE.encodable(token, theta))
+                    .as("%s bits", bits)
+                    .isTrue();
+            assertThat((long) FrameEncoder.create().encode(v, token, theta.toCodecSettings()).length)
+                    .isEqualTo(CodecSizeBound.INSTANCE.maxFrameBytes(token, theta));
+        }
         // other modes have no smallest frame above their bound
         assertThat(CodecSizeBound.INSTANCE.minFrameBytes(TensorShape.of(1, 1), Theta.lossless()))
                 .isZero();
