@@ -1,14 +1,19 @@
 package dev.slicer.protocol;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.slicer.protocol.v1.Packing;
 import dev.slicer.protocol.v1.RawTensor;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Raw tensors on the wire: ONNX element type, shape and row-major little-endian values, held in Java as {@code
+ * Raw tensors on the wire: ONNX element type, shape and row-major values (little-endian, or zigzag varints for small
+ * integers), held in Java as {@code
  * float[]} (float32), {@code int[]} (int32), {@code long[]} (int64) or {@code byte[]} (uint8, int8, bool) - the same
  * triple as the model module's {@code HostTensor}. Both ends use these two methods, so the checks live once.
  */
@@ -25,11 +30,25 @@ public final class WireTensors {
     /** A decoded raw tensor. */
     public record Values(int onnxType, long[] shape, Object data) {}
 
+    /**
+     * Encodes values as raw data: little-endian, or zigzag varints for int32 and int64 where those are fewer bytes
+     * (small ids and masks).
+     */
     public static RawTensor encode(int onnxType, long[] shape, Object data) {
         int size = elementSize(onnxType);
         long n = elements(shape, Long.MAX_VALUE);
         if (java.lang.reflect.Array.getLength(data) != n) {
             throw new WireFormatException("shape " + Arrays.toString(shape) + " does not match the values given");
+        }
+        RawTensor.Builder b = RawTensor.newBuilder().setOnnxType(onnxType);
+        for (long d : shape) {
+            b.addShape(d);
+        }
+        long varints = varintBytes(onnxType, data);
+        if (varints < n * size) {
+            return b.setPacking(Packing.PACKING_ZIGZAG_VARINT)
+                    .setData(UnsafeByteOperations.unsafeWrap(varints(onnxType, data, (int) varints)))
+                    .build();
         }
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(n * size)).order(ByteOrder.LITTLE_ENDIAN);
         switch (onnxType) {
@@ -38,11 +57,44 @@ public final class WireTensors {
             case INT64 -> buf.asLongBuffer().put((long[]) data);
             default -> buf.put((byte[]) data);
         }
-        RawTensor.Builder b = RawTensor.newBuilder().setOnnxType(onnxType);
-        for (long d : shape) {
-            b.addShape(d);
-        }
         return b.setData(UnsafeByteOperations.unsafeWrap(buf.array())).build();
+    }
+
+    /** Bytes of the values as zigzag varints; {@code Long.MAX_VALUE} for types that are never packed so. */
+    private static long varintBytes(int onnxType, Object data) {
+        long total = 0;
+        if (onnxType == INT64) {
+            for (long v : (long[]) data) {
+                total += CodedOutputStream.computeSInt64SizeNoTag(v);
+            }
+        } else if (onnxType == INT32) {
+            for (int v : (int[]) data) {
+                total += CodedOutputStream.computeSInt32SizeNoTag(v);
+            }
+        } else {
+            return Long.MAX_VALUE;
+        }
+        return total;
+    }
+
+    private static byte[] varints(int onnxType, Object data, int bytes) {
+        byte[] out = new byte[bytes];
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        try {
+            if (onnxType == INT64) {
+                for (long v : (long[]) data) {
+                    o.writeSInt64NoTag(v);
+                }
+            } else {
+                for (int v : (int[]) data) {
+                    o.writeSInt32NoTag(v);
+                }
+            }
+            o.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("varint size computed wrong", e); // a bug, never input
+        }
+        return out;
     }
 
     /**
@@ -54,6 +106,12 @@ public final class WireTensors {
         long[] shape = t.getShapeList().stream().mapToLong(Long::longValue).toArray();
         long n = elements(shape, maxElements);
         ByteString bytes = t.getData();
+        if (t.getPacking() == Packing.PACKING_ZIGZAG_VARINT) {
+            return new Values(t.getOnnxType(), shape, fromVarints(t.getOnnxType(), (int) n, bytes));
+        }
+        if (t.getPacking() != Packing.PACKING_LITTLE_ENDIAN) {
+            throw new WireFormatException("unknown packing " + t.getPackingValue());
+        }
         if (bytes.size() != n * size) {
             throw new WireFormatException("tensor of shape " + Arrays.toString(shape) + " and type " + t.getOnnxType()
                     + " needs " + n * size + " bytes, got " + bytes.size());
@@ -84,6 +142,49 @@ public final class WireTensors {
                     }
                 };
         return new Values(t.getOnnxType(), shape, data);
+    }
+
+    /**
+     * Exactly {@code n} zigzag varints of int32 or int64 values. The byte count is checked against {@code n} (1 to 10
+     * bytes a value) before allocating; a truncated or overlong varint, an int32 value out of range and bytes after
+     * the last value are errors.
+     */
+    private static Object fromVarints(int onnxType, int n, ByteString bytes) {
+        if (onnxType != INT32 && onnxType != INT64) {
+            throw new WireFormatException("zigzag varints hold int32 or int64 values, not type " + onnxType);
+        }
+        if (bytes.size() < n || bytes.size() > 10L * n) {
+            throw new WireFormatException(n + " varint values cannot take " + bytes.size() + " bytes (1 to 10 each)");
+        }
+        CodedInputStream in = bytes.newCodedInput();
+        try {
+            if (onnxType == INT64) {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = in.readSInt64();
+                }
+                requireEnd(in);
+                return v;
+            }
+            int[] v = new int[n];
+            for (int i = 0; i < n; i++) {
+                long x = in.readSInt64();
+                if (x != (int) x) {
+                    throw new WireFormatException("int32 value " + i + " out of range: " + x);
+                }
+                v[i] = (int) x;
+            }
+            requireEnd(in);
+            return v;
+        } catch (IOException e) {
+            throw new WireFormatException("malformed varint values: " + e.getMessage());
+        }
+    }
+
+    private static void requireEnd(CodedInputStream in) throws IOException {
+        if (!in.isAtEnd()) {
+            throw new WireFormatException("bytes after the last varint value");
+        }
     }
 
     /** Bytes per element of a supported ONNX type. */

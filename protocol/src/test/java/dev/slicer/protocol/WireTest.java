@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.slicer.protocol.v1.Packing;
 import dev.slicer.protocol.v1.RawTensor;
 import io.grpc.Status;
 import java.time.Duration;
@@ -60,6 +61,97 @@ class WireTest {
                 .addShape(1L << 40)
                 .build();
         assertThat(((float[]) WireTensors.decode(empty, 16).data())).isEmpty();
+    }
+
+    @Test
+    void smallIntegersTravelAsZigzagVarints() {
+        long[] mask = new long[18];
+        java.util.Arrays.fill(mask, 1);
+        RawTensor m = WireTensors.encode(WireTensors.INT64, new long[] {1, 18}, mask);
+        assertThat(m.getPacking()).isEqualTo(Packing.PACKING_ZIGZAG_VARINT);
+        assertThat(m.getData().size()).isEqualTo(18); // 144 little-endian
+        assertThat((long[]) WireTensors.decode(m, 18).data()).containsExactly(mask);
+        int[] ids = {101, 30521, -1, 0, 102};
+        RawTensor i = WireTensors.encode(WireTensors.INT32, new long[] {5}, ids);
+        assertThat(i.getPacking()).isEqualTo(Packing.PACKING_ZIGZAG_VARINT);
+        assertThat(i.getData().size()).isEqualTo(2 + 3 + 1 + 1 + 2);
+        assertThat((int[]) WireTensors.decode(i, 5).data()).containsExactly(ids);
+        // where varints would be longer the values stay little-endian
+        long[] wide = {Long.MIN_VALUE, Long.MAX_VALUE};
+        RawTensor w = WireTensors.encode(WireTensors.INT64, new long[] {2}, wide);
+        assertThat(w.getPacking()).isEqualTo(Packing.PACKING_LITTLE_ENDIAN);
+        assertThat(w.getData().size()).isEqualTo(16);
+    }
+
+    @Test
+    void integersOfEveryMagnitudeRoundTripInEitherPacking() {
+        java.util.Random r = new java.util.Random(42);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = r.nextInt(40);
+            int bits = 1 + r.nextInt(64);
+            long[] l = new long[n];
+            int[] i = new int[n];
+            for (int k = 0; k < n; k++) {
+                l[k] = r.nextLong() >> (64 - bits);
+                i[k] = (int) l[k] ^ (bits > 32 ? r.nextInt() : 0);
+            }
+            assertThat((long[]) WireTensors.decode(WireTensors.encode(WireTensors.INT64, new long[] {n}, l), n)
+                            .data())
+                    .containsExactly(l);
+            assertThat((int[]) WireTensors.decode(WireTensors.encode(WireTensors.INT32, new long[] {n}, i), n)
+                            .data())
+                    .containsExactly(i);
+        }
+    }
+
+    @Test
+    void malformedVarintValuesAreTypedErrors() {
+        assertThatThrownBy(() -> WireTensors.decode(varints(WireTensors.INT64, 3, 2, 2), 3))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("cannot take 2 bytes");
+        assertThatThrownBy(() -> WireTensors.decode(varints(WireTensors.INT64, 1, new byte[11]), 1))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("cannot take 11 bytes");
+        // a varint whose last byte still says "more follows"
+        assertThatThrownBy(() -> WireTensors.decode(varints(WireTensors.INT64, 2, 2, 0x80), 2))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("malformed varint");
+        assertThatThrownBy(() -> WireTensors.decode(varints(WireTensors.INT64, 2, 2, 2, 2), 2))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("after the last");
+        // zigzag 2^32 is 2^31, one above the int32 range
+        assertThatThrownBy(() -> WireTensors.decode(varints(WireTensors.INT32, 1, 0x80, 0x80, 0x80, 0x80, 0x10), 1))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("out of range");
+        assertThatThrownBy(() -> WireTensors.decode(varints(WireTensors.FLOAT, 1, 2, 2, 2, 2), 1))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("not type 1");
+        RawTensor unknown = RawTensor.newBuilder()
+                .setOnnxType(WireTensors.INT64)
+                .addShape(1)
+                .setData(ByteString.copyFrom(new byte[8]))
+                .setPackingValue(7)
+                .build();
+        assertThatThrownBy(() -> WireTensors.decode(unknown, 1))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("unknown packing 7");
+    }
+
+    private static RawTensor varints(int type, int n, int... bytes) {
+        byte[] b = new byte[bytes.length];
+        for (int k = 0; k < b.length; k++) {
+            b[k] = (byte) bytes[k];
+        }
+        return varints(type, n, b);
+    }
+
+    private static RawTensor varints(int type, int n, byte[] bytes) {
+        return RawTensor.newBuilder()
+                .setOnnxType(type)
+                .addShape(n)
+                .setData(ByteString.copyFrom(bytes))
+                .setPacking(Packing.PACKING_ZIGZAG_VARINT)
+                .build();
     }
 
     @Test

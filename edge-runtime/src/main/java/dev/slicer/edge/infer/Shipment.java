@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * The tensors one request ships: the big float intermediate feature as a codec frame (the row's knobs), side tensors
- * raw. Counts raw and sent bytes for the metrics and the report.
+ * raw ({@link WireTensors}: small integers as varints). Counts raw and sent bytes for the metrics and the report.
  */
 public final class Shipment {
     private static final ThreadLocal<FrameEncoder> ENCODERS = ThreadLocal.withInitial(FrameEncoder::create);
@@ -31,7 +31,7 @@ public final class Shipment {
                 .build();
         tensors.add(wire);
         rawBytes += t.byteSize();
-        sentBytes += t.byteSize();
+        sentBytes += wire.getRaw().getData().size(); // small integers go as varints
     }
 
     /** The float feature as one frame; with {@code wire} FP16 it is cast to fp16 first (a lossless-half row). */
