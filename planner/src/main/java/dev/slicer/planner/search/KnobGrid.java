@@ -31,9 +31,8 @@ public final class KnobGrid {
     private static final double STANDARD_DELTA = 0.02;
     private static final double STANDARD_OUTLIERS = 0.01;
     /**
-     * ECSQ byte budgets, bits per element: from near-lossless fidelity down to 32x compression. 12 bits is there for
-     * small frames: one token of a 64-wide state at 6 bits is 48 B, too small to code reliably (see CodecSizeBound),
-     * at 12 bits 96 B.
+     * ECSQ byte budgets, bits per element (each frame also gets the codec's 96-byte allowance): from near-lossless
+     * fidelity (12 bits, 2.7x smaller than fp32 on large tensors) down to 32x compression.
      */
     private static final double[] STANDARD_ECSQ_BITS = {12, 6, 4, 3, 2, 1.5, 1};
 
