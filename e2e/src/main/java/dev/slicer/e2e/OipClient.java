@@ -53,12 +53,46 @@ public final class OipClient {
     }
 
     public Reply infer(String model, List<String> texts) throws IOException, InterruptedException {
+        return infer(model, texts, List.of());
+    }
+
+    /** Asks for the named outputs only (OIP's {@code outputs}); all of them when {@code outputs} is empty. */
+    public Reply infer(String model, List<String> texts, List<String> outputs)
+            throws IOException, InterruptedException {
         ObjectNode req = JSON.createObjectNode();
         ObjectNode in = req.putArray("inputs").addObject();
         in.put("name", "text").put("datatype", "BYTES").putArray("shape").add(texts.size());
         ArrayNode data = in.putArray("data");
         texts.forEach(data::add);
+        if (!outputs.isEmpty()) {
+            ArrayNode wanted = req.putArray("outputs");
+            outputs.forEach(o -> wanted.addObject().put("name", o));
+        }
         return post("/v2/models/" + model + "/infer", JSON.writeValueAsBytes(req));
+    }
+
+    /**
+     * The model's output with the fewest elements by its metadata (a dynamic dimension counts as 64), e.g. a pooled
+     * embedding beside the per-token hidden states.
+     */
+    public String smallestOutput(String model) throws IOException, InterruptedException {
+        JsonNode meta = JSON.readTree(get("/v2/models/" + model));
+        String best = null;
+        double fewest = Double.POSITIVE_INFINITY;
+        for (JsonNode o : meta.path("outputs")) {
+            double n = 1;
+            for (JsonNode d : o.path("shape")) {
+                n *= d.asLong() < 0 ? 64 : d.asLong();
+            }
+            if (n < fewest) {
+                fewest = n;
+                best = o.path("name").asText();
+            }
+        }
+        if (best == null) {
+            throw new IOException("model " + model + " lists no outputs: " + meta);
+        }
+        return best;
     }
 
     public Reply post(String path, byte[] body) throws IOException, InterruptedException {

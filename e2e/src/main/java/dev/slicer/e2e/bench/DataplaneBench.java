@@ -85,13 +85,10 @@ public final class DataplaneBench implements Callable<Integer> {
             names = "--warm-up",
             defaultValue = "300",
             paramLabel = "N",
-            description = "untimed requests per edge before the first run, all edges at once, through the cloud-only"
-                    + " plan (the planned one gets at most " + PLANNED_WARM_UP + " of its own): the back-end's JIT"
-                    + " compiles its gRPC path, so the runs measure steady state (default ${DEFAULT-VALUE})")
+            description = "untimed requests per edge through each plan before the first run, all edges at once,"
+                    + " asking for the model's smallest output: the back-end's JIT compiles both serving paths, so"
+                    + " the runs measure steady state (default ${DEFAULT-VALUE})")
     int warmUp;
-
-    /** The planned plan's share of the warm-up, per edge: its frames cross the emulated link slowly. */
-    static final int PLANNED_WARM_UP = 25;
 
     /** One answered request. */
     record Sample(boolean ok, double e2eSeconds, JsonNode params, float[] output, String text) {}
@@ -154,13 +151,13 @@ public final class DataplaneBench implements Callable<Integer> {
                     setLink(e.httpPort(), (long) (linkBits / 8));
                 }
             }
-            // both plans, untimed, before either is measured: the back-end's JIT then serves the cloud-only run
-            // (measured first) about as warm as the planned one, which would otherwise gain from running second.
-            // The bulk goes through cloud-only, whose small raw inputs cross even a slow emulated link at once and
-            // warm the same gRPC path; the planned frames take about a second each at 250k
+            // both plans, untimed and equally, before either is measured: the back-end's JIT then serves each run
+            // as warm as the other (with 25 planned requests against 300 cloud-only ones the planned path still ran
+            // partly in C1). Warm-up asks for the smallest output only, so that a request does not wait a second
+            // for the hidden states on a 250k downlink; the edges' goodput meter reads the uplink alone
             write(planFile, planned);
             awaitPlan(fleet, modelName, planned.sha256());
-            warmUp(fleet, modelName, sentences, Math.min(warmUp, PLANNED_WARM_UP));
+            warmUp(fleet, modelName, sentences, warmUp);
             write(planFile, cloud);
             awaitPlan(fleet, modelName, cloud.sha256());
             warmUp(fleet, modelName, sentences, warmUp);
@@ -326,11 +323,20 @@ public final class DataplaneBench implements Callable<Integer> {
     }
 
     /** {@code perEdge} untimed requests through every edge process, the processes at once. */
+    /**
+     * Untimed requests through every edge at once, asking for the model's smallest output only: the same serving
+     * path, without the large reply's time on an emulated downlink.
+     */
     static void warmUp(Fleet fleet, String modelName, List<String> sentences, int perEdge) throws Exception {
         eachEdge(fleet, e -> {
             OipClient c = new OipClient(e.httpPort());
+            List<String> outputs = List.of(c.smallestOutput(modelName));
             for (int i = 0; i < perEdge; i++) {
-                c.infer(modelName, List.of(sentences.get(i % sentences.size())));
+                OipClient.Reply r = c.infer(modelName, List.of(sentences.get(i % sentences.size())), outputs);
+                if (r.status() / 100 == 4 && r.status() != 429) {
+                    // a request the edge refuses would leave the back-end cold without saying so
+                    throw new IllegalStateException("warm-up request refused: " + r.status() + " " + r.body());
+                }
             }
         });
     }
