@@ -134,11 +134,16 @@ public final class FleetBench implements Callable<Integer> {
             paramLabel = "N",
             description = "untimed requests per edge process and strategy before the first point, the processes at"
                     + " once: the back-end's JIT compiles its serving path, so the points measure steady state"
-                    + " (default 500; with --ar 40 completions)")
+                    + " (default 2000; with --ar 40 completions)")
     Integer warmUp;
 
-    /** {@code --warm-up}'s default: a few thousand calls to the back-end per strategy either way. */
-    static final int WARM_UP_PASS = 500;
+    /**
+     * {@code --warm-up}'s default: 4,000 calls to the back-end per strategy with 2 edge processes. The back-end's
+     * JIT keeps compiling for thousands of calls (SLICER's back-end CPU per request at 16 MiniLM edges: 1.16 ms after
+     * 500 warm-up requests per process, 0.98 after 2,000, 0.83 after 5,000), and a long-running server is past all
+     * of it; 2,000 take under a minute on 2 cores.
+     */
+    static final int WARM_UP_PASS = 2000;
 
     static final int WARM_UP_PASS_AR = 40;
 
