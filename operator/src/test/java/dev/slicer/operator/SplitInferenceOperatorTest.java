@@ -4,6 +4,7 @@ import static dev.slicer.operator.Fixtures.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.slicer.codec.CodecRevision;
 import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
@@ -309,6 +310,21 @@ class SplitInferenceOperatorTest {
             assertThat(status.getConditions())
                     .anySatisfy(c -> assertThat(c.getMessage()).contains("is not for " + Fixtures.MODEL_URI));
         });
+
+        // one for this model but measured with another codec revision is refused too, saying what to do
+        ConfigMap stale = Fixtures.profileConfigMap("zeta");
+        String stamp = "\"codecRevision\":" + CodecRevision.CURRENT;
+        assertThat(stale.getData().get("profile.json")).contains(stamp);
+        stale.getData().put("profile.json", stale.getData().get("profile.json").replace(stamp, "\"codecRevision\":0"));
+        client.resource(stale).update();
+        reconcileTwice("zeta");
+        assertThat(child(ConfigMap.class, "zeta-plan")).isNull();
+        assertThat(child(Job.class, job)).isNotNull();
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(get("zeta").getStatus().getConditions())
+                        .anySatisfy(c -> assertThat(c.getMessage())
+                                .contains("measured with codec revision 0")
+                                .contains("slicer plan calibrate")));
 
         // what the Job writes (the digest of the resource's URI) is accepted: a plan, and the Job is gone
         client.resource(Fixtures.profileConfigMap("zeta")).update();

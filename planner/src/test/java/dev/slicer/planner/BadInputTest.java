@@ -3,6 +3,7 @@ package dev.slicer.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slicer.codec.CodecRevision;
 import dev.slicer.planner.cost.CostTable;
 import dev.slicer.planner.model.SplitCandidate;
 import dev.slicer.planner.model.SplitProfile;
@@ -88,6 +89,29 @@ class BadInputTest {
         assertThatThrownBy(() -> PlanJson.readPlan("{not json")).isInstanceOf(InvalidPlanInputException.class);
         assertThatThrownBy(() -> PlanJson.read("{\"model\":\"m\",\"candidates\":[]}", SplitProfile.class))
                 .isInstanceOf(InvalidPlanInputException.class);
+    }
+
+    @Test
+    void aProfileMeasuredWithAnotherCodecRevisionIsRefused() {
+        SplitProfile measured = profile.distortion() != null
+                ? profile
+                : profile.withDistortion(
+                        Fixtures.smallGrid().thetas(),
+                        Fixtures.distortion(new Random(3), profile.candidates().size(), Fixtures.smallGrid()));
+        String json = PlanJson.write(measured, false);
+        String stamp = "\"codecRevision\":" + CodecRevision.CURRENT;
+        assertThat(json).contains(stamp);
+        assertThat(PlanJson.read(json, SplitProfile.class)).isEqualTo(measured);
+        // a table from an older codec, and one from before tables carried the revision
+        assertThatThrownBy(() -> PlanJson.read(
+                        json.replace(stamp, "\"codecRevision\":" + (CodecRevision.CURRENT + 1)), SplitProfile.class))
+                .isInstanceOf(InvalidPlanInputException.class)
+                .hasMessageContaining("measured with codec revision " + (CodecRevision.CURRENT + 1))
+                .hasMessageContaining("slicer plan calibrate");
+        assertThatThrownBy(
+                        () -> PlanJson.read(json.replace(stamp + ",", "").replace("," + stamp, ""), SplitProfile.class))
+                .isInstanceOf(InvalidPlanInputException.class)
+                .hasMessageContaining("before codec revisions were recorded");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.slicer.e2e.bench;
 
+import dev.slicer.e2e.CachedProfile;
 import dev.slicer.planner.cli.PlanCli;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
@@ -72,7 +73,7 @@ final class BenchPlanner {
         List<String> args = new ArrayList<>(
                 profile != null
                         ? List.of("--profile", profile.toString())
-                        : Files.isRegularFile(cached)
+                        : CachedProfile.usable(cached, log)
                                 ? List.of("--profile", cached.toString())
                                 : List.of("--model", model, "--save-profile", cached.toString()));
         log.println("planner: " + String.join(" ", args) + " (profiling takes a minute the first time)");

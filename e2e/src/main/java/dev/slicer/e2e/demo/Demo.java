@@ -2,6 +2,7 @@ package dev.slicer.e2e.demo;
 
 import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
+import dev.slicer.e2e.CachedProfile;
 import dev.slicer.e2e.Ports;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.UnsplitReference;
@@ -313,7 +314,9 @@ public final class Demo implements AutoCloseable {
         Path cache = root.resolve("e2e/target/demo-cache");
         Files.createDirectories(cache);
         Path file = cache.resolve(model.replaceAll("[^A-Za-z0-9._-]", "_") + "-profile.json");
-        if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() > plannerBuilt()) {
+        if (Files.isRegularFile(file)
+                && Files.getLastModifiedTime(file).toMillis() > plannerBuilt()
+                && CachedProfile.usable(file, System.out)) {
             return file;
         }
         Path tmp = cache.resolve(file.getFileName() + ".tmp");

@@ -3,6 +3,7 @@ package dev.slicer.planner.model;
 import static dev.slicer.planner.InvalidPlanInputException.require;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.slicer.codec.CodecRevision;
 import dev.slicer.planner.search.Theta;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,14 +25,25 @@ import java.util.TreeMap;
  * @param samples how many sample inputs were averaged
  * @param fidelity setting key -> per-candidate fidelity in [-1, 1], {@code null} where excluded
  * @param excluded setting key -> candidate index -> why that cell was not measured (never planned)
+ * @param codecRevision the {@link CodecRevision} the table was measured with; a table of another one (or of none,
+ *     from before revisions were recorded) is refused, since it describes frames this codec no longer writes
  */
 public record DistortionTable(
         String metric,
         int samples,
         Map<String, List<Double>> fidelity,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<Integer, String>> excluded) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<Integer, String>> excluded,
+        Integer codecRevision) {
 
     public DistortionTable {
+        require(
+                Integer.valueOf(CodecRevision.CURRENT).equals(codecRevision),
+                (codecRevision == null
+                                ? "the distortion table was measured before codec revisions were recorded"
+                                : "the distortion table was measured with codec revision " + codecRevision)
+                        + "; this codec is revision " + CodecRevision.CURRENT
+                        + ", whose frames the measured fidelity does not describe: calibrate the profile again"
+                        + " (slicer plan calibrate)");
         require(metric != null && !metric.isBlank(), "distortion table needs a metric name");
         require(samples >= 1, "distortion table needs at least one sample, got " + samples);
         require(fidelity != null, "distortion table has no entries");
@@ -79,6 +91,15 @@ public record DistortionTable(
         }
         fidelity = Collections.unmodifiableMap(copy);
         excluded = Collections.unmodifiableMap(reasons);
+    }
+
+    /** A table measured now, with this codec. */
+    public DistortionTable(
+            String metric,
+            int samples,
+            Map<String, List<Double>> fidelity,
+            Map<String, Map<Integer, String>> excluded) {
+        this(metric, samples, fidelity, excluded, CodecRevision.CURRENT);
     }
 
     /** A table without exclusions. */
