@@ -102,7 +102,7 @@ class BadInputTest {
         String stamp = "\"codecRevision\":" + CodecRevision.CURRENT;
         assertThat(json).contains(stamp);
         assertThat(PlanJson.read(json, SplitProfile.class)).isEqualTo(measured);
-        // a table from an older codec, and one from before tables carried the revision
+        // a table of another codec revision, and one from before tables carried the revision
         assertThatThrownBy(() -> PlanJson.read(
                         json.replace(stamp, "\"codecRevision\":" + (CodecRevision.CURRENT + 1)), SplitProfile.class))
                 .isInstanceOf(InvalidPlanInputException.class)
