@@ -23,13 +23,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A minimal client of the Prometheus HTTP API: instant queries ({@code GET /api/v1/query}) with a vector result.
- * Every call is bounded by the connect and request timeouts and the answer by {@link #MAX_RESPONSE_BYTES}; nothing is
- * retried here (the reconciler backs off). HTTPS verifies against the JDK's trust store, or only against the CA
+ * Every call is bounded as a whole, name lookup and body included, by the connect plus the request timeout (the
+ * JDK client's own timeouts cover neither a slow DNS lookup nor a body that stops arriving, and a reconcile waiting
+ * on them stalls the fleet), and the answer by {@link #MAX_RESPONSE_BYTES}; nothing is retried here (the reconciler
+ * backs off). HTTPS verifies against the JDK's trust store, or only against the CA
  * certificates of {@code caFile} when given; a bearer token is read from {@code tokenFile} for every query, so a
  * rotated Secret is picked up without a restart.
  */
@@ -43,8 +53,21 @@ public final class PrometheusClient {
     /** One element of an instant vector. */
     public record Sample(Map<String, String> labels, double value) {}
 
+    /**
+     * Runs the client's lookups and body reads: daemon threads, so one still blocked in a lookup past its deadline
+     * never holds the operator up, and a pool of its own, so none of them takes a common-pool thread.
+     */
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "prometheus-client");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final HttpClient http;
     private final Duration requestTimeout;
+    /** The whole call: lookup, connect, headers and body. */
+    private final Duration deadline;
+
     private final Optional<Path> tokenFile;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -54,11 +77,16 @@ public final class PrometheusClient {
 
     public PrometheusClient(
             Duration connectTimeout, Duration requestTimeout, Optional<Path> caFile, Optional<Path> tokenFile) {
-        HttpClient.Builder b =
-                HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                // no h2c upgrade attempt on every new cleartext connection: it buys nothing for a small query
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor);
         caFile.ifPresent(ca -> b.sslContext(trusting(ca)));
         this.http = b.build();
         this.requestTimeout = requestTimeout;
+        this.deadline = connectTimeout.plus(requestTimeout);
         this.tokenFile = tokenFile;
     }
 
@@ -113,29 +141,71 @@ public final class PrometheusClient {
                 .header("Accept", "application/json")
                 .GET();
         token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<InputStream> response;
-        String body;
+        Answer answer = send(request.build(), baseUrl);
+        if (answer.status() != 200) {
+            throw new MetricsUnavailableException(
+                    "Prometheus at " + baseUrl + " answered HTTP " + answer.status() + " to " + promql);
+        }
+        return parseVector(answer.body());
+    }
+
+    /** A status code and a body of at most {@link #MAX_RESPONSE_BYTES}. */
+    private record Answer(int status, String body) {}
+
+    /**
+     * Sends on the client's executor and waits at most {@link #deadline} for the status and the whole body; on
+     * expiry the body stream is closed, so no thread stays blocked on a server that stopped sending.
+     */
+    private Answer send(HttpRequest request, String baseUrl) throws MetricsUnavailableException {
+        AtomicReference<InputStream> stream = new AtomicReference<>();
+        CompletableFuture<Answer> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                .thenApplyAsync(
+                        response -> {
+                            stream.set(response.body());
+                            try (InputStream in = response.body()) {
+                                byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+                                if (bytes.length > MAX_RESPONSE_BYTES) {
+                                    throw new CompletionException(new MetricsUnavailableException("Prometheus at "
+                                            + baseUrl + " answered more than " + MAX_RESPONSE_BYTES + " bytes"));
+                                }
+                                return new Answer(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+                            } catch (IOException e) {
+                                throw new CompletionException(e);
+                            }
+                        },
+                        executor);
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-                if (bytes.length > MAX_RESPONSE_BYTES) {
-                    throw new MetricsUnavailableException(
-                            "Prometheus at " + baseUrl + " answered more than " + MAX_RESPONSE_BYTES + " bytes");
-                }
-                body = new String(bytes, StandardCharsets.UTF_8);
+            return pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            closeQuietly(stream.get());
+            throw new MetricsUnavailableException(
+                    "Prometheus at " + baseUrl + " did not answer within " + deadline + " (name lookup, connect"
+                            + " and answer)",
+                    e);
+        } catch (ExecutionException e) {
+            Throwable cause =
+                    e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            if (cause instanceof MetricsUnavailableException m) {
+                throw m;
             }
-        } catch (IOException e) {
-            throw new MetricsUnavailableException("Prometheus at " + baseUrl + " unreachable: " + e, e);
+            throw new MetricsUnavailableException("Prometheus at " + baseUrl + " unreachable: " + cause, cause);
         } catch (InterruptedException e) {
+            pending.cancel(true);
+            closeQuietly(stream.get());
             Thread.currentThread().interrupt();
             throw new MetricsUnavailableException("interrupted while querying Prometheus", e);
         }
-        if (response.statusCode() != 200) {
-            throw new MetricsUnavailableException(
-                    "Prometheus at " + baseUrl + " answered HTTP " + response.statusCode() + " to " + promql);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the call has already failed; closing only frees the connection
+            }
         }
-        return parseVector(body);
     }
 
     /** Parses the body of an instant query; only {@code resultType: vector} is accepted. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class PrometheusClientTest {
 
@@ -42,6 +43,39 @@ class PrometheusClientTest {
         assertThatThrownBy(() -> client.query("http://127.0.0.1:" + closed, "up"))
                 .isInstanceOf(MetricsUnavailableException.class)
                 .hasMessageContaining("unreachable");
+    }
+
+    /**
+     * The JDK client's request timeout ends at the headers: a Prometheus (or a proxy in front of it) that sends them
+     * and then stops would hold the reconcile for ever. The whole call has one deadline, connect plus request
+     * timeout. (A slow DNS lookup, the other case the JDK timeouts miss, is bounded by the same deadline.)
+     */
+    @Test
+    @Timeout(60) // a guard, not an assertion: without the deadline the call never returns
+    void anAnswerThatStopsMidBodyIsGivenUpAtTheDeadline() throws Exception {
+        var stalled = new java.util.concurrent.CountDownLatch(1);
+        try (var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread peer = new Thread(() -> {
+                try (var socket = server.accept()) {
+                    socket.getInputStream().read(new byte[4096]);
+                    socket.getOutputStream()
+                            .write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                                            + "{\"status\":")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    stalled.await();
+                } catch (Exception ignored) {
+                    // the test ends the peer by closing the server
+                }
+            });
+            peer.start();
+            var impatient = new PrometheusClient(Duration.ofSeconds(1), Duration.ofSeconds(2));
+            assertThatThrownBy(() -> impatient.query("http://127.0.0.1:" + server.getLocalPort(), "up"))
+                    .isInstanceOf(MetricsUnavailableException.class)
+                    .hasMessageContaining("did not answer within PT3S");
+            stalled.countDown();
+            peer.join();
+        }
     }
 
     private static final String EMPTY_VECTOR =
