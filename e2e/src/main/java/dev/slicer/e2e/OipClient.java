@@ -15,8 +15,7 @@ import java.util.List;
 /** A minimal Open Inference Protocol v2 JSON client for driving edges (the conformance test uses tritonclient). */
 public final class OipClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = ServiceHttpClient.create(Duration.ofSeconds(5));
     private final String base;
 
     /** One answer: HTTP status and body. */

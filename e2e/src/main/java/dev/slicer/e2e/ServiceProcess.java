@@ -85,8 +85,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits (bounded) until /q/health/ready answers 200. */
     public ServiceProcess awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = ServiceHttpClient.create(Duration.ofSeconds(2));
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {

@@ -39,8 +39,7 @@ class ArRecoveryE2ETest {
     static final String MODEL = "builtin:tiny-llama";
     static final int TOKENS = 800;
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = ServiceHttpClient.create(Duration.ofSeconds(5));
     static Fleet fleet;
 
     @BeforeAll

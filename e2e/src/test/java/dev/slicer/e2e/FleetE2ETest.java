@@ -347,6 +347,17 @@ class FleetE2ETest {
                 .allSatisfy(e -> assertThat(e.alive()).as("no edge restarted").isTrue());
     }
 
+    /** The services answer an h2c upgrade request in HTTP/1.1 (see {@link ServiceHttpClient} for why). */
+    @Test
+    @Order(6)
+    void servicesAnswerACleartextHttp2UpgradeRequestInHttp11() throws Exception {
+        for (ServiceProcess s : List.of(fleet.backend(), fleet.edges().get(0))) {
+            assertThat(CleartextUpgrade.statusLine(s.httpPort(), "/q/health/ready"))
+                    .as(s.name())
+                    .isEqualTo("HTTP/1.1 200 OK");
+        }
+    }
+
     @Test
     @Order(6)
     void theRunningFleetExportsExactlyTheContractedMetrics() throws Exception {

@@ -13,7 +13,6 @@ import dev.slicer.planner.cli.Units;
 import dev.slicer.planner.plan.Plan;
 import dev.slicer.planner.plan.PlanJson;
 import dev.slicer.planner.plan.PlanRow;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,7 +218,8 @@ public final class DataplaneBench implements Callable<Integer> {
 
     /** Sets an edge's emulated link (PUT /slicer/link, bytes per second). */
     private static void setLink(int port, long bytesPerSecond) throws Exception {
-        dev.slicer.e2e.EdgeLink.set(HttpClient.newHttpClient(), port, bytesPerSecond);
+        dev.slicer.e2e.EdgeLink.set(
+                dev.slicer.e2e.ServiceHttpClient.create(java.time.Duration.ofSeconds(5)), port, bytesPerSecond);
     }
 
     /** Waits (bounded) until every edge answers under the plan with this hash. */

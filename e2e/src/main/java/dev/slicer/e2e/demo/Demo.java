@@ -4,6 +4,7 @@ import dev.slicer.crds.ModelDigest;
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.e2e.CachedProfile;
 import dev.slicer.e2e.Ports;
+import dev.slicer.e2e.ServiceHttpClient;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.UnsplitReference;
 import dev.slicer.model.split.SplittableModel;
@@ -113,8 +114,7 @@ public final class Demo implements AutoCloseable {
     private final PlanHistory plans = new PlanHistory(() -> startNanos);
     private final Map<String, EdgeStats> stats = new LinkedHashMap<>();
     private final Map<String, Long> links = new LinkedHashMap<>();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = ServiceHttpClient.create(Duration.ofSeconds(2));
     private ApiServer api;
     /** The SplitInference the demo applies (its name labels every series). */
     private String fleet;

@@ -1,6 +1,7 @@
 package dev.slicer.e2e.demo;
 
 import dev.slicer.e2e.Ports;
+import dev.slicer.e2e.ServiceHttpClient;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.ServiceProxy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -48,8 +49,7 @@ public final class LocalKubelet implements AutoCloseable {
     private final BiConsumer<String, String> onPlan;
     private final Consumer<String> onEvent;
     private final int grpcPort = Ports.free();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = ServiceHttpClient.create(Duration.ofSeconds(2));
     /** The back-end's pods, by ordinal; the newest are stopped first on a scale-down. */
     private final List<Replica> replicas = new ArrayList<>();
     /** Replicas stopped on a scale-down, draining. */

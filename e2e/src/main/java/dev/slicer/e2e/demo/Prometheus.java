@@ -3,6 +3,7 @@ package dev.slicer.e2e.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slicer.e2e.Ports;
+import dev.slicer.e2e.ServiceHttpClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -34,8 +35,7 @@ public final class Prometheus implements AutoCloseable {
     private final Path dir;
     private final Path logDir;
     private final int port = Ports.free();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = ServiceHttpClient.create(Duration.ofSeconds(2));
     private Process process;
 
     private Prometheus(Path binary, Path dir, Path logDir) {

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
+import dev.slicer.e2e.CleartextUpgrade;
+import dev.slicer.e2e.ServiceHttpClient;
 import dev.slicer.e2e.ServiceProcess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -59,9 +61,15 @@ class OperatorOnRealApiServerTest {
     private static final String OPERATOR_NS = "slicer-system";
     private static final String NS = "fleet-a";
     private static final Duration STEP = Duration.ofMinutes(2);
+    /** No reconcile finished for this long while one is awaited: the threads are dumped for the failure message. */
+    private static final Duration STALL = Duration.ofSeconds(45);
+
     private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     /** The label a kube-prometheus-stack Prometheus selects monitors by, set through the chart. */
     private static final String MONITOR_RELEASE = "kube-prometheus-stack";
+
+    /** The operator's HTTP endpoints (metrics, liveness), over HTTP/1.1 (see {@link ServiceHttpClient}). */
+    private static final HttpClient HTTP = ServiceHttpClient.create(Duration.ofSeconds(5));
 
     private static RealControlPlane cp;
     private static KubernetesClient admin;
@@ -143,12 +151,11 @@ class OperatorOnRealApiServerTest {
     /** How many reconciles of the fleet {@code operator} finished (its own metric; 0 before the first). */
     private static long reconciles(ServiceProcess operator) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + "/q/metrics"))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + "/q/metrics"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             Matcher m = RECONCILES.matcher(r.body());
             return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         } catch (IOException e) {
@@ -164,12 +171,19 @@ class OperatorOnRealApiServerTest {
         // when the count changed, as the polls saw it: a hand-over that stalls says for how long
         List<String> seen = new java.util.ArrayList<>();
         long[] last = {-1};
+        // the threads as they are while nothing finishes: taken once, after STALL without progress
+        String[] stalled = {"(no stall)"};
+        Instant[] changed = {Instant.now()};
         try {
             await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> {
                 long now = reconciles(operator);
                 if (now != last[0]) {
-                    seen.add(java.time.Instant.now() + "=" + now);
+                    seen.add(Instant.now() + "=" + now);
                     last[0] = now;
+                    changed[0] = Instant.now();
+                } else if (stalled[0].equals("(no stall)")
+                        && Duration.between(changed[0], Instant.now()).compareTo(STALL) > 0) {
+                    stalled[0] = Instant.now() + "\n" + operatorThreads(operator);
                 }
                 return now >= since + n;
             });
@@ -177,7 +191,8 @@ class OperatorOnRealApiServerTest {
             throw new AssertionError(
                     operator.name() + " finished " + reconciles(operator) + " reconciles at " + java.time.Instant.now()
                             + ", expected " + (since + n) + "; counts seen: " + seen + "; lease: " + lease()
-                            + "; events: " + events() + "; threads:\n" + operatorThreads(operator) + "\nlog:\n"
+                            + "; events: " + events() + "; threads during the stall, at " + stalled[0]
+                            + "\nthreads now:\n" + operatorThreads(operator) + "\nlog:\n"
                             + operator.tail(),
                     e);
         }
@@ -198,7 +213,11 @@ class OperatorOnRealApiServerTest {
             // one thread per blank-line-separated block; keep the ones that reconcile, elect or run the slicer's code
             StringBuilder kept = new StringBuilder();
             for (String block : dump.split("\n\n")) {
-                if (block.contains("dev.slicer") || block.contains("javaoperatorsdk") || block.contains("Leader")) {
+                if (block.contains("dev.slicer")
+                        || block.contains("javaoperatorsdk")
+                        || block.contains("Leader")
+                        || block.contains("fabric8")
+                        || block.contains("java.net.http")) {
                     kept.append(block).append("\n\n");
                 }
             }
@@ -400,6 +419,14 @@ class OperatorOnRealApiServerTest {
 
     @Test
     @Order(4)
+    void theOperatorAnswersACleartextHttp2UpgradeRequestInHttp11() throws Exception {
+        // a Prometheus or a probe with a default JDK client would otherwise sometimes hang on the upgrade
+        assertThat(CleartextUpgrade.statusLine(leader.httpPort(), "/q/health/live"))
+                .isEqualTo("HTTP/1.1 200 OK");
+    }
+
+    @Test
+    @Order(4)
     void restartedOperatorConvergesWithoutRewritingAnything() throws Exception {
         int before = fleetWrites().size();
         leader.close();
@@ -419,9 +446,10 @@ class OperatorOnRealApiServerTest {
         awaitReconciles(leader, leading, 1);
         assertThat(reconciles(standby)).as("the standby does not reconcile").isZero();
         leader.kill();
+        // the standby is the only replica left, also for the later steps should this one fail
+        leader = standby;
         // the Lease expires (15 s) and the standby reconciles the fleet; a spec change proves it is in charge
         awaitReconciles(standby, 0, 1);
-        leader = standby;
         patchFleet("{\"spec\":{\"backend\":{\"maxReplicas\":4}}}");
         await().atMost(STEP).untilAsserted(() -> {
             SplitInference si = current();
@@ -571,11 +599,10 @@ class OperatorOnRealApiServerTest {
     }
 
     private static HttpResponse<String> liveness(ServiceProcess operator) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + "/q/health/live"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + "/q/health/live"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
