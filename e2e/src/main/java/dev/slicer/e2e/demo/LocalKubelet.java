@@ -147,7 +147,7 @@ public final class LocalKubelet implements AutoCloseable {
 
     /**
      * @param onPlan called with (hash, plan.json) whenever the plan ConfigMap's content reaches the back-end's volume
-     * @param onEvent called with what happened to a pod that a user should see (a restart)
+     * @param onEvent called with what happened to a pod that a user should see (a restart, a scaling)
      */
     public LocalKubelet(
             KubernetesClient kube,
@@ -216,6 +216,11 @@ public final class LocalKubelet implements AutoCloseable {
         int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         if (service == null) {
             service = ServiceProxy.start(grpcPort);
+        }
+        int before = replicas.size();
+        if (before > 0 && before != desired) {
+            // a scaling decision of the operator: shown on the timeline with the link changes
+            onEvent.accept("back-end " + before + " -> " + desired + " replicas");
         }
         while (replicas.size() < desired) {
             replicas.add(startReplica(d));

@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The demo's scenario over {@code duration} of traffic: steady state; at 30% (or once it answers from a split row,
- * by 40%) one edge's link drops to a fifth of a slow link; at 55% it is restored; at 70% the load rises to four clients per edge so the back-end queues; the run
- * ends at 100%.
+ * The demo's scenario over {@code duration} of traffic: steady state; at 20% (or once it answers from a split row,
+ * by 30%) one edge's link drops to a fifth of a slow link; at 40% it is restored; at 50% the load rises to four
+ * clients per edge so the back-end queues and the operator scales it (its busy seconds are a rate over 20 s, so the
+ * second half of the run leaves time for the decision and the new replica's start); the run ends at 100%.
  */
 public final class Scenario {
     /** The degraded link, bytes/s (80 kbit/s): below every split row of the demo's plan (cloud-only territory). */
@@ -27,21 +28,21 @@ public final class Scenario {
     public static Demo.Result run(Demo demo, Duration duration, LiveTable progress) throws Exception {
         long start = System.nanoTime();
         String device = degradedDevice(demo);
-        at(start, duration, 0.30, progress, "degrading " + device, () -> false);
+        at(start, duration, 0.20, progress, "degrading " + device, () -> false);
         // an edge that is cloud-only already sends the fewest bytes: degrading it then shows no adaptation
         if (!at(
                 start,
                 duration,
-                0.40,
+                0.30,
                 progress,
                 "degrading " + device + " once it splits",
                 () -> splits(demo, device))) {
             demo.event(device + " is not split: degraded from its row as it is");
         }
         demo.degradeLink(device, DEGRADED_RATE);
-        at(start, duration, 0.55, progress, "restoring " + device, () -> false);
+        at(start, duration, 0.40, progress, "restoring " + device, () -> false);
         demo.restoreLink(device);
-        at(start, duration, 0.70, progress, "raising the load", () -> false);
+        at(start, duration, 0.50, progress, "raising the load", () -> false);
         demo.setLoad(4);
         at(start, duration, 1.0, progress, "finishing", () -> false);
         return demo.finish();

@@ -269,6 +269,10 @@ class DemoE2ETest {
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(demo.kubelet().replicas()).containsExactly(2, 2));
         assertThat(demo.kubelet().backends()).hasSize(2).allMatch(ServiceProcess::alive);
+        assertThat(demo.timeline().events())
+                .as("the scaling is marked on the timeline")
+                .extracting(e -> e.label())
+                .contains("back-end 1 -> 2 replicas");
         long answered = answered();
         await().atMost(STEP).until(() -> answered() > answered + 10);
 
