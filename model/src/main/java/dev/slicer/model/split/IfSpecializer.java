@@ -20,9 +20,10 @@ import java.util.TreeSet;
 
 /**
  * Inlines a top-level {@code If} whose condition is fixed for the model's inputs, so the network inside its taken
- * branch can be cut like any other. A condition qualifies when it is computed from constants and from integer or
- * boolean <em>scalar</em> graph inputs only (a flag, a sample rate), never from a tensor's data or size: those
- * scalars are <em>pinned</em> to the values the condition was evaluated at, and a request that gives another value
+ * branch can be cut like any other. A condition qualifies when it is computed from constants, from the shapes of
+ * graph inputs whose every dimension is fixed ({@code Shape}/{@code Size} of them: ONNX Runtime refuses any other
+ * shape), and from integer or boolean <em>scalar</em> graph inputs (a flag, a sample rate), never from a tensor's
+ * data or a symbolic size: those scalars are <em>pinned</em> to the values the condition was evaluated at, and a request that gives another value
  * must be refused ({@link SplittableModel#checkPinned}), because the inlined model would answer it with the wrong
  * branch. The condition must come out the same on every probe input, and the inlined model must reproduce the
  * original's outputs exactly on them; otherwise the {@code If} stays as it is.
@@ -94,7 +95,14 @@ final class IfSpecializer {
         }
         BitSet up = graph.ancestors(List.of(condition), Set.of());
         for (int p = up.nextSetBit(0); p >= 0; p = up.nextSetBit(p + 1)) {
-            graph.inputsOf(p).stream().filter(graph.graphInputs()::containsKey).forEach(from::add);
+            NodeProto node = graph.node(p);
+            boolean readsShapeOnly = node.getDomain().isEmpty() && SHAPE_READS.contains(node.getOpType());
+            for (String in : graph.inputsOf(p)) {
+                ValueInfoProto declared = graph.graphInputs().get(in);
+                if (declared != null && !(readsShapeOnly && isFixedShape(declared))) {
+                    from.add(in);
+                }
+            }
         }
         for (String in : from) {
             if (!isIntegerScalar(graph.graphInputs().get(in))) {
@@ -111,6 +119,23 @@ final class IfSpecializer {
                 if (in.get(s) == null || !in.get(s).equals(probes.get(0).get(s))) {
                     return false;
                 }
+            }
+        }
+        return true;
+    }
+
+    /** Operators that read only their input's shape, never its data. */
+    private static final Set<String> SHAPE_READS = Set.of("Shape", "Size");
+
+    /** Whether every dimension of the input is declared as a number. */
+    private static boolean isFixedShape(ValueInfoProto in) {
+        var t = in.getType().getTensorType();
+        if (!t.hasShape()) {
+            return false;
+        }
+        for (TensorShapeProto.Dimension d : t.getShape().getDimList()) {
+            if (!d.hasDimValue()) {
+                return false;
             }
         }
         return true;

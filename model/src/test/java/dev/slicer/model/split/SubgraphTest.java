@@ -7,6 +7,7 @@ import dev.slicer.model.PinnedInputException;
 import dev.slicer.model.builder.GraphBuilder;
 import dev.slicer.model.builder.SwitchedMlp;
 import dev.slicer.model.onnx.proto.Onnx.ModelProto;
+import dev.slicer.model.onnx.proto.Onnx.TensorProto.DataType;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,38 @@ class SubgraphTest {
                 .singleElement()
                 .satisfies(n -> assertThat(n).contains("else branch, 6 nodes").contains("condition is constant"));
         assertThat(m.candidates()).extracting(SplitCandidate::name).contains("else.layer0");
+    }
+
+    /** An {@code If} on the size of an input {@code window} declared with {@code dims}. */
+    private static ModelProto ifOnWindowSize(String... dims) {
+        return ifModel(g -> g.op(
+                "/Equal",
+                "Equal",
+                g.op("/Size", "Size", g.input("window", DataType.FLOAT_VALUE, dims)),
+                g.longs("n", new long[0], 256)));
+    }
+
+    @Test
+    void anIfOnTheFixedShapeOfAnInputIsInlinedWithNothingPinned() {
+        // window is always [4, 64] (ONNX Runtime refuses any other shape): its size decides nothing per request
+        SplittableModel m = SplittableModel.of(ifOnWindowSize("4", "64"), "shape-if");
+        assertThat(m.opaqueSubgraph()).isEmpty();
+        assertThat(m.pinnedInputs()).isEmpty();
+        assertThat(m.specializationNotes())
+                .singleElement()
+                .satisfies(n -> assertThat(n).contains("then branch, 12 nodes").contains("condition is constant"));
+        assertThat(m.candidates()).extracting(SplitCandidate::name).contains("then.layer0", "then.layer4");
+        assertThat(SplitVerifier.verify(m, m.candidates(), r -> {}).allExact()).isTrue();
+    }
+
+    @Test
+    void anIfOnASymbolicSizeStaysWholeAndIsReportedWithTheInput() {
+        // window's first dimension is symbolic: its size can change with every request
+        SplittableModel m = SplittableModel.of(ifOnWindowSize("frames", "64"), "symbolic-shape-if");
+        assertThat(m.pinnedInputs()).isEmpty();
+        assertThat(m.opaqueSubgraph())
+                .hasValueSatisfying(
+                        why -> assertThat(why).contains("If 'If_0'").contains("condition depends on input window"));
     }
 
     @Test
