@@ -23,10 +23,10 @@ import java.util.TreeSet;
  * branch can be cut like any other. A condition qualifies when it is computed from constants, from the shapes of
  * graph inputs whose every dimension is fixed ({@code Shape}/{@code Size} of them: ONNX Runtime refuses any other
  * shape), and from integer or boolean <em>scalar</em> graph inputs (a flag, a sample rate), never from a tensor's
- * data or a symbolic size: those scalars are <em>pinned</em> to the values the condition was evaluated at, and a request that gives another value
- * must be refused ({@link SplittableModel#checkPinned}), because the inlined model would answer it with the wrong
- * branch. The condition must come out the same on every probe input, and the inlined model must reproduce the
- * original's outputs exactly on them; otherwise the {@code If} stays as it is.
+ * data or a symbolic size: those scalars are <em>pinned</em> to the values the condition was evaluated at, and a
+ * request that gives another value must be refused ({@link SplittableModel#checkPinned}), because the inlined model
+ * would answer it with the wrong branch. The condition must come out the same on every probe input, and the inlined
+ * model must reproduce the original's outputs exactly on them; otherwise the {@code If} stays as it is.
  */
 final class IfSpecializer {
     /** Inlining rounds: an inlined branch may itself hold an {@code If} on a pinned scalar. */
