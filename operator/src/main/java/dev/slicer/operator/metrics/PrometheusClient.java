@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -153,32 +154,37 @@ public final class PrometheusClient {
     private record Answer(int status, String body) {}
 
     /**
-     * Sends on the client's executor and waits at most {@link #deadline} for the status and the whole body; on
-     * expiry the body stream is closed, so no thread stays blocked on a server that stopped sending.
+     * Sends on the client's executor and waits at most {@link #deadline} for the status and the whole body. On expiry
+     * the exchange is cancelled and the body stream closed (by whichever of the waiter and the reader comes second),
+     * so no thread stays blocked on a server that stopped sending.
      */
     private Answer send(HttpRequest request, String baseUrl) throws MetricsUnavailableException {
         AtomicReference<InputStream> stream = new AtomicReference<>();
-        CompletableFuture<Answer> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-                .thenApplyAsync(
-                        response -> {
-                            stream.set(response.body());
-                            try (InputStream in = response.body()) {
-                                byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-                                if (bytes.length > MAX_RESPONSE_BYTES) {
-                                    throw new CompletionException(new MetricsUnavailableException("Prometheus at "
-                                            + baseUrl + " answered more than " + MAX_RESPONSE_BYTES + " bytes"));
-                                }
-                                return new Answer(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
-                            } catch (IOException e) {
-                                throw new CompletionException(e);
-                            }
-                        },
-                        executor);
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CompletableFuture<HttpResponse<InputStream>> sent =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<Answer> pending = sent.thenApplyAsync(
+                response -> {
+                    stream.set(response.body());
+                    if (abandoned.get()) {
+                        closeQuietly(response.body());
+                    }
+                    try (InputStream in = response.body()) {
+                        byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+                        if (bytes.length > MAX_RESPONSE_BYTES) {
+                            throw new CompletionException(new MetricsUnavailableException("Prometheus at " + baseUrl
+                                    + " answered more than " + MAX_RESPONSE_BYTES + " bytes"));
+                        }
+                        return new Answer(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                executor);
         try {
             return pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            pending.cancel(true);
-            closeQuietly(stream.get());
+            abandon(sent, stream, abandoned);
             throw new MetricsUnavailableException(
                     "Prometheus at " + baseUrl + " did not answer within " + deadline + " (name lookup, connect"
                             + " and answer)",
@@ -191,11 +197,18 @@ public final class PrometheusClient {
             }
             throw new MetricsUnavailableException("Prometheus at " + baseUrl + " unreachable: " + cause, cause);
         } catch (InterruptedException e) {
-            pending.cancel(true);
-            closeQuietly(stream.get());
+            abandon(sent, stream, abandoned);
             Thread.currentThread().interrupt();
             throw new MetricsUnavailableException("interrupted while querying Prometheus", e);
         }
+    }
+
+    /** Gives a call up: cancels the exchange (headers not in yet) and closes the body stream (being read). */
+    private static void abandon(
+            CompletableFuture<?> sent, AtomicReference<InputStream> stream, AtomicBoolean abandoned) {
+        abandoned.set(true);
+        sent.cancel(true);
+        closeQuietly(stream.get());
     }
 
     private static void closeQuietly(InputStream in) {

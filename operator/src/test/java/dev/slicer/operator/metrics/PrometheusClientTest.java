@@ -51,7 +51,9 @@ class PrometheusClientTest {
      * timeout. (A slow DNS lookup, the other case the JDK timeouts miss, is bounded by the same deadline.)
      */
     @Test
-    @Timeout(60) // a guard, not an assertion: without the deadline the call never returns
+    // a guard, not an assertion: without the deadline the call never returns, and only a separate thread can be
+    // abandoned while it is blocked in a socket read
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anAnswerThatStopsMidBodyIsGivenUpAtTheDeadline() throws Exception {
         var stalled = new java.util.concurrent.CountDownLatch(1);
         try (var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -65,7 +67,7 @@ class PrometheusClientTest {
                     socket.getOutputStream().flush();
                     stalled.await();
                 } catch (Exception ignored) {
-                    // the test ends the peer by closing the server
+                    // the peer only holds the connection open until the test releases it
                 }
             });
             peer.start();
