@@ -94,4 +94,10 @@ Keep in sync with the allowlist in helm/src/test/java/dev/slicer/helm/RbacAllowl
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors", "podmonitors"]
   verbs: ["get", "list", "watch", "create", "patch"]
+{{- if eq .Values.metricsSource "direct" }}
+# scraping the back-end replicas directly: their addresses come from the back-end Service's EndpointSlices
+- apiGroups: ["discovery.k8s.io"]
+  resources: ["endpointslices"]
+  verbs: ["list"]
+{{- end }}
 {{- end }}

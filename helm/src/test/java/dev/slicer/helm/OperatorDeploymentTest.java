@@ -68,6 +68,7 @@ class OperatorDeploymentTest {
         JsonNode deployment = rendered.one("Deployment");
         Map<String, String> env = env(deployment);
         assertThat(env)
+                .containsEntry("SLICER_OPERATOR_METRICS_SOURCE", "prometheus")
                 .containsEntry("SLICER_OPERATOR_PROMETHEUS_URL", "http://prometheus-operated.monitoring.svc:9090")
                 .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "JOSDK_ALL_NAMESPACES")
                 .containsEntry("QUARKUS_PROFILE", "prod,leader-election")
@@ -165,6 +166,12 @@ class OperatorDeploymentTest {
                         .asText())
                 .isEqualTo("existing-sa");
         assertThat(rendered.ofKind("ConfigMap")).isEmpty();
+    }
+
+    @Test
+    void aClusterWithoutPrometheusHasTheOperatorScrapeTheReplicas() {
+        assertThat(env(Chart.render("direct.yaml").one("Deployment")))
+                .containsEntry("SLICER_OPERATOR_METRICS_SOURCE", "direct");
     }
 
     static Map<String, String> env(JsonNode deployment) {

@@ -34,6 +34,9 @@ final class RbacAllowlist {
     static final Map<String, Set<String>> CLUSTER =
             Map.of("apiextensions.k8s.io/customresourcedefinitions", Set.of("get"));
 
+    /** With {@code metricsSource: direct}: the back-end replicas' addresses, from their Service's EndpointSlices. */
+    static final Map<String, Set<String>> DIRECT_SCRAPE = Map.of("discovery.k8s.io/endpointslices", Set.of("list"));
+
     /** Leader election, in the release namespace. */
     static final Map<String, Set<String>> LEADER_ELECTION =
             Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update", "patch"));

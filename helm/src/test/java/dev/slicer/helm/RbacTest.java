@@ -19,7 +19,7 @@ class RbacTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"namespaced.yaml", "minimal.yaml"})
+    @ValueSource(strings = {"namespaced.yaml", "minimal.yaml", "direct.yaml"})
     void noWildcards(String values) {
         for (JsonNode role : Chart.render(values).ofKind("ClusterRole", "Role")) {
             for (JsonNode rule : role.path("rules")) {
@@ -48,6 +48,18 @@ class RbacTest {
     }
 
     @Test
+    void scrapingDirectlyAddsOnlyTheListOfEndpointSlices() {
+        Chart.Rendered rendered = Chart.render("direct.yaml");
+        Map<String, Set<String>> expected = new TreeMap<>(RbacAllowlist.NAMESPACED);
+        expected.putAll(RbacAllowlist.CLUSTER);
+        expected.putAll(RbacAllowlist.DIRECT_SCRAPE);
+        assertThat(new TreeMap<>(grants(rendered.ofKind("ClusterRole")))).isEqualTo(expected);
+        assertThat(grants(Chart.render(null).ofKind("Role", "ClusterRole")))
+                .as("the default (Prometheus) needs no EndpointSlices")
+                .doesNotContainKeys(RbacAllowlist.DIRECT_SCRAPE.keySet().toArray(String[]::new));
+    }
+
+    @Test
     void watchNamespacesGetOneRoleEachAndNoClusterWideWrites() {
         Chart.Rendered rendered = Chart.render("namespaced.yaml");
         assertThat(new TreeMap<>(grants(rendered.ofKind("ClusterRole"))))
@@ -70,7 +82,7 @@ class RbacTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"namespaced.yaml", "minimal.yaml"})
+    @ValueSource(strings = {"namespaced.yaml", "minimal.yaml", "direct.yaml"})
     void neverGrantsWhatTheOperatorDoesNotUse(String values) {
         Map<String, Set<String>> all = grants(Chart.render(values).ofKind("Role", "ClusterRole"));
         assertThat(all).doesNotContainKeys(RbacAllowlist.NEVER.toArray(String[]::new));

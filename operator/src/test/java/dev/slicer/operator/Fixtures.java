@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,37 @@ public final class Fixtures {
                 .addToAnnotations(ModelDigest.ANNOTATION, ModelDigest.of(MODEL_URI))
                 .endMetadata()
                 .addToData("profile.json", PlanJson.write(profile(), false))
+                .build();
+    }
+
+    /**
+     * An EndpointSlice of {@code service} (as the endpoint-slice controller writes one) listing one pod at 127.0.0.1
+     * (at {@code localhost} for an FQDN slice) with its {@code http} port at {@code port}; {@code ready} null leaves
+     * the condition unset.
+     */
+    public static EndpointSlice endpointSlice(
+            String name, String service, String addressType, int port, Boolean ready) {
+        return new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NAMESPACE)
+                .addToLabels("kubernetes.io/service-name", service)
+                .endMetadata()
+                .withAddressType(addressType)
+                .addNewEndpoint()
+                .withAddresses(addressType.equals("FQDN") ? "localhost" : "127.0.0.1")
+                .withNewConditions()
+                .withReady(ready)
+                .endConditions()
+                .endEndpoint()
+                .addNewPort()
+                .withName("grpc")
+                .withPort(9)
+                .endPort()
+                .addNewPort()
+                .withName("http")
+                .withPort(port)
+                .endPort()
                 .build();
     }
 }

@@ -11,6 +11,20 @@ import java.util.Optional;
 @ConfigMapping(prefix = "slicer.operator")
 public interface OperatorConfig {
 
+    /**
+     * Where fleet metrics are read: {@code prometheus} (the default, {@link #prometheusUrl()}), or {@code direct}:
+     * the operator scrapes the back-end replicas itself, found through the EndpointSlices of each fleet's back-end
+     * Service, for clusters without Prometheus ({@code spec.policy.metricsUrl} is then not used).
+     */
+    @WithDefault("prometheus")
+    MetricsSource metricsSource();
+
+    /** The values of {@link #metricsSource()}. */
+    enum MetricsSource {
+        PROMETHEUS,
+        DIRECT
+    }
+
     /** Prometheus HTTP API used when a SplitInference does not name one in {@code spec.policy.metricsUrl}. */
     @WithDefault("http://prometheus-operated.monitoring.svc:9090")
     String prometheusUrl();
@@ -27,15 +41,15 @@ public interface OperatorConfig {
     /** File holding the bearer token sent to Prometheus (a Secret mounted by the chart); read for every query. */
     Optional<Path> prometheusBearerTokenFile();
 
-    /** Timeout for establishing the connection to Prometheus. */
+    /** Timeout for establishing the connection to Prometheus (or, scraping directly, to a back-end replica). */
     @WithDefault("2s")
     Duration prometheusConnectTimeout();
 
-    /** Timeout for one PromQL query, end to end. */
+    /** Timeout for one PromQL query (or, scraping directly, one scrape), end to end. */
     @WithDefault("5s")
     Duration prometheusQueryTimeout();
 
-    /** PromQL range used in rate() windows. */
+    /** PromQL range used in rate() windows; scraping directly, the span the rates are computed over. */
     @WithDefault("2m")
     String rateWindow();
 

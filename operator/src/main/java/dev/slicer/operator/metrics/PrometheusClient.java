@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -54,17 +43,7 @@ public final class PrometheusClient {
     /** One element of an instant vector. */
     public record Sample(Map<String, String> labels, double value) {}
 
-    /**
-     * Runs the client's lookups and body reads: daemon threads, so one still blocked in a lookup past its deadline
-     * never holds the operator up, and a pool of its own, so none of them takes a common-pool thread.
-     */
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "prometheus-client");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private final HttpClient http;
+    private final BoundedGet get;
     private final Duration requestTimeout;
     /** The whole call: lookup, connect, headers and body. */
     private final Duration deadline;
@@ -78,14 +57,11 @@ public final class PrometheusClient {
 
     public PrometheusClient(
             Duration connectTimeout, Duration requestTimeout, Optional<Path> caFile, Optional<Path> tokenFile) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                // no h2c upgrade attempt on every new cleartext connection: it buys nothing for a small query
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor);
-        caFile.ifPresent(ca -> b.sslContext(trusting(ca)));
-        this.http = b.build();
+        this.get = new BoundedGet(
+                "prometheus-client",
+                connectTimeout,
+                MAX_RESPONSE_BYTES,
+                b -> caFile.ifPresent(ca -> b.sslContext(trusting(ca))));
         this.requestTimeout = requestTimeout;
         this.deadline = connectTimeout.plus(requestTimeout);
         this.tokenFile = tokenFile;
@@ -142,83 +118,13 @@ public final class PrometheusClient {
                 .header("Accept", "application/json")
                 .GET();
         token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        Answer answer = send(request.build(), baseUrl);
+        BoundedGet.Answer answer =
+                get.start(request.build(), "Prometheus at " + baseUrl).await(deadline);
         if (answer.status() != 200) {
             throw new MetricsUnavailableException(
                     "Prometheus at " + baseUrl + " answered HTTP " + answer.status() + " to " + promql);
         }
         return parseVector(answer.body());
-    }
-
-    /** A status code and a body of at most {@link #MAX_RESPONSE_BYTES}. */
-    private record Answer(int status, String body) {}
-
-    /**
-     * Sends on the client's executor and waits at most {@link #deadline} for the status and the whole body. On expiry
-     * the exchange is cancelled and the body stream closed (by whichever of the waiter and the reader comes second),
-     * so no thread stays blocked on a server that stopped sending.
-     */
-    private Answer send(HttpRequest request, String baseUrl) throws MetricsUnavailableException {
-        AtomicReference<InputStream> stream = new AtomicReference<>();
-        AtomicBoolean abandoned = new AtomicBoolean();
-        CompletableFuture<HttpResponse<InputStream>> sent =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-        CompletableFuture<Answer> pending = sent.thenApplyAsync(
-                response -> {
-                    stream.set(response.body());
-                    if (abandoned.get()) {
-                        closeQuietly(response.body());
-                    }
-                    try (InputStream in = response.body()) {
-                        byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-                        if (bytes.length > MAX_RESPONSE_BYTES) {
-                            throw new CompletionException(new MetricsUnavailableException("Prometheus at " + baseUrl
-                                    + " answered more than " + MAX_RESPONSE_BYTES + " bytes"));
-                        }
-                        return new Answer(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
-                    } catch (IOException e) {
-                        throw new CompletionException(e);
-                    }
-                },
-                executor);
-        try {
-            return pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            abandon(sent, stream, abandoned);
-            throw new MetricsUnavailableException(
-                    "Prometheus at " + baseUrl + " did not answer within " + deadline + " (name lookup, connect"
-                            + " and answer)",
-                    e);
-        } catch (ExecutionException e) {
-            Throwable cause =
-                    e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
-            if (cause instanceof MetricsUnavailableException m) {
-                throw m;
-            }
-            throw new MetricsUnavailableException("Prometheus at " + baseUrl + " unreachable: " + cause, cause);
-        } catch (InterruptedException e) {
-            abandon(sent, stream, abandoned);
-            Thread.currentThread().interrupt();
-            throw new MetricsUnavailableException("interrupted while querying Prometheus", e);
-        }
-    }
-
-    /** Gives a call up: cancels the exchange (headers not in yet) and closes the body stream (being read). */
-    private static void abandon(
-            CompletableFuture<?> sent, AtomicReference<InputStream> stream, AtomicBoolean abandoned) {
-        abandoned.set(true);
-        sent.cancel(true);
-        closeQuietly(stream.get());
-    }
-
-    private static void closeQuietly(InputStream in) {
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // the call has already failed; closing only frees the connection
-            }
-        }
     }
 
     /** Parses the body of an instant query; only {@code resultType: vector} is accepted. */

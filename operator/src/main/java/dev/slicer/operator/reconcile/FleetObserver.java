@@ -8,11 +8,12 @@ import dev.slicer.crds.v1alpha1.spec.BackendSpec;
 import dev.slicer.crds.v1alpha1.status.SplitInferenceStatus;
 import dev.slicer.operator.OperatorMetrics;
 import dev.slicer.operator.config.OperatorConfig;
+import dev.slicer.operator.metrics.DirectScrapeSource;
 import dev.slicer.operator.metrics.FleetMetrics;
-import dev.slicer.operator.metrics.FleetMetricsReader;
+import dev.slicer.operator.metrics.FleetMetricsSource;
 import dev.slicer.operator.metrics.MetricsUnavailableException;
-import dev.slicer.operator.metrics.MetricsUrlAllowlist;
 import dev.slicer.operator.metrics.PrometheusClient;
+import dev.slicer.operator.metrics.PrometheusSource;
 import dev.slicer.operator.planning.PlanInputs;
 import dev.slicer.operator.planning.PlanOutcome;
 import dev.slicer.operator.planning.PlanService;
@@ -21,12 +22,12 @@ import dev.slicer.operator.planning.ProfileSource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class FleetObserver {
 
     private final SpecValidator validator = SpecValidator.standard();
-    private final FleetMetricsReader reader;
-    private final MetricsUrlAllowlist allowlist;
+    private final FleetMetricsSource source;
     private final PlanService planService;
     private final ProfileSource profiles;
     private final OperatorConfig config;
@@ -54,20 +54,39 @@ public class FleetObserver {
     private final Map<String, Instant> lastPlannerRun = new ConcurrentHashMap<>();
 
     public FleetObserver(
-            PlanService planService, ProfileSource profiles, OperatorConfig config, OperatorMetrics metrics) {
+            PlanService planService,
+            ProfileSource profiles,
+            OperatorConfig config,
+            OperatorMetrics metrics,
+            KubernetesClient kube) {
         this.planService = planService;
         this.profiles = profiles;
         this.config = config;
         this.metrics = metrics;
         this.clock = InstantSource.system();
-        this.reader = new FleetMetricsReader(
-                new PrometheusClient(
+        this.source = source(config, kube);
+    }
+
+    /** The metrics source {@code slicer.operator.metrics-source} names. */
+    static FleetMetricsSource source(OperatorConfig config, KubernetesClient kube) {
+        return switch (config.metricsSource()) {
+            case PROMETHEUS ->
+                new PrometheusSource(
+                        new PrometheusClient(
+                                config.prometheusConnectTimeout(),
+                                config.prometheusQueryTimeout(),
+                                config.prometheusCaFile(),
+                                config.prometheusBearerTokenFile()),
+                        config.rateWindow(),
+                        config.prometheusUrl(),
+                        config.metricsUrlAllowlist());
+            case DIRECT ->
+                new DirectScrapeSource(
+                        kube,
                         config.prometheusConnectTimeout(),
                         config.prometheusQueryTimeout(),
-                        config.prometheusCaFile(),
-                        config.prometheusBearerTokenFile()),
-                config.rateWindow());
-        this.allowlist = new MetricsUrlAllowlist(config.metricsUrlAllowlist().orElse(List.of(config.prometheusUrl())));
+                        Durations.parse(config.rateWindow()));
+        };
     }
 
     public ReconcileState observe(SplitInference si, Context<SplitInference> context) {
@@ -80,15 +99,8 @@ public class FleetObserver {
 
         FleetMetrics fleet = FleetMetrics.NONE;
         String metricsProblem = null;
-        String url = metricsUrl(si);
         try {
-            // a URL outside the allowlist is never contacted
-            Optional<String> refused = url.equals(config.prometheusUrl()) ? Optional.empty() : allowlist.problem(url);
-            if (refused.isPresent()) {
-                throw new MetricsUnavailableException(refused.get());
-            }
-            fleet = reader.read(
-                    url, si.getMetadata().getNamespace(), si.getMetadata().getName());
+            fleet = source.read(si);
         } catch (MetricsUnavailableException e) {
             metricsProblem = e.getMessage();
             // plan with what the published plan was made for, so a spec change still re-plans sensibly
@@ -169,7 +181,7 @@ public class FleetObserver {
 
     /**
      * Re-plan when there is no plan, the spec changed, the interval passed, or an input drifted too far; while
-     * Prometheus is unavailable only a spec change re-plans (with the inputs of the published plan).
+     * metrics are unavailable only a spec change re-plans (with the inputs of the published plan).
      */
     boolean shouldPlan(
             SplitInference si, Optional<PublishedPlan> existing, FleetMetrics fleet, boolean fresh, Instant now) {
@@ -183,7 +195,7 @@ public class FleetObserver {
             return true;
         }
         if (!fresh) {
-            return false; // keep the last plan while Prometheus is unavailable
+            return false; // keep the last plan while metrics are unavailable
         }
         Instant last = lastPlannerRun.get(si.getMetadata().getUid());
         if (last == null || !now.isBefore(last.plus(replanInterval(si)))) {
@@ -213,11 +225,6 @@ public class FleetObserver {
         } finally {
             sample.stop(metrics.planDuration());
         }
-    }
-
-    private String metricsUrl(SplitInference si) {
-        var policy = si.getSpec().getPolicy();
-        return policy != null && policy.getMetricsUrl() != null ? policy.getMetricsUrl() : config.prometheusUrl();
     }
 
     static Duration replanInterval(SplitInference si) {

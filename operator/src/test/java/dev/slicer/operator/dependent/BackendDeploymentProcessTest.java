@@ -1,13 +1,17 @@
 package dev.slicer.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.operator.Fixtures;
+import dev.slicer.operator.metrics.DirectScrapeSource;
+import dev.slicer.operator.metrics.FleetMetrics;
 import dev.slicer.operator.reconcile.PublishedPlan;
 import dev.slicer.protocol.WireTensors;
 import dev.slicer.protocol.v1.BackendGrpc;
+import dev.slicer.protocol.v1.EdgeReport;
 import dev.slicer.protocol.v1.InferReply;
 import dev.slicer.protocol.v1.InferRequest;
 import dev.slicer.protocol.v1.PlanUpdate;
@@ -20,6 +24,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
@@ -42,12 +48,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The contract between the operator and the back-end, proven instead of asserted: renders the desired back-end
  * Deployment and plan ConfigMap, lays the ConfigMap out as the kubelet mounts it (under a temporary root instead of
  * /), and starts the packaged gpu-backend (gpu-backend/target/quarkus-app, the image's content) with exactly the
- * container's environment (ports moved to free loopback ones). It must become ready, serve a request, and stream
- * the rendered plan.
+ * container's environment (ports moved to free loopback ones). It must become ready, serve a request, export what
+ * the operator reads when it scrapes the replica itself, and stream the rendered plan.
  */
+@EnableKubernetesMockClient(crud = true)
 class BackendDeploymentProcessTest {
     @TempDir
     Path root;
+
+    KubernetesClient client;
 
     @Test
     void theRenderedDeploymentStartsTheRealBackendWhichServesAndStreamsThePlan() throws Exception {
@@ -141,6 +150,29 @@ class BackendDeploymentProcessTest {
             InferReply reply = stub.infer(req.build());
             assertThat(reply.getOutputsList()).isNotEmpty();
             assertThat(reply.getOutputs(0).getRaw().getShapeList()).containsExactly(1L, 4L, 384L);
+
+            // without Prometheus the operator scrapes the replica itself: the real back-end's series give its inputs
+            client.resource(Fixtures.endpointSlice("fleet-backend-0", Names.backend(si), "IPv4", http, true))
+                    .create();
+            DirectScrapeSource direct = new DirectScrapeSource(
+                    client, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5));
+            direct.read(si);
+            EdgeReport report = EdgeReport.newBuilder()
+                    .setEdgeId("e")
+                    .setDeviceClass("phone")
+                    .setLinkGoodputBytesPerSecond(123_456)
+                    .setFrontSeconds(0.01)
+                    .build();
+            stub.infer(req.setRequestId("reported-1").setReport(report).build());
+            stub.infer(req.setRequestId("reported-2").setReport(report).build());
+            FleetMetrics scraped = direct.read(si);
+            assertThat(scraped.goodputBytesPerSecond()).containsEntry("phone", 123_456.0);
+            assertThat(scraped.stageSeconds().get("phone").get("front")).isCloseTo(0.01, within(1e-6));
+            assertThat(scraped.requestRate())
+                    .as("two requests since the first read")
+                    .isPositive();
+            assertThat(scraped.computeLoad()).isPositive();
+            assertThat(scraped.queueDelaySeconds()).isNotNull();
 
             PlanUpdate update = BackendGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(60, TimeUnit.SECONDS)
