@@ -225,8 +225,8 @@ public final class Demo implements AutoCloseable {
                         + "s)");
             } else {
                 say("prometheus: not installed. Install it with `sudo apt-get install prometheus` (or run"
-                        + " e2e/src/main/sh/ensure-prometheus.sh as root); continuing without metrics: the operator"
-                        + " keeps its first plan (MetricsAvailable=False) and edges still adapt to their links");
+                        + " e2e/src/main/sh/ensure-prometheus.sh as root); continuing without it: the operator"
+                        + " scrapes the back-end replicas' /q/metrics itself");
             }
         }
         operatorPort = Ports.free();
@@ -359,14 +359,22 @@ public final class Demo implements AutoCloseable {
         env.put("SLICER_OPERATOR_SERVER_SIDE_APPLY", Boolean.toString(!"mock".equals(api.kind())));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(operatorPort));
-        env.put("SLICER_OPERATOR_PROMETHEUS_URL", prometheus == null ? "http://127.0.0.1:1" : prometheus.url());
+        if (prometheus == null) {
+            // no Prometheus: the operator reads the replicas it finds in the back-end Service's EndpointSlices
+            env.put("SLICER_OPERATOR_METRICS_SOURCE", "direct");
+        } else {
+            env.put("SLICER_OPERATOR_PROMETHEUS_URL", prometheus.url());
+        }
         // a short demo: rates over seconds, not minutes, and quick re-checks while metrics are missing
         env.put("SLICER_OPERATOR_RATE_WINDOW", "20s");
         env.put("SLICER_OPERATOR_BACKOFF_INITIAL", "2s");
         env.put("SLICER_OPERATOR_BACKOFF_MAX", "10s");
         String name = operatorRuns == 0 ? "operator" : "operator-" + operatorRuns;
         operatorRuns++;
-        operator = ServiceProcess.start(options.root(), "operator", name, operatorPort, Map.of(), env, logs());
+        // the cluster DNS's stand-in: the host name the back-end's EndpointSlices give their pods
+        Map<String, String> props =
+                Map.of("jdk.net.hosts.file", EndpointSlices.hostsFile(run).toString());
+        operator = ServiceProcess.start(options.root(), "operator", name, operatorPort, props, env, logs());
         operator.awaitReady(Duration.ofMinutes(2));
     }
 
@@ -736,7 +744,7 @@ public final class Demo implements AutoCloseable {
                 plans.replans(),
                 traffic == null ? 0 : traffic.clients(),
                 api.kind(),
-                prometheus == null ? "off" : prometheus.alive() ? "up" : "down");
+                prometheus == null ? "off (the operator scrapes the back-end)" : prometheus.alive() ? "up" : "down");
     }
 
     /** Stops the traffic (every request in flight ends and is counted), writes the PNG and HTML, returns figures. */

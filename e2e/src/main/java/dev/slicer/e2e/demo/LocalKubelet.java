@@ -29,14 +29,15 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Stands in for the kubelet, kube-proxy and cluster DNS on one machine. It reads the objects the operator writes
- * and runs them as processes: one process per replica of the back-end Deployment, each its container with exactly
- * its environment (mount paths moved under its pod directory, ports moved to free loopback ones, the plan ConfigMap
- * laid out as the kubelet mounts it and updated in place when the operator changes it), started and stopped as the
- * Deployment's replicas change; the back-end Service's gRPC port as a {@link ServiceProxy} over the ready replicas;
- * and one edge per emulated device from the edge DaemonSet's container env (the device's class and memory budget as
- * a per-class DaemonSet would set them, the node name for the edge id, the back-end Service name resolved to the
- * proxy). The Deployment's status reports the running and ready replicas.
+ * Stands in for the kubelet, kube-proxy, the endpoint-slice controller and cluster DNS on one machine. It reads the
+ * objects the operator writes and runs them as processes: one process per replica of the back-end Deployment, each its
+ * container with exactly its environment (mount paths moved under its pod directory, ports moved to free loopback ones,
+ * the plan ConfigMap laid out as the kubelet mounts it and updated in place when the operator changes it), started and
+ * stopped as the Deployment's replicas change; the back-end Service's gRPC port as a {@link ServiceProxy} over the
+ * ready replicas; and one edge per emulated device from the edge DaemonSet's container env (the device's class and
+ * memory budget as a per-class DaemonSet would set them, the node name for the edge id, the back-end Service name
+ * resolved to the proxy). The Deployment's status reports the running and ready replicas, and the Service's
+ * EndpointSlices list the replicas ({@link EndpointSlices}).
  */
 public final class LocalKubelet implements AutoCloseable {
     private final KubernetesClient kube;
@@ -56,6 +57,7 @@ public final class LocalKubelet implements AutoCloseable {
     private final List<ServiceProcess> terminating = new ArrayList<>();
 
     private ServiceProxy service;
+    private final EndpointSlices slices;
     private ConfigMap plan;
     private String planResourceVersion;
     private final Map<String, ServiceProcess> edges = new LinkedHashMap<>();
@@ -168,6 +170,7 @@ public final class LocalKubelet implements AutoCloseable {
         this.devices = List.copyOf(devices);
         this.onPlan = onPlan;
         this.onEvent = onEvent;
+        this.slices = new EndpointSlices(kube, namespace, fleet + "-backend");
     }
 
     /** One pass: run the replicas the Deployment asks for, sync the plan volumes, route the Service, report. */
@@ -198,6 +201,13 @@ public final class LocalKubelet implements AutoCloseable {
         if (service != null) {
             service.endpoints(ready); // a Service routes to ready endpoints only
         }
+        Map<String, EndpointSlices.Pod> pods = new LinkedHashMap<>();
+        for (Replica r : replicas) {
+            pods.put(
+                    r.process().name(),
+                    new EndpointSlices.Pod(r.process().httpPort(), r.grpcPort(), ready.contains(r.grpcPort())));
+        }
+        slices.sync(pods);
         DaemonSet ds = kube.apps()
                 .daemonSets()
                 .inNamespace(namespace)
