@@ -86,11 +86,14 @@ class AdmissionTest {
     @Test
     void aRequestWhoseDeadlinePassesInTheQueueIsDroppedBeforeCompute() throws Exception {
         double before = Backend.rejected(registry, "deadline_passed");
-        // long enough that the request is admitted before it expires on a loaded machine (at 300 ms it once expired
-        // while it waited for a worker thread, before admission, and was never counted), short enough to wait out
+        // long enough that the request is admitted before it expires on a loaded machine (at 300 ms, and once at
+        // 3 s under a parallel build, it expired before admission and was never counted), short enough to wait out
         CompletableFuture<InferReply> late = Calls.infer(
-                backend.async().withDeadlineAfter(3, TimeUnit.SECONDS),
+                backend.async().withDeadlineAfter(10, TimeUnit.SECONDS),
                 minilm.request("late", MiniLm.SPLIT, 16, 24).request());
+        // queued behind the held request: from here on only the queue can drop it
+        await().atMost(WAIT).until(() -> Backend.queued(registry) == 1 || late.isDone());
+        assertThat(late).as("admitted before its deadline passed").isNotDone();
         assertThatThrownBy(() -> late.get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause()
