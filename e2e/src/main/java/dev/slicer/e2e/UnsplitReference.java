@@ -57,7 +57,9 @@ public final class UnsplitReference implements AutoCloseable {
             Map<String, HostTensor> in = new LinkedHashMap<>();
             in.put("input_ids", HostTensor.ofLongs(shape, b.inputIds()));
             in.put("attention_mask", HostTensor.ofLongs(shape, b.attentionMask()));
-            in.put("token_type_ids", HostTensor.ofLongs(shape, b.tokenTypeIds()));
+            if (whole.inputNames().contains("token_type_ids")) { // not every text encoder takes segment ids
+                in.put("token_type_ids", HostTensor.ofLongs(shape, b.tokenTypeIds()));
+            }
             synchronized (whole) {
                 return whole.run(in).get(output).floats();
             }

@@ -4,6 +4,7 @@ import dev.slicer.crds.v1alpha1.SplitInference;
 import dev.slicer.e2e.EdgeLink;
 import dev.slicer.e2e.GreedyReference;
 import dev.slicer.e2e.ServiceProcess;
+import dev.slicer.model.builtin.BuiltinModels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -125,7 +126,7 @@ public final class DecoderFleet implements AutoCloseable {
         kubelet.awaitFleet(timeout);
         reference = new GreedyReference(uri, Completions.TOKENS);
         Completions.PROMPTS.forEach(reference::text); // computed once, before the traffic
-        traffic = new Completions(Demo.modelName(uri), reference);
+        traffic = new Completions(BuiltinModels.servedName(uri), reference);
         Map<String, ServiceProcess> edges = kubelet.edges();
         for (DecoderStats s : stats.values()) {
             int port = edges.get(s.device().name()).httpPort();

@@ -7,6 +7,7 @@ import dev.slicer.e2e.Ports;
 import dev.slicer.e2e.ServiceHttpClient;
 import dev.slicer.e2e.ServiceProcess;
 import dev.slicer.e2e.UnsplitReference;
+import dev.slicer.model.builtin.BuiltinModels;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.model.text.SampleSentences;
 import dev.slicer.planner.cli.PlanCli;
@@ -270,7 +271,7 @@ public final class Demo implements AutoCloseable {
         say("computing the unsplit model's outputs for fidelity ...");
         reference = new UnsplitReference(SplittableModel.load(options.model()), options.model());
         sentences.forEach(reference::output); // computed once, before the traffic
-        traffic = new Traffic(modelName(options.model()), sentences, reference);
+        traffic = new Traffic(BuiltinModels.servedName(options.model()), sentences, reference);
         for (Device dev : devices) {
             traffic.drive(kubelet.edges().get(dev.name()).httpPort(), stats.get(dev.name()));
         }
@@ -283,10 +284,6 @@ public final class Demo implements AutoCloseable {
         event("traffic starts");
         // the sampler also drives the kubelet stand-in: plan changes reach the back-end within a second
         sampler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
-    }
-
-    static String modelName(String uri) {
-        return uri.startsWith("builtin:") ? uri.substring("builtin:".length()) : uri;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.slicer.e2e.demo;
 import dev.slicer.crds.v1alpha1.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
@@ -32,7 +33,8 @@ public final class DemoCli implements Callable<Integer> {
     @Option(
             names = "--model",
             defaultValue = "builtin:minilm",
-            description = "the model (default ${DEFAULT-VALUE}; the demo's fidelity reference is MiniLM's)")
+            description = "the text encoder in examples/minilm.yaml's place: builtin:minilm, or an ONNX export (path or"
+                    + " URL) with its tokenizer.json beside it (default ${DEFAULT-VALUE})")
     String model;
 
     @Option(
@@ -66,9 +68,10 @@ public final class DemoCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!model.equals("builtin:minilm")) {
-            System.err.println("slicer demo: only builtin:minilm is supported (the fidelity reference and the example"
-                    + " resource are MiniLM's)");
+        String uri = DemoModel.uri(model);
+        Optional<String> unusable = DemoModel.problem(uri);
+        if (unusable.isPresent()) {
+            System.err.println("slicer demo: --model: " + unusable.get());
             return 2;
         }
         if (edges < 1 || edges > 16) {
@@ -98,7 +101,7 @@ public final class DemoCli implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         Demo demo = Demo.create(
-                new Demo.Options(r, o, edges, model, !noPrometheus, live, System.out, apiserver, ar ? AR_EDGES : 0));
+                new Demo.Options(r, o, edges, uri, !noPrometheus, live, System.out, apiserver, ar ? AR_EDGES : 0));
         running.set(demo);
         Demo.Result result;
         try {

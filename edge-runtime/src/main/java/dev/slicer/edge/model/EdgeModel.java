@@ -53,7 +53,7 @@ public final class EdgeModel implements AutoCloseable {
                 && !dev.slicer.model.split.SampleInputs.hasKvCache(m.model())) {
             tok = Optional.of(tokenizer(uri, tokenizerPath));
         }
-        return new EdgeModel(uri, name.orElseGet(() -> defaultName(uri)), m, tok, fronts);
+        return new EdgeModel(uri, name.orElseGet(() -> BuiltinModels.servedName(uri)), m, tok, fronts);
     }
 
     private static TextTokenizer tokenizer(String uri, Optional<String> configured) {
@@ -77,18 +77,6 @@ public final class EdgeModel implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the tokenizer of " + uri, e);
         }
-    }
-
-    /** {@code builtin:minilm} -> {@code minilm}; {@code /m/resnet50.onnx} -> {@code resnet50}. */
-    public static String defaultName(String uri) {
-        String s = uri.startsWith("builtin:") ? uri.substring("builtin:".length()) : uri;
-        s = s.replaceAll("[?#].*$", "");
-        s = s.substring(s.lastIndexOf('/') + 1);
-        if (s.endsWith(".onnx")) {
-            s = s.substring(0, s.length() - ".onnx".length());
-        }
-        s = s.replaceAll("[^A-Za-z0-9_.-]", "-");
-        return s.isEmpty() ? "model" : s;
     }
 
     public String uri() {

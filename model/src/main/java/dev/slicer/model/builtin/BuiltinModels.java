@@ -52,6 +52,22 @@ public final class BuiltinModels {
 
     private BuiltinModels() {}
 
+    /**
+     * The name a service serves the model of {@code uri} under ({@code /v2/models/{name}}, OpenAI's {@code model})
+     * unless configured otherwise: the builtin's name, or the file name without {@code .onnx}, query and fragment,
+     * with anything but letters, digits, '_', '.' and '-' replaced by '-'.
+     */
+    public static String servedName(String uri) {
+        String s = uri.startsWith("builtin:") ? uri.substring("builtin:".length()) : uri;
+        s = s.replaceAll("[?#].*$", "");
+        s = s.substring(s.lastIndexOf('/') + 1);
+        if (s.endsWith(".onnx")) {
+            s = s.substring(0, s.length() - ".onnx".length());
+        }
+        s = s.replaceAll("[^A-Za-z0-9_.-]", "-");
+        return s.isEmpty() ? "model" : s;
+    }
+
     /** Names accepted by {@link #resolve(String)} besides paths and URLs. */
     public static List<String> builtinNames() {
         return List.of(MINILM, TINY_RESNET, TINY_LLAMA, SMALL_LLAMA);

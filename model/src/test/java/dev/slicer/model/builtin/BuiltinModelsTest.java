@@ -86,4 +86,14 @@ class BuiltinModelsTest {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(AtomicFiles.TEMP_PREFIX));
         }
     }
+
+    @Test
+    void theServedNameIsTheBuiltinsOrTheFilesNameMadeSafeForAPath() {
+        assertThat(BuiltinModels.servedName(BuiltinModels.MINILM)).isEqualTo("minilm");
+        assertThat(BuiltinModels.servedName("/models/bge small/model.onnx")).isEqualTo("model");
+        assertThat(BuiltinModels.servedName("https://models.example/r/resnet50.onnx?rev=2#x"))
+                .isEqualTo("resnet50");
+        assertThat(BuiltinModels.servedName("/m/my model+v2.onnx")).isEqualTo("my-model-v2");
+        assertThat(BuiltinModels.servedName("/m/.onnx")).isEqualTo("model");
+    }
 }
