@@ -157,6 +157,25 @@ class DirectScrapeSourceTest {
     }
 
     @Test
+    void anAddressThatIsNoHostIsLeftOutWithTheReason() throws Exception {
+        EndpointSlice bad = Fixtures.endpointSlice("fleet-backend-bad", "fleet-backend", "FQDN", 8080, true);
+        bad.getEndpoints().get(0).setAddresses(java.util.List.of("no host/at all"));
+        client.resource(bad).create();
+        assertThatThrownBy(() ->
+                        source(Duration.ofSeconds(30), Duration.ofSeconds(60)).read(si))
+                .isInstanceOf(MetricsUnavailableException.class)
+                .hasMessageContaining("no host/at all")
+                .hasMessageContaining("is not a host");
+
+        Replica ok = replica(200, metrics(1, 1, 1000));
+        slice("fleet-backend-a", "fleet-backend", "IPv4", ok.port(), true);
+        assertThat(source(Duration.ofSeconds(30), Duration.ofSeconds(60))
+                        .read(si)
+                        .goodputBytesPerSecond())
+                .containsEntry("phone", 1000.0);
+    }
+
+    @Test
     void tooManyReplicasAreRefusedBeforeAnyIsScraped() {
         EndpointSlice many = new EndpointSliceBuilder()
                 .withNewMetadata()
