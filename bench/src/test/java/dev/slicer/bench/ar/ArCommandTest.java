@@ -21,7 +21,19 @@ class ArCommandTest {
         int rc;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            rc = new CommandLine(new BenchCli()).execute("ar", "--tokens", "4", "--split", "1", "--knobs", "lossless");
+            rc = new CommandLine(new BenchCli())
+                    .execute(
+                            "ar",
+                            "--model",
+                            "builtin:tiny-llama",
+                            "--tokens",
+                            "4",
+                            "--warm-up",
+                            "1",
+                            "--split",
+                            "1",
+                            "--knobs",
+                            "lossless");
         } finally {
             System.setOut(previous);
         }
