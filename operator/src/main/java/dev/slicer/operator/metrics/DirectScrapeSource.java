@@ -33,8 +33,6 @@ public final class DirectScrapeSource implements FleetMetricsSource {
     private final Duration deadline;
     private final Duration window;
     private final Map<String, RateWindow> windows = new ConcurrentHashMap<>();
-    /** When each fleet was last read (nanos), to forget deleted ones. */
-    private final Map<String, Long> lastRead = new ConcurrentHashMap<>();
 
     public DirectScrapeSource(
             KubernetesClient kube, Duration connectTimeout, Duration requestTimeout, Duration window) {
@@ -101,19 +99,12 @@ public final class DirectScrapeSource implements FleetMetricsSource {
         // a fleet re-created under the same name starts afresh (its UID differs)
         String fleet = namespace + "/" + si.getMetadata().getName() + "/"
                 + si.getMetadata().getUid();
-        lastRead.put(fleet, now);
         return windows.computeIfAbsent(fleet, k -> new RateWindow(window)).record(now, replicas, scraped);
     }
 
     /** Drops fleets not read for ten windows (deleted, or moved to another operator replica). */
     private void forgetIdle(long now) {
         long idle = window.multipliedBy(10).toNanos();
-        lastRead.entrySet().removeIf(e -> {
-            boolean gone = now - e.getValue() > idle;
-            if (gone) {
-                windows.remove(e.getKey());
-            }
-            return gone;
-        });
+        windows.values().removeIf(w -> now - w.lastRecorded() > idle);
     }
 }

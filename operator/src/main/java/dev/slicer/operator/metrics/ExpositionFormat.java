@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Reads the Prometheus text exposition format (version 0.0.4, what a service's {@code /q/metrics} answers): one sample
@@ -18,6 +19,9 @@ public final class ExpositionFormat {
     static final int MAX_SAMPLES = 50_000;
     /** Most labels on one sample. */
     static final int MAX_LABELS = 32;
+
+    /** A decimal value; {@link Double#parseDouble} alone would also take "Infinity", hex and a trailing 'd'. */
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
     /** One sample: series name, labels, value. */
     public record Sample(String name, Map<String, String> labels, double value) {}
@@ -137,8 +141,7 @@ public final class ExpositionFormat {
             case "NaN":
                 return Double.NaN;
             default:
-                // Double.parseDouble alone would also take "Infinity", hex and a trailing 'd'
-                if (!text.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+                if (!DECIMAL.matcher(text).matches()) {
                     throw malformed(lineNo, "bad value '" + abbreviate(text) + "'");
                 }
                 return Double.parseDouble(text);

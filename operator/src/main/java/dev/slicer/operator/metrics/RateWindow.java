@@ -24,6 +24,7 @@ final class RateWindow {
 
     private final long windowNanos;
     private final Map<String, ArrayDeque<Snapshot>> byReplica = new HashMap<>();
+    private long lastRecorded;
 
     RateWindow(Duration window) {
         this.windowNanos = window.toNanos();
@@ -34,6 +35,7 @@ final class RateWindow {
      * one that failed to answer keeps its earlier scrapes. Returns the fleet's inputs.
      */
     synchronized FleetMetrics record(long nanos, Collection<String> live, Map<String, ReplicaTotals> scraped) {
+        lastRecorded = nanos;
         byReplica.keySet().retainAll(live);
         scraped.forEach((replica, totals) -> {
             ArrayDeque<Snapshot> history = byReplica.computeIfAbsent(replica, k -> new ArrayDeque<>());
@@ -50,6 +52,11 @@ final class RateWindow {
             }
         }
         return inputs();
+    }
+
+    /** When the last read was recorded ({@link System#nanoTime()}). */
+    synchronized long lastRecorded() {
+        return lastRecorded;
     }
 
     /** How many scrapes of {@code replica} are kept (for tests). */

@@ -126,4 +126,13 @@ class RateWindowTest {
         assertThat(m.requestRate()).isCloseTo(1.0, within(1e-12));
         assertThat(w.snapshots("a")).isEqualTo(RateWindow.MAX_SNAPSHOTS);
     }
+
+    /** The source forgets a fleet whose last recorded read is ten windows old. */
+    @Test
+    void theLastRecordedReadIsKnown() {
+        RateWindow w = new RateWindow(Duration.ofSeconds(20));
+        w.record(5 * S, List.of("a"), Map.of("a", totals(1, 0, 0, 0, 0, 0, 0)));
+        w.record(9 * S, List.of("a"), Map.of());
+        assertThat(w.lastRecorded()).isEqualTo(9 * S);
+    }
 }
