@@ -64,6 +64,7 @@ class DirectMetricsE2ETest {
                 .map(s -> s.device().deviceClass())
                 .distinct()
                 .toList();
+        String[] scrapedPlan = new String[1];
         await().atMost(STEP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             ConfigMap plan = kube.configMaps()
                     .inNamespace(Demo.NAMESPACE)
@@ -79,10 +80,13 @@ class DirectMetricsE2ETest {
             assertThat(inputs.at("/requestRate").asDouble())
                     .as("request rate in %s", inputs)
                     .isPositive();
+            scrapedPlan[0] = plan.getData().get("plan.hash");
         });
-        assertThat(demo.plans().replans())
-                .as("the operator re-planned from the scraped inputs")
-                .isPositive();
+        // and that plan reached the back-end's volume (the kubelet stand-in syncs it within a second or so)
+        await().atMost(STEP).untilAsserted(() -> assertThat(demo.plans().entries())
+                .as("the plan made from the scraped inputs was served")
+                .extracting(PlanHistory.Entry::hash)
+                .contains(scrapedPlan[0]));
         assertThat(demo.stats().values().stream().mapToLong(EdgeStats::failed).sum())
                 .isZero();
     }
