@@ -7,7 +7,12 @@ import picocli.CommandLine.Command;
 @Command(
         name = "slicer bench",
         mixinStandardHelpOptions = true,
-        subcommands = {CodecCommand.class, JmhCommand.class, dev.slicer.bench.ar.ArCommand.class},
+        subcommands = {
+            CodecCommand.class,
+            JmhCommand.class,
+            dev.slicer.bench.ar.ArCommand.class,
+            dev.slicer.bench.ar.ArFloorCommand.class
+        },
         description = "Benchmarks: `codec` (rate-distortion and throughput tables), `jmh` (raw JMH runner), `ar`"
                 + " (autoregressive split decoding against a gpu-backend process).")
 public final class BenchCli implements Runnable {

@@ -33,7 +33,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./slicer bench ar}: the same generations cloud-only (all layers on the back-end), offloaded at (w, l) with
@@ -51,6 +54,9 @@ import picocli.CommandLine.Option;
                     + " agreement=A kl=K"
         })
 public final class ArCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--tokens", defaultValue = "128", description = "tokens generated per session (default 128)")
     int tokens;
 
@@ -94,7 +100,8 @@ public final class ArCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (tokens < 2 || sessions < 1 || w < 1 || warmUp < 0) {
-            throw new IllegalArgumentException("--tokens >= 2, --sessions >= 1, --w >= 1 and --warm-up >= 0");
+            throw new ParameterException(
+                    spec.commandLine(), "--tokens >= 2, --sessions >= 1, --w >= 1 and --warm-up >= 0");
         }
         Path root = root();
         SplittableModel m = SplittableModel.load(model);
