@@ -147,7 +147,7 @@ public final class ArGenerator implements AutoCloseable {
         long[] prefix = st.prefix();
         HostTensor hidden = front.step(List.of(fc), List.of(ids(prefix))).get(0).get(c.bigTensor());
         checkSize(hidden);
-        Tensor handoff = frame(c.bigTensor(), hidden, row, st);
+        Tensor handoff = ship(c.bigTensor(), hidden, row, st, false);
         ArOpenRequest open = ArOpenRequest.newBuilder()
                 .setModelId(modelUri)
                 .setPlanHash(planHash)
@@ -160,7 +160,7 @@ public final class ArGenerator implements AutoCloseable {
             while (!st.done()) {
                 HostTensor h =
                         front.step(List.of(fc), List.of(ids(next))).get(0).get(c.bigTensor());
-                next = st.emit(s.step(frame(c.bigTensor(), h, row, st)));
+                next = st.emit(s.step(ship(c.bigTensor(), h, row, st, true)));
             }
             st.recoveries += s.recoveries();
         }
@@ -208,9 +208,17 @@ public final class ArGenerator implements AutoCloseable {
                 "local", model.candidates().size(), 0, fallback == null ? null : fallback + " (continued locally)");
     }
 
-    private Tensor frame(String name, HostTensor t, RowChoice row, State st) {
+    /**
+     * The split's states with the row's knobs: the hand-off as a whole frame, one position of the open session as
+     * the frame's body (its header is the hand-off's, which the back-end keeps).
+     */
+    private Tensor ship(String name, HostTensor t, RowChoice row, State st, boolean step) {
         Shipment s = new Shipment();
-        s.frame(name, t, row.codec(), row.wire());
+        if (step) {
+            s.frameBody(name, t, row.codec(), row.wire());
+        } else {
+            s.frame(name, t, row.codec(), row.wire());
+        }
         st.ifBytes += s.sentBytes();
         return s.tensors().get(0);
     }

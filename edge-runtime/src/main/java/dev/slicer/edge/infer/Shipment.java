@@ -1,5 +1,6 @@
 package dev.slicer.edge.infer;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.slicer.codec.CodecSettings;
 import dev.slicer.codec.DType;
@@ -7,6 +8,7 @@ import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.SizeBound;
 import dev.slicer.codec.TensorShape;
 import dev.slicer.model.split.HostTensor;
+import dev.slicer.protocol.TokenFrames;
 import dev.slicer.protocol.WireTensors;
 import dev.slicer.protocol.v1.Tensor;
 import java.util.ArrayList;
@@ -36,17 +38,29 @@ public final class Shipment {
 
     /** The float feature as one frame; with {@code wire} FP16 it is cast to fp16 first (a lossless-half row). */
     public void frame(String name, HostTensor t, CodecSettings settings, DType wire) {
-        long[] shape = t.shape();
-        int[] dims = Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
-        TensorShape ts = TensorShape.of(dims);
+        ByteString frame = encode(t, settings, wire);
+        tensors.add(Tensor.newBuilder().setName(name).setFrame(frame).build());
+        rawBytes += t.byteSize();
+        sentBytes += frame.size();
+    }
+
+    /**
+     * One position of an AR session as the body of its frame ({@code TokenFrames}): the header is the hand-off
+     * frame's, which the back-end keeps, so only the payload and the CRC cross the link.
+     */
+    public void frameBody(String name, HostTensor t, CodecSettings settings, DType wire) {
+        Tensor body = TokenFrames.cut(name, encode(t, settings, wire));
+        tensors.add(body);
+        rawBytes += t.byteSize();
+        sentBytes += body.getFrameBody().size();
+    }
+
+    private static ByteString encode(HostTensor t, CodecSettings settings, DType wire) {
+        TensorShape ts = TensorShape.of(
+                Arrays.stream(t.shape()).mapToInt(Math::toIntExact).toArray());
         byte[] buf = new byte[Math.toIntExact(SizeBound.maxFrameBytes(ts, settings, wire))];
         int n = ENCODERS.get().encodeAs(t.floats(), 0, ts, settings, wire, buf, 0);
-        tensors.add(Tensor.newBuilder()
-                .setName(name)
-                .setFrame(UnsafeByteOperations.unsafeWrap(buf, 0, n))
-                .build());
-        rawBytes += t.byteSize();
-        sentBytes += n;
+        return UnsafeByteOperations.unsafeWrap(buf, 0, n);
     }
 
     public List<Tensor> tensors() {

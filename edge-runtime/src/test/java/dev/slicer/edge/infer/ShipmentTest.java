@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slicer.codec.CodecSettings;
 import dev.slicer.codec.DType;
+import dev.slicer.codec.TensorShape;
+import dev.slicer.codec.frame.FrameFormat;
 import dev.slicer.model.split.HostTensor;
 import dev.slicer.protocol.WireTensors;
 import java.util.Arrays;
@@ -37,5 +39,30 @@ class ShipmentTest {
         assertThat(s.sentBytes())
                 .isEqualTo(b3.budgetBytes(x.length))
                 .isEqualTo(s.tensors().get(0).getFrame().size());
+    }
+
+    @Test
+    void aTokenShipsTheBodyOfItsFrameAndCountsOnlyThat() {
+        float[] x = new float[512];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.cos(i * 0.3) * 40;
+        }
+        HostTensor token = HostTensor.ofFloats(new long[] {1, 1, 512}, x);
+        CodecSettings tabq = CodecSettings.tsTabq()
+                .outlierFraction(0.01)
+                .qbit(8)
+                .delta(0.005)
+                .entropy(true)
+                .build();
+        Shipment whole = new Shipment();
+        whole.frame("hidden", token, tabq, DType.FP32);
+        Shipment body = new Shipment();
+        body.frameBody("hidden", token, tabq, DType.FP32);
+        byte[] frame = whole.tensors().get(0).getFrame().toByteArray();
+        int header = FrameFormat.headerBytes(TensorShape.of(1, 1, 512), tabq);
+        assertThat(body.tensors().get(0).getFrameBody().toByteArray())
+                .isEqualTo(Arrays.copyOfRange(frame, header, frame.length));
+        assertThat(body.sentBytes()).isEqualTo(whole.sentBytes() - header);
+        assertThat(body.rawBytes()).isEqualTo(whole.rawBytes());
     }
 }

@@ -8,6 +8,7 @@ import dev.slicer.model.split.HostTensor;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.protocol.BackendErrors;
 import dev.slicer.protocol.BackendErrors.Reason;
+import dev.slicer.protocol.TokenFrames;
 import dev.slicer.protocol.WireLimits;
 import dev.slicer.protocol.WireTensors;
 import dev.slicer.protocol.v1.ArCloseReply;
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * again on its port (a replica that is gone for a while). The real service is tested in gpu-backend.
  */
 public final class ArTestBackend implements AutoCloseable {
-    private record Session(int split, KvCache cache) {}
+    /** A session; {@code template} restores its steps' frame bodies (null for cloud-only). */
+    private record Session(int split, KvCache cache, TokenFrames.Template template) {}
 
     private final SplittableModel model;
     private final WireLimits limits = WireLimits.forElements(1 << 22);
@@ -112,7 +114,8 @@ public final class ArTestBackend implements AutoCloseable {
                 s -> s < 0 ? KvDecoder.whole(model, o -> {}) : KvDecoder.back(model, model.candidate(s), o -> {}));
     }
 
-    private HostTensor decode(Tensor t) {
+    private HostTensor decode(Session s, Tensor wire) {
+        Tensor t = s.template() == null ? wire : s.template().restore(wire, limits);
         if (t.hasFrame()) {
             byte[] f = t.getFrame().toByteArray();
             FrameDecoder d = FrameDecoder.create(limits.decodeLimits());
@@ -127,8 +130,9 @@ public final class ArTestBackend implements AutoCloseable {
     }
 
     private synchronized ArTokenReply run(String id, Session s, Tensor t) {
-        var out =
-                decoder(s.split()).step(List.of(s.cache()), List.of(decode(t))).get(0);
+        var out = decoder(s.split())
+                .step(List.of(s.cache()), List.of(decode(s, t)))
+                .get(0);
         float[] logits = NextToken.lastRow(out.get("logits"));
         return ArTokenReply.newBuilder()
                 .setSessionId(id)
@@ -142,7 +146,10 @@ public final class ArTestBackend implements AutoCloseable {
         public void open(ArOpenRequest req, StreamObserver<ArTokenReply> out) {
             opens.incrementAndGet();
             String id = UUID.randomUUID().toString();
-            Session s = new Session(req.getSplit().getIndex(), new KvCache());
+            Session s = new Session(
+                    req.getSplit().getIndex(),
+                    new KvCache(),
+                    TokenFrames.template(req.getTensors(0), limits).orElse(null));
             sessions.put(id, s);
             out.onNext(run(id, s, req.getTensors(0)));
             out.onCompleted();

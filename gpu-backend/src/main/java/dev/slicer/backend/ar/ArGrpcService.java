@@ -9,6 +9,8 @@ import dev.slicer.backend.metrics.BackendMetrics;
 import dev.slicer.model.split.HostTensor;
 import dev.slicer.protocol.BackendErrors;
 import dev.slicer.protocol.BackendErrors.Reason;
+import dev.slicer.protocol.TokenFrames;
+import dev.slicer.protocol.WireLimits;
 import dev.slicer.protocol.WireTensors;
 import dev.slicer.protocol.v1.ArCloseReply;
 import dev.slicer.protocol.v1.ArCloseRequest;
@@ -38,6 +40,7 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
     private final Drain drain;
     private final BackendMetrics metrics;
     private final RequestDecoder decoder;
+    private final WireLimits limits;
 
     public ArGrpcService(
             ServedModel served, ArEngine engine, Drain drain, BackendMetrics metrics, BackendConfig config) {
@@ -45,7 +48,8 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
         this.engine = engine;
         this.drain = drain;
         this.metrics = metrics;
-        this.decoder = new RequestDecoder(GrpcLimits.wireLimits(config));
+        this.limits = GrpcLimits.wireLimits(config);
+        this.decoder = new RequestDecoder(limits);
     }
 
     @Override
@@ -130,7 +134,12 @@ public class ArGrpcService extends ArDecoderGrpc.ArDecoderImplBase {
                     "split " + session.split + " takes exactly one tensor '" + expected + "', got "
                             + tensors.stream().map(Tensor::getName).toList());
         }
-        HostTensor t = decoder.decode(tensors.get(0));
+        Tensor wire = tensors.get(0);
+        // a step may send the body of its frame: the header is the hand-off's (TokenFrames)
+        HostTensor t = decoder.decode(wire, open ? null : session.template);
+        if (open && session.split >= 0) {
+            session.template = TokenFrames.template(wire, limits).orElse(null);
+        }
         long[] s = t.shape();
         boolean ids = session.split < 0;
         boolean shapeOk = s.length == (ids ? 2 : 3) && s[0] == 1 && s[1] >= 1 && (open || s[1] == 1);

@@ -1,6 +1,7 @@
 package dev.slicer.backend.ar;
 
 import dev.slicer.model.ar.KvCache;
+import dev.slicer.protocol.TokenFrames;
 
 /**
  * One AR session: the split it entered at, the KV cache of the layers after it, and when it was last used. Its
@@ -15,6 +16,8 @@ final class ArSession {
     boolean busy;
     /** Bytes reserved in the store's budget (the cache after the running step). */
     long reservedBytes;
+    /** The header the session's steps imply (set by an Open with a frame, before the session id is known). */
+    volatile TokenFrames.Template template;
 
     ArSession(String id, int split, long now) {
         this.id = id;

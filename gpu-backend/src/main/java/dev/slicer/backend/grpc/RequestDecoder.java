@@ -9,6 +9,7 @@ import dev.slicer.codec.FrameLimitExceededException;
 import dev.slicer.model.split.HostTensor;
 import dev.slicer.protocol.BackendErrors;
 import dev.slicer.protocol.BackendErrors.Reason;
+import dev.slicer.protocol.TokenFrames;
 import dev.slicer.protocol.WireFormatException;
 import dev.slicer.protocol.WireLimits;
 import dev.slicer.protocol.WireTensors;
@@ -57,11 +58,26 @@ public final class RequestDecoder {
         return out;
     }
 
-    /** One wire tensor checked against the limits before allocating (also the AR sessions' hand-off and steps). */
+    /** One wire tensor checked against the limits before allocating (also the AR sessions' hand-off). */
     public HostTensor decode(Tensor t) {
+        return decode(t, null);
+    }
+
+    /**
+     * One wire tensor, which may be a frame body when {@code template} is the header it implies (the step of an AR
+     * session opened with a frame); without a template a body is malformed.
+     */
+    public HostTensor decode(Tensor t, TokenFrames.Template template) {
         try {
             return switch (t.getPayloadCase()) {
                 case FRAME -> frame(t);
+                case FRAME_BODY -> {
+                    if (template == null) {
+                        throw malformed("tensor '" + t.getName() + "' is a frame body, which only the steps of an AR"
+                                + " session opened with a frame may send");
+                    }
+                    yield frame(template.restore(t, limits));
+                }
                 case RAW -> {
                     if (t.getRaw().getData().size() > limits.maxFrameBytes()) {
                         throw BackendErrors.error(

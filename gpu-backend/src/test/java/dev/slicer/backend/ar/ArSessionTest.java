@@ -17,6 +17,7 @@ import dev.slicer.model.split.SplitCandidate;
 import dev.slicer.model.split.SplittableModel;
 import dev.slicer.protocol.BackendErrors;
 import dev.slicer.protocol.BackendErrors.Reason;
+import dev.slicer.protocol.TokenFrames;
 import dev.slicer.protocol.WireTensors;
 import dev.slicer.protocol.v1.ArCloseRequest;
 import dev.slicer.protocol.v1.ArDecoderGrpc;
@@ -127,8 +128,17 @@ class ArSessionTest {
         return out;
     }
 
-    /** The edge's side of a split session: its front with its own KV cache, lossless frames. */
+    /** A step's frame body, as the edge sends it: the lossless frame without its header. */
+    static Tensor body(String name, HostTensor t) {
+        return TokenFrames.cut(name, lossless(name, t).getFrame());
+    }
+
+    /** The edge's side of a split session: its front with its own KV cache, lossless frames (steps: bodies). */
     static List<Integer> decodeAt(int split, int tokens) {
+        return decodeAt(split, tokens, true);
+    }
+
+    static List<Integer> decodeAt(int split, int tokens, boolean bodies) {
         List<Integer> out = new ArrayList<>();
         ArTokenReply r;
         if (split < 0) {
@@ -156,7 +166,7 @@ class ArSessionTest {
                     r = stub().step(ArStepRequest.newBuilder()
                             .setSessionId(r.getSessionId())
                             .setPosition(r.getLength())
-                            .addTensors(lossless(c.bigTensor(), t))
+                            .addTensors(bodies ? body(c.bigTensor(), t) : lossless(c.bigTensor(), t))
                             .build());
                     out.add(next(r));
                 }
@@ -185,6 +195,81 @@ class ArSessionTest {
         for (int split = -1; split < model.candidates().size(); split++) {
             assertThat(decodeAt(split, 16)).as("split %d", split).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void stepsMaySendWholeFramesInsteadOfBodies() {
+        assertThat(decodeAt(model.candidates().size() - 1, 8, false)).isEqualTo(reference(8));
+    }
+
+    @Test
+    void aFrameBodyOutsideASplitSessionsStepsOrUnderAnotherHeaderIsMalformed() {
+        SplitCandidate c = model.candidate(1);
+        try (KvDecoder front = KvDecoder.front(model, c, o -> {})) {
+            HostTensor h = front.step(List.of(new KvCache()), List.of(ids(PROMPT)))
+                    .get(0)
+                    .get(c.bigTensor());
+            // an Open must carry the whole frame: its header is what the steps' bodies imply
+            assertThatThrownBy(() -> stub().open(ArOpenRequest.newBuilder()
+                            .setModelId(MODEL)
+                            .setSplit(Split.newBuilder().setIndex(1).setName(c.name()))
+                            .addTensors(body(c.bigTensor(), h))
+                            .build()))
+                    .satisfies(e -> assertThat(BackendErrors.reason(e)).contains(Reason.MALFORMED_FRAME))
+                    .hasMessageContaining("frame body");
+            ArTokenReply r = stub().open(ArOpenRequest.newBuilder()
+                    .setModelId(MODEL)
+                    .setSplit(Split.newBuilder().setIndex(1).setName(c.name()))
+                    .addTensors(lossless(c.bigTensor(), h))
+                    .build());
+            // a body cut from a TS/TAB-Q frame, in a session whose hand-off was lossless: the CRC catches it
+            HostTensor one =
+                    HostTensor.ofFloats(new long[] {1, 1, h.shape()[2]}, Arrays.copyOf(h.floats(), (int) h.shape()[2]));
+            CodecSettings tabq = CodecSettings.tsTabq()
+                    .outlierFraction(0.01)
+                    .qbit(8)
+                    .delta(0.005)
+                    .entropy(true)
+                    .build();
+            TensorShape ts = TensorShape.of(1, 1, (int) h.shape()[2]);
+            Tensor foreign = TokenFrames.cut(
+                    c.bigTensor(),
+                    UnsafeByteOperations.unsafeWrap(FrameEncoder.create().encode(one.floats(), ts, tabq)));
+            assertThatThrownBy(() -> stub().step(ArStepRequest.newBuilder()
+                            .setSessionId(r.getSessionId())
+                            .setPosition(r.getLength())
+                            .addTensors(foreign)
+                            .build()))
+                    .satisfies(e -> assertThat(BackendErrors.reason(e)).contains(Reason.MALFORMED_FRAME))
+                    .hasMessageContaining("CRC");
+            // the session is still there and takes its step
+            ArTokenReply after = stub().step(ArStepRequest.newBuilder()
+                    .setSessionId(r.getSessionId())
+                    .setPosition(r.getLength())
+                    .addTensors(body(c.bigTensor(), one))
+                    .build());
+            assertThat(after.getLength()).isEqualTo(r.getLength() + 1);
+            stub().close(ArCloseRequest.newBuilder()
+                    .setSessionId(r.getSessionId())
+                    .build());
+        }
+        // cloud-only sessions send ids, never bodies
+        ArTokenReply cloud = stub().open(ArOpenRequest.newBuilder()
+                .setModelId(MODEL)
+                .setSplit(Split.newBuilder().setIndex(-1))
+                .addTensors(raw("input_ids", ids(PROMPT)))
+                .build());
+        assertThatThrownBy(() -> stub().step(ArStepRequest.newBuilder()
+                        .setSessionId(cloud.getSessionId())
+                        .setPosition(cloud.getLength())
+                        .addTensors(Tensor.newBuilder()
+                                .setName("input_ids")
+                                .setFrameBody(com.google.protobuf.ByteString.copyFrom(new byte[8])))
+                        .build()))
+                .satisfies(e -> assertThat(BackendErrors.reason(e)).contains(Reason.MALFORMED_FRAME));
+        stub().close(ArCloseRequest.newBuilder()
+                .setSessionId(cloud.getSessionId())
+                .build());
     }
 
     @Test
