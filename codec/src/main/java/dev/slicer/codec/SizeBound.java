@@ -32,6 +32,14 @@ public final class SizeBound {
         return maxFrameBytes(shape, s, DType.FP32);
     }
 
+    /**
+     * The bound on a frame's body ({@link FrameBodies}: the frame without its header), what an AR step ships: the
+     * frame bound less the header, which these knobs and this shape fix.
+     */
+    public static long maxBodyBytes(TensorShape shape, CodecSettings s, DType dtype) {
+        return maxFrameBytes(shape, s, dtype) - FrameFormat.headerBytes(shape, s);
+    }
+
     /** B_UB in bytes for a tensor of {@code dtype} (matters for LOSSLESS only). */
     public static long maxFrameBytes(TensorShape shape, CodecSettings s, DType dtype) {
         long payload =

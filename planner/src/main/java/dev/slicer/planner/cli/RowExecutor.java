@@ -7,6 +7,7 @@ import dev.slicer.codec.FrameDecoder;
 import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.SizeBound;
 import dev.slicer.codec.TensorShape;
+import dev.slicer.codec.frame.FrameFormat;
 import dev.slicer.model.split.HostTensor;
 import dev.slicer.model.split.ModelRunner;
 import dev.slicer.model.split.SampleInputs;
@@ -47,7 +48,7 @@ final class RowExecutor implements AutoCloseable {
      * @param encodeSeconds encoding the frame (mean over the held-out inputs)
      * @param bytes coded frame plus side tensors (raw input for cloud-only, 0 for local-only)
      * @param tokenEncodeSeconds AR: encoding one token's frame after the hand-off (0 otherwise)
-     * @param tokenBytes AR: one token's frame after the hand-off (0 when there is none)
+     * @param tokenBytes AR: what one token after the hand-off ships, its frame's body (0 when there is none)
      * @param localStepSeconds AR: one local decoding step when tokens run locally before the hand-off (else 0)
      * @param decodeSeconds back-end decode (not part of the edge's latency)
      * @param backSeconds back-end tail (not part of the edge's latency)
@@ -162,12 +163,14 @@ final class RowExecutor implements AutoCloseable {
             }
             handOffEncode /= inputs.size();
             Coded token = new Coded(0, 0, 0);
+            long tokenBytes = 0;
             double step = 0;
             if (ar != null && row.w() < ar.tokens()) {
-                // one position of the layer-l state per later token, with its share of the side tensors
-                int cols = shape.dim(1);
-                token = encodeTimed(
-                        Arrays.copyOf(big.floats(), cols), TensorShape.of(1, cols), cs, theta.wireDtype(), scale);
+                // one position of the layer-l state per later token, with its share of the side tensors; a step
+                // ships the frame's body, its header being the hand-off's (codec FrameBodies)
+                TensorShape one = TensorShape.of(1, shape.dim(1));
+                token = encodeTimed(Arrays.copyOf(big.floats(), one.dim(1)), one, cs, theta.wireDtype(), scale);
+                tokenBytes = token.bytes() - FrameFormat.headerBytes(one, cs);
             }
             if (ar != null && row.w() >= 2) {
                 step = fullSeconds() * scale;
@@ -188,7 +191,7 @@ final class RowExecutor implements AutoCloseable {
                     handOffEncode,
                     handOff.bytes() + side,
                     token.encodeSeconds(),
-                    token.bytes() == 0 ? 0 : token.bytes() + tokenSide,
+                    tokenBytes == 0 ? 0 : tokenBytes + tokenSide,
                     step,
                     handOff.decodeSeconds(),
                     back,

@@ -46,6 +46,11 @@ public final class CodecSizeBound implements FrameSizeModel {
     }
 
     @Override
+    public long maxTokenBytes(TensorShape shape, Theta theta) {
+        return SizeBound.maxBodyBytes(shape, theta.toCodecSettings(), theta.wireDtype());
+    }
+
+    @Override
     public long minFrameBytes(TensorShape shape, Theta theta) {
         CodecSettings s = theta.toCodecSettings();
         if (theta.mode() != CodecMode.ECSQ

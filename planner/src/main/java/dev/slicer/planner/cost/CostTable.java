@@ -79,7 +79,7 @@ public final class CostTable {
                     // never chosen where unusable: the time model may have no entry for a setting no frame can use
                     boolean usable = fidelity[cell] != UNUSABLE;
                     TensorShape one = TensorShape.of(1, hidden);
-                    tokenBytes[cell] = checkedBytes(size.maxFrameBytes(one, theta), usable, theta, c)
+                    tokenBytes[cell] = checkedBytes(size.maxTokenBytes(one, theta), usable, theta, c)
                             + ceilDiv(c.sideBytes(), Math.max(1, c.sampleRows()));
                     tokenZeta[cell] = usable
                             ? checkedSeconds(time.encodeSeconds(c.index(), hidden, theta), theta, c)

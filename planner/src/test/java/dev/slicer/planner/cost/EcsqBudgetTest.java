@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slicer.codec.ByteBudgetException;
+import dev.slicer.codec.DecodeLimits;
+import dev.slicer.codec.FrameBodies;
 import dev.slicer.codec.FrameEncoder;
 import dev.slicer.codec.TensorShape;
+import dev.slicer.codec.frame.FrameFormat;
 import dev.slicer.planner.InvalidPlanInputException;
 import dev.slicer.planner.model.DistortionTable;
 import dev.slicer.planner.plan.PlanJson;
@@ -80,6 +83,25 @@ class EcsqBudgetTest {
         // other modes have no smallest frame above their bound
         assertThat(CodecSizeBound.INSTANCE.minFrameBytes(TensorShape.of(1, 1), Theta.lossless()))
                 .isZero();
+    }
+
+    /** An AR step ships the frame's body: the token bound is the frame's less its header, and the body fits it. */
+    @Test
+    void aTokenCostsItsFramesBody() {
+        TensorShape token = TensorShape.of(1, 64);
+        float[] v = values(64, 1, new Random(9));
+        for (Theta theta : List.of(Theta.ecsq(12, true), Theta.tsTabq(0.01, 8, 0.005, true), Theta.lossless())) {
+            byte[] frame = FrameEncoder.create().encode(v, token, theta.toCodecSettings());
+            int header = FrameFormat.headerBytes(token, theta.toCodecSettings());
+            long bound = CodecSizeBound.INSTANCE.maxTokenBytes(token, theta);
+            assertThat(bound).isEqualTo(CodecSizeBound.INSTANCE.maxFrameBytes(token, theta) - header);
+            assertThat((long) FrameBodies.body(frame, 0, frame.length, DecodeLimits.defaults()).length)
+                    .as(theta.id())
+                    .isLessThanOrEqualTo(bound);
+        }
+        // ECSQ budgets are exact: 12 bits x 64 + the 96-byte allowance, less a 27-byte header
+        assertThat(CodecSizeBound.INSTANCE.maxTokenBytes(token, Theta.ecsq(12, true)))
+                .isEqualTo(192 - 27);
     }
 
     private static float[] values(int n, int kind, Random r) {
